@@ -1,0 +1,42 @@
+// The auth module's error codes. The HTTP boundary maps each to a status and a
+// problem+json type in one table (server/problem.cpp).
+#pragma once
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+namespace parix::auth {
+
+enum class errc {
+  bad_credentials = 1,  // wrong password or unknown user: the same answer for both
+  login_throttled,      // too many recent failures: wait before trying again
+  account_disabled,
+  unauthenticated,  // no credentials, or unknown, expired or ended ones
+  forbidden,        // authenticated, but the role lacks the permission
+  weak_password,    // too short, or contains the username
+  wrong_password,   // current password wrong on a password change
+  username_taken,
+  invalid_username,
+  invalid_role,
+  unit_required,     // the role needs a unit and none was given
+  unit_not_allowed,  // the role has no unit
+  unknown_unit,
+  user_not_found,
+  token_not_found,
+  stale_version,  // If-Match named an old version
+  busy,           // too many password hashes under way
+};
+
+const boost::system::error_category& auth_category() noexcept;
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), auth_category()};
+}
+
+template <class T>
+using result = boost::system::result<T>;
+
+}  // namespace parix::auth
+
+template <>
+struct boost::system::is_error_code_enum<parix::auth::errc> : std::true_type {};

@@ -1,0 +1,57 @@
+// Roles and the permissions each one holds. A route declares the permission it
+// needs; this table is the only place that says which role has it.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace parix::auth {
+
+enum class role {
+  admin,
+  secretariat,
+  agency_editor,
+  agency_head,
+  appraiser,
+  council_member,
+  auditor,
+};
+
+inline constexpr std::array all_roles{role::admin,     role::secretariat,    role::agency_editor,
+                                      role::agency_head, role::appraiser, role::council_member,
+                                      role::auditor};
+
+enum class permission {
+  public_access,   // anyone, signed in or not (health probes, login, public keys)
+  authenticated,   // any signed-in user (their own profile, logout, password)
+  manage_users,    // create, change and disable users; manage API tokens
+  read_users,      // list users and units
+  manage_campaigns,
+  read_criteria,
+  import_criteria,
+  edit_self_assessment,
+  submit_assessment,
+  appraise,
+  manage_windows,
+  vote,
+  publish,
+  import_scores,
+  adjust_scores,
+  read_assessments,
+  read_audit,
+};
+
+std::string_view to_string(role r) noexcept;
+std::optional<role> parse_role(std::string_view s) noexcept;
+std::string_view to_string(permission p) noexcept;
+
+// Agency roles belong to exactly one unit; every other role to none.
+constexpr bool needs_unit(role r) noexcept {
+  return r == role::agency_editor || r == role::agency_head;
+}
+
+// Whether a role holds a permission. public_access and authenticated hold for all.
+bool has_permission(role r, permission p) noexcept;
+
+}  // namespace parix::auth

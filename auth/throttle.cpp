@@ -1,0 +1,59 @@
+// Login throttling rules.
+#include "auth/throttle.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace parix::auth {
+namespace {
+
+using storage::from_millis;
+using storage::to_millis;
+
+bool forgotten(const storage::throttle_record& r, time_point now, const throttle_config& c) {
+  const bool locked = r.locked_until && from_millis(*r.locked_until) > now;
+  return !locked && now - from_millis(r.last_failure_at) >= c.forget_after;
+}
+
+}  // namespace
+
+std::string account_key(std::string_view username) {
+  std::string key = "user:";
+  for (unsigned char ch : username) key.push_back(static_cast<char>(std::tolower(ch)));
+  return key;
+}
+
+std::string address_key(std::string_view address) { return "addr:" + std::string{address}; }
+
+std::optional<time_point> blocked_until(const std::optional<storage::throttle_record>& r,
+                                        time_point now, const throttle_config& config,
+                                        int lock_threshold) {
+  if (!r || forgotten(*r, now, config)) return std::nullopt;
+  if (r->locked_until && from_millis(*r->locked_until) > now) return from_millis(*r->locked_until);
+  if (r->failures < config.slow_after || r->failures >= lock_threshold) return std::nullopt;
+  const int doublings = std::min<std::int64_t>(r->failures - config.slow_after, 30);
+  const auto delay = std::min<std::chrono::seconds>(config.base_delay * (1LL << doublings),
+                                                    config.max_delay);
+  const auto allowed = from_millis(r->last_failure_at) + delay;
+  return allowed > now ? std::optional{allowed} : std::nullopt;
+}
+
+storage::throttle_record after_failure(const std::optional<storage::throttle_record>& r,
+                                       const std::string& key, time_point now,
+                                       const throttle_config& config, int lock_threshold) {
+  storage::throttle_record next{key, 1, to_millis(now), std::nullopt};
+  if (r && !forgotten(*r, now, config)) {
+    next.failures = r->failures + 1;
+    next.locked_until = r->locked_until;
+  }
+  // An expired lock starts a fresh count, so that one more mistake does not relock.
+  if (next.locked_until && from_millis(*next.locked_until) <= now) {
+    next.failures = 1;
+    next.locked_until.reset();
+  }
+  if (next.failures >= lock_threshold && !next.locked_until)
+    next.locked_until = to_millis(now + config.lock_for);
+  return next;
+}
+
+}  // namespace parix::auth

@@ -1,0 +1,97 @@
+// The database as the upper modules use it: read transactions on a pool of
+// connections, write transactions grouped into durable commits.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+#include "storage/connection.hpp"
+
+namespace parix::storage {
+
+struct database_config {
+  std::filesystem::path file;
+  int readers = 4;
+  std::chrono::milliseconds busy_timeout{5000};
+  // How many queued write transactions one commit may carry (group commit).
+  int max_group = 256;
+};
+
+// Commit latency buckets for /metrics, in seconds (upper bounds).
+inline constexpr std::array<double, 8> commit_latency_buckets{0.0005, 0.001, 0.0025, 0.005,
+                                                              0.01,   0.025, 0.05,   0.1};
+
+struct database_stats {
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> transactions{0};
+  std::atomic<std::uint64_t> commit_micros_sum{0};
+  std::array<std::atomic<std::uint64_t>, commit_latency_buckets.size()> commit_buckets{};
+};
+
+class database {
+ public:
+  virtual ~database() = default;
+
+  // Runs work inside a write transaction. Returns once the transaction is committed
+  // and on disk (synchronous=FULL), so a caller may acknowledge it. Work from several
+  // threads may share one commit; if work throws, only its own changes are rolled
+  // back and the exception is rethrown here. Thread-safe. Must not be called from
+  // inside another write or read callback.
+  virtual void write(const std::function<void(connection&)>& work) = 0;
+  // Runs work inside a read transaction (a consistent snapshot). Thread-safe.
+  virtual void read(const std::function<void(connection&)>& work) = 0;
+  // True when a trivial query answers (readiness probe). Never throws.
+  virtual bool ready() noexcept = 0;
+  virtual const database_stats& stats() const noexcept = 0;
+  // Finishes queued writes and closes every connection. Further calls throw.
+  virtual void close() = 0;
+
+  // Typed helpers over write/read that carry the callback's result out.
+  template <class Work>
+  auto write_result(Work&& work) -> std::invoke_result_t<Work, connection&> {
+    return carry(work, [this](auto& f) { write(f); });
+  }
+  template <class Work>
+  auto read_result(Work&& work) -> std::invoke_result_t<Work, connection&> {
+    return carry(work, [this](auto& f) { read(f); });
+  }
+
+ private:
+  template <class Work, class Run>
+  static auto carry(Work& work, Run run) -> std::invoke_result_t<Work, connection&> {
+    using result = std::invoke_result_t<Work, connection&>;
+    if constexpr (std::is_void_v<result>) {
+      std::function<void(connection&)> f = [&](connection& c) { work(c); };
+      run(f);
+    } else {
+      std::optional<result> out;
+      std::function<void(connection&)> f = [&](connection& c) { out.emplace(work(c)); };
+      run(f);
+      return std::move(*out);
+    }
+  }
+};
+
+// Opens (creating if needed) the SQLite database, checks its settings and applies
+// migrations. Throws storage::error when the file cannot be used, when WAL,
+// synchronous=FULL or foreign keys did not take, or when the database is newer
+// than this binary.
+std::unique_ptr<database> open_sqlite(const database_config& config);
+
+// Milliseconds since the Unix epoch, the form times are stored in.
+using millis = std::int64_t;
+inline millis to_millis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+inline std::chrono::system_clock::time_point from_millis(millis m) {
+  return std::chrono::system_clock::time_point{std::chrono::milliseconds{m}};
+}
+
+}  // namespace parix::storage

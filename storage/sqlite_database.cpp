@@ -1,0 +1,211 @@
+// SQLite database: start-up checks, migrations, group commit, reader pool.
+#include "storage/sqlite_database.hpp"
+
+#include <chrono>
+#include <string>
+
+#include "storage/migrations.hpp"
+
+namespace parix::storage::sqlite {
+namespace {
+
+constexpr std::string_view select_schema_version =
+    "SELECT coalesce(max(version), 0) FROM schema_version";
+constexpr std::string_view insert_schema_version =
+    "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)";
+
+std::int64_t now_millis() { return to_millis(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+std::unique_ptr<database> open_sqlite_impl(const database_config& config) {
+  return std::make_unique<sqlite_database>(config);
+}
+
+sqlite_database::sqlite_database(const database_config& config) : config_(config) {
+  const auto file = config_.file.string();
+  const int timeout = static_cast<int>(config_.busy_timeout.count());
+  writer_ = std::make_unique<sqlite_connection>(
+      open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, timeout));
+  migrate();
+  for (int i = 0; i < config_.readers; ++i) {
+    auto reader = std::make_unique<sqlite_connection>(open(file, SQLITE_OPEN_READWRITE, timeout));
+    reader->exec_script("PRAGMA query_only=1");
+    idle_readers_.push_back(std::move(reader));
+  }
+  writer_thread_ = std::thread([this] { writer_loop(); });
+}
+
+sqlite_database::~sqlite_database() {
+  try {
+    close();
+  } catch (...) {
+    // Destructors do not throw; close() already reported through the log of its caller.
+  }
+}
+
+void sqlite_database::migrate() {
+  writer_->exec_script(
+      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT");
+  std::int64_t current = 0;
+  writer_->query(select_schema_version, {}, [&](const row& r) { current = r.integer(0); });
+  if (current > latest_schema_version())
+    throw error(failure::schema, "the database has schema version " + std::to_string(current) +
+                                     ", newer than this binary knows (" +
+                                     std::to_string(latest_schema_version()) +
+                                     "); use a newer parix");
+  for (const migration& m : known_migrations()) {
+    if (m.version <= current) continue;
+    writer_->exec_script("BEGIN IMMEDIATE");
+    try {
+      writer_->exec_script(std::string{m.sql});
+      writer_->execute(insert_schema_version, {std::int64_t{m.version}, m.name, now_millis()});
+      writer_->exec_script("COMMIT");
+    } catch (...) {
+      writer_->exec_script("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+void sqlite_database::write(const std::function<void(connection&)>& work) {
+  write_job job{&work, nullptr, false};
+  {
+    std::unique_lock lock{write_mutex_};
+    if (closing_) throw error(failure::other, "the database is closed");
+    write_queue_.push_back(&job);
+    write_wake_.notify_one();
+    write_done_.wait(lock, [&] { return job.done; });
+  }
+  if (job.failure) std::rethrow_exception(job.failure);
+}
+
+void sqlite_database::writer_loop() {
+  std::vector<write_job*> group;
+  for (;;) {
+    {
+      std::unique_lock lock{write_mutex_};
+      write_wake_.wait(lock, [&] { return closing_ || !write_queue_.empty(); });
+      if (write_queue_.empty()) return;  // closing, and every queued job is done
+      while (!write_queue_.empty() && static_cast<int>(group.size()) < config_.max_group) {
+        group.push_back(write_queue_.front());
+        write_queue_.pop_front();
+      }
+    }
+    commit_group(group);
+    {
+      std::lock_guard lock{write_mutex_};
+      for (write_job* job : group) job->done = true;
+    }
+    write_done_.notify_all();
+    group.clear();
+  }
+}
+
+void sqlite_database::commit_group(std::vector<write_job*>& group) {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    writer_->exec_script("BEGIN IMMEDIATE");
+  } catch (...) {
+    for (write_job* job : group) job->failure = std::current_exception();
+    return;
+  }
+  for (write_job* job : group) {
+    try {
+      writer_->exec_script("SAVEPOINT job");
+      (*job->work)(*writer_);
+      writer_->exec_script("RELEASE job");
+    } catch (...) {
+      job->failure = std::current_exception();
+      try {
+        writer_->exec_script("ROLLBACK TO job");
+        writer_->exec_script("RELEASE job");
+      } catch (...) {
+        // The savepoint itself failed: nothing in this group can be trusted.
+        for (write_job* j : group) j->failure = std::current_exception();
+        try { writer_->exec_script("ROLLBACK"); } catch (...) {}
+        return;
+      }
+    }
+  }
+  try {
+    writer_->exec_script("COMMIT");
+  } catch (...) {
+    for (write_job* job : group) job->failure = std::current_exception();
+    try { writer_->exec_script("ROLLBACK"); } catch (...) {}
+    return;
+  }
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  stats_.commits.fetch_add(1, std::memory_order_relaxed);
+  stats_.transactions.fetch_add(group.size(), std::memory_order_relaxed);
+  stats_.commit_micros_sum.fetch_add(micros, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < commit_latency_buckets.size(); ++i)
+    if (micros <= commit_latency_buckets[i] * 1e6)
+      stats_.commit_buckets[i].fetch_add(1, std::memory_order_relaxed);
+}
+
+void sqlite_database::read(const std::function<void(connection&)>& work) {
+  std::unique_ptr<sqlite_connection> reader;
+  {
+    std::unique_lock lock{read_mutex_};
+    read_available_.wait(lock, [&] { return closed_ || !idle_readers_.empty(); });
+    if (closed_) throw error(failure::other, "the database is closed");
+    reader = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    ++readers_out_;
+  }
+  auto give_back = [&] {
+    std::lock_guard lock{read_mutex_};
+    idle_readers_.push_back(std::move(reader));
+    --readers_out_;
+    read_available_.notify_all();
+  };
+  try {
+    reader->exec_script("BEGIN");
+    work(*reader);
+    reader->exec_script("COMMIT");
+  } catch (...) {
+    try { reader->exec_script("ROLLBACK"); } catch (...) {}
+    give_back();
+    throw;
+  }
+  give_back();
+}
+
+bool sqlite_database::ready() noexcept {
+  try {
+    std::int64_t one = 0;
+    read([&](connection& c) { c.query("SELECT 1", {}, [&](const row& r) { one = r.integer(0); }); });
+    return one == 1;
+  } catch (...) {
+    return false;
+  }
+}
+
+void sqlite_database::close() {
+  {
+    std::lock_guard lock{write_mutex_};
+    if (closing_ && !writer_thread_.joinable()) return;
+    closing_ = true;
+  }
+  write_wake_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+  {
+    std::unique_lock lock{read_mutex_};
+    read_available_.wait(lock, [&] { return readers_out_ == 0; });
+    closed_ = true;
+    idle_readers_.clear();
+  }
+  read_available_.notify_all();
+  // Checkpoint the WAL into the main file so that a closed database is one file.
+  if (writer_) {
+    sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                              nullptr);
+    writer_.reset();
+  }
+}
+
+}  // namespace parix::storage::sqlite

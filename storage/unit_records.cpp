@@ -1,0 +1,39 @@
+// SQL for the units table.
+#include "storage/unit_records.hpp"
+
+namespace parix::storage {
+namespace {
+
+constexpr std::string_view select_by_code =
+    "SELECT id, code, name, created_at FROM units WHERE code = ?";
+constexpr std::string_view select_by_id =
+    "SELECT id, code, name, created_at FROM units WHERE id = ?";
+constexpr std::string_view select_all = "SELECT id, code, name, created_at FROM units ORDER BY code";
+constexpr std::string_view insert = "INSERT INTO units(code, name, created_at) VALUES (?, ?, ?)";
+
+unit_record to_unit(const row& r) {
+  return unit_record{r.integer(0), r.text(1), r.text(2), r.integer(3)};
+}
+
+}  // namespace
+
+std::optional<unit_record> find_unit_by_code(connection& c, std::string_view code) {
+  return c.query_one(select_by_code, {code}, to_unit);
+}
+
+std::optional<unit_record> find_unit_by_id(connection& c, std::int64_t id) {
+  return c.query_one(select_by_id, {id}, to_unit);
+}
+
+std::vector<unit_record> list_units(connection& c) {
+  std::vector<unit_record> units;
+  c.query(select_all, {}, [&](const row& r) { units.push_back(to_unit(r)); });
+  return units;
+}
+
+std::int64_t insert_unit(connection& c, const unit_record& u) {
+  c.execute(insert, {u.code, u.name, u.created_at});
+  return c.last_insert_id();
+}
+
+}  // namespace parix::storage
