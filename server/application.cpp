@@ -1,0 +1,33 @@
+// Assembly of one running parix.
+#include "server/application.hpp"
+
+namespace parix::server {
+namespace {
+
+storage::database_config db_config(const config& c) {
+  storage::database_config d;
+  d.file = c.database;
+  d.readers = c.database_readers;
+  return d;
+}
+
+}  // namespace
+
+application::application(config cfg, const auth::clock& clock)
+    : cfg_(std::move(cfg)),
+      clock_(clock),
+      db_(storage::open_sqlite(db_config(cfg_))),
+      hasher_(cfg_.passwords),
+      sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),
+      users_(*db_, hasher_, clock_) {
+  add_health_routes(router_);
+  add_auth_routes(router_);
+  add_user_routes(router_);
+  router_.freeze();
+  services_.reset(
+      new services{cfg_, clock_, *db_, hasher_, sessions_, users_, metrics_, router_});
+}
+
+application::~application() = default;
+
+}  // namespace parix::server

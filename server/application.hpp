@@ -1,0 +1,61 @@
+// Everything one running parix holds, built from the configuration: the database,
+// the services of each module, the metrics and the frozen route table. No
+// globals: tests build as many applications as they like.
+#pragma once
+
+#include <memory>
+
+#include "auth/clock.hpp"
+#include "auth/password.hpp"
+#include "auth/sessions.hpp"
+#include "auth/users.hpp"
+#include "server/config.hpp"
+#include "server/metrics.hpp"
+#include "server/router.hpp"
+#include "storage/database.hpp"
+
+namespace parix::server {
+
+// The services handlers reach through request_context::app.
+struct services {
+  const config& cfg;
+  const auth::clock& clock;
+  storage::database& db;
+  auth::password_hasher& hasher;
+  auth::session_service& sessions;
+  auth::user_service& users;
+  server::metrics& metrics;
+  const server::router& routes;
+};
+
+class application {
+ public:
+  // Opens the database (running migrations) and builds the route table.
+  // Throws on any start-up failure.
+  application(config cfg, const auth::clock& clock);
+  ~application();
+
+  services& app() noexcept { return *services_; }
+  const router& routes() const noexcept { return router_; }
+  const config& cfg() const noexcept { return cfg_; }
+  storage::database& db() noexcept { return *db_; }
+  server::metrics& metrics() noexcept { return metrics_; }
+
+ private:
+  config cfg_;
+  const auth::clock& clock_;
+  std::unique_ptr<storage::database> db_;
+  auth::password_hasher hasher_;
+  auth::session_service sessions_;
+  auth::user_service users_;
+  server::metrics metrics_;
+  router router_;
+  std::unique_ptr<services> services_;
+};
+
+// Adds every route of every module to r (server/routes/*.cpp).
+void add_health_routes(router& r);
+void add_auth_routes(router& r);
+void add_user_routes(router& r);
+
+}  // namespace parix::server

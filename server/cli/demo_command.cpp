@@ -1,0 +1,88 @@
+// parix demo: loads demonstration units and a user of every role. Idempotent.
+// Every demo password is $PARIX_DEMO_PASSWORD (README gives the default).
+#include <cstdlib>
+#include <iostream>
+
+#include "auth/users.hpp"
+#include "server/cli/cli.hpp"
+#include "server/cli/common.hpp"
+#include "storage/database.hpp"
+#include "storage/unit_records.hpp"
+
+namespace parix::server::cli {
+namespace {
+
+constexpr const char* default_demo_password = "ChiSoCCHC-2024";
+
+struct demo_unit {
+  const char* code;
+  const char* name;
+};
+constexpr demo_unit demo_units[] = {
+    {"SNV", "Sở Nội vụ"},
+    {"STP", "Sở Tư pháp"},
+    {"STC", "Sở Tài chính"},
+    {"STTTT", "Sở Thông tin và Truyền thông"},
+    {"TPDBP", "UBND thành phố Điện Biên Phủ"},
+    {"HTG", "UBND huyện Tuần Giáo"},
+    {"HMN", "UBND huyện Mường Nhé"},
+};
+
+struct demo_user {
+  const char* username;
+  const char* display_name;
+  const char* role;
+  const char* unit;  // nullptr: none
+};
+constexpr demo_user demo_users[] = {
+    {"admin", "Quản trị hệ thống", "admin", nullptr},
+    {"thuky", "Nguyễn Thị Thu (Sở Nội vụ, thư ký)", "secretariat", nullptr},
+    {"stp.canbo", "Lò Văn Hùng (Sở Tư pháp, cán bộ)", "agency_editor", "STP"},
+    {"stp.giamdoc", "Quàng Thị Lan (Giám đốc Sở Tư pháp)", "agency_head", "STP"},
+    {"htg.canbo", "Vì Văn Minh (UBND huyện Tuần Giáo, cán bộ)", "agency_editor", "HTG"},
+    {"htg.chutich", "Lường Văn Thắng (Chủ tịch UBND huyện Tuần Giáo)", "agency_head", "HTG"},
+    {"thamdinh.tp", "Trần Văn An (thẩm định lĩnh vực 2)", "appraiser", nullptr},
+    {"hoidong.1", "Phạm Thị Hoa (Hội đồng thẩm định)", "council_member", nullptr},
+    {"thanhtra", "Đỗ Văn Bình (Thanh tra tỉnh)", "auditor", nullptr},
+};
+
+}  // namespace
+
+int demo_command(const arguments& args) {
+  po::options_description d{"parix demo"};
+  add_location_options(d);
+  d.add_options()("help,h", "this text");
+  po::variables_map vm;
+  if (!parse(args, d, {}, vm, "usage: parix demo [--config FILE | --data DIR]")) return 2;
+  config c = locate_config(vm);
+  const char* env = std::getenv("PARIX_DEMO_PASSWORD");
+  const std::string password = env && *env ? env : default_demo_password;
+
+  auto db = storage::open_sqlite({c.database, 1});
+  const auto now = storage::to_millis(std::chrono::system_clock::now());
+  db->write([&](storage::connection& conn) {
+    for (const auto& u : demo_units)
+      if (!storage::find_unit_by_code(conn, u.code)) storage::insert_unit(conn, {0, u.code, u.name, now});
+  });
+  auth::password_hasher hasher{c.passwords};
+  auth::user_service users{*db, hasher, auth::default_clock()};
+  std::cout << "demo accounts (password from $PARIX_DEMO_PASSWORD"
+            << (env && *env ? "" : std::string{", default "} + default_demo_password) << "):\n";
+  for (const auto& u : demo_users) {
+    if (!users.get_by_name(u.username)) {
+      std::optional<std::string> unit;
+      if (u.unit) unit = u.unit;
+      auto r = users.create(cli_actor(), {u.username, u.display_name, u.role, unit, password});
+      if (!r) {
+        std::cerr << "parix demo: cannot create " << u.username << ": " << r.error().message() << "\n";
+        return 1;
+      }
+    }
+    std::cout << "  " << u.username << "\t" << u.role << (u.unit ? std::string{"@"} + u.unit : "")
+              << "\n";
+  }
+  db->close();
+  return 0;
+}
+
+}  // namespace parix::server::cli

@@ -1,0 +1,173 @@
+// Parsing and validating the TOML configuration with toml++.
+#include "server/config.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <toml++/toml.h>
+
+namespace parix::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Walks one TOML table, reading known keys and refusing any other.
+class table_reader {
+ public:
+  table_reader(const toml::table& t, std::string prefix) : t_(t), prefix_(std::move(prefix)) {}
+  ~table_reader() noexcept(false) {
+    if (std::uncaught_exceptions()) return;
+    for (const auto& [k, v] : t_)
+      if (!seen_.contains(std::string{k.str()}))
+        throw std::runtime_error("unknown configuration key: " + prefix_ + std::string{k.str()});
+  }
+
+  template <class T>
+  void get(const char* key, T& out) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    if constexpr (std::is_same_v<T, bool>) {
+      out = require(n->value<bool>(), key, "a boolean");
+    } else if constexpr (std::is_integral_v<T>) {
+      auto v = require(n->value<std::int64_t>(), key, "an integer");
+      if (v < 0 || v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+        throw std::runtime_error("configuration key " + prefix_ + key + " is out of range");
+      out = static_cast<T>(v);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      out = require(n->value<std::string>(), key, "a string");
+    } else if constexpr (std::is_same_v<T, fs::path>) {
+      out = require(n->value<std::string>(), key, "a string (a path)");
+    } else {
+      auto v = require(n->value<std::int64_t>(), key, "an integer number of seconds");
+      if (v <= 0) throw std::runtime_error("configuration key " + prefix_ + key + " must be > 0");
+      out = std::chrono::duration_cast<T>(std::chrono::seconds{v});
+    }
+  }
+
+  const toml::table* sub(const char* key) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) return nullptr;
+    if (!n->is_table())
+      throw std::runtime_error("configuration key " + prefix_ + key + " must be a table");
+    return n->as_table();
+  }
+
+ private:
+  template <class V>
+  V require(std::optional<V> v, const char* key, const char* what) {
+    if (!v) throw std::runtime_error("configuration key " + prefix_ + key + " must be " + what);
+    return *v;
+  }
+
+  const toml::table& t_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+};
+
+fs::path under(const fs::path& base, const fs::path& p) {
+  return p.empty() || p.is_absolute() ? p : base / p;
+}
+
+}  // namespace
+
+config default_config(const fs::path& data_dir) {
+  config c;
+  c.data_dir = data_dir;
+  resolve_defaults(c);
+  return c;
+}
+
+void resolve_defaults(config& c) {
+  if (c.database.empty()) c.database = c.data_dir / "parix.db";
+  if (c.signing_key.empty()) c.signing_key = c.data_dir / "keys" / "signing-ed25519.pem";
+  if (c.listen.certificate.empty()) c.listen.certificate = c.data_dir / "tls" / "server.crt";
+  if (c.listen.private_key.empty()) c.listen.private_key = c.data_dir / "tls" / "server.key";
+  const int cores = std::max(1u, std::thread::hardware_concurrency());
+  if (c.limits.network_threads <= 0) c.limits.network_threads = cores;
+  if (c.limits.worker_threads <= 0) c.limits.worker_threads = std::max(4, 4 * cores);
+  if (c.passwords.max_concurrent <= 0) c.passwords.max_concurrent = cores;
+}
+
+config load_config(const fs::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("cannot read configuration " + file.string() + ": " +
+                             std::string{e.description()});
+  }
+  config c;
+  const fs::path base = fs::absolute(file).parent_path();
+  {
+    table_reader r{root, ""};
+    r.get("data_dir", c.data_dir);
+    r.get("database", c.database);
+    r.get("signing_key", c.signing_key);
+    r.get("database_readers", c.database_readers);
+    if (auto t = r.sub("listen")) {
+      table_reader l{*t, "listen."};
+      l.get("address", c.listen.address);
+      l.get("port", c.listen.port);
+      l.get("plain_http", c.listen.plain_http);
+      l.get("certificate", c.listen.certificate);
+      l.get("private_key", c.listen.private_key);
+      l.get("public_origin", c.listen.public_origin);
+    }
+    if (auto t = r.sub("limits")) {
+      table_reader l{*t, "limits."};
+      l.get("network_threads", c.limits.network_threads);
+      l.get("worker_threads", c.limits.worker_threads);
+      l.get("json_body_limit", c.limits.json_body_limit);
+      l.get("header_limit", c.limits.header_limit);
+      l.get("header_timeout", c.limits.header_timeout);
+      l.get("idle_timeout", c.limits.idle_timeout);
+      l.get("request_timeout", c.limits.request_timeout);
+      l.get("shutdown_grace", c.limits.shutdown_grace);
+      l.get("max_connections", c.limits.max_connections);
+    }
+    if (auto t = r.sub("log")) {
+      table_reader l{*t, "log."};
+      l.get("level", c.log.level);
+      l.get("file", c.log.file);
+      l.get("access_file", c.log.access_file);
+    }
+    if (auto t = r.sub("passwords")) {
+      table_reader l{*t, "passwords."};
+      l.get("memory_kib", c.passwords.memory_kib);
+      l.get("iterations", c.passwords.iterations);
+      l.get("max_concurrent", c.passwords.max_concurrent);
+      l.get("min_length", c.passwords.min_length);
+    }
+    if (auto t = r.sub("sessions")) {
+      table_reader l{*t, "sessions."};
+      l.get("idle_timeout", c.sessions.idle_timeout);
+      l.get("absolute_timeout", c.sessions.absolute_timeout);
+    }
+    if (auto t = r.sub("throttle")) {
+      table_reader l{*t, "throttle."};
+      l.get("slow_after", c.throttle.slow_after);
+      l.get("lock_after", c.throttle.lock_after);
+      l.get("address_lock_after", c.throttle.address_lock_after);
+      l.get("lock_for", c.throttle.lock_for);
+      l.get("forget_after", c.throttle.forget_after);
+    }
+  }
+  if (c.passwords.memory_kib < 19 * 1024 || c.passwords.iterations < 2)
+    throw std::runtime_error(
+        "passwords.memory_kib must be at least 19456 and passwords.iterations at least 2");
+  if (c.passwords.min_length < 8) throw std::runtime_error("passwords.min_length must be >= 8");
+  c.data_dir = under(base, c.data_dir);
+  c.database = under(base, c.database);
+  c.signing_key = under(base, c.signing_key);
+  c.listen.certificate = under(base, c.listen.certificate);
+  c.listen.private_key = under(base, c.listen.private_key);
+  c.log.file = under(base, c.log.file);
+  c.log.access_file = under(base, c.log.access_file);
+  resolve_defaults(c);
+  return c;
+}
+
+}  // namespace parix::server

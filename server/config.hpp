@@ -1,0 +1,68 @@
+// The typed configuration of a parix server, read once from one TOML file
+// (deploy/parix.example.toml documents every key) and passed through constructors.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+#include "auth/password.hpp"
+#include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
+
+namespace parix::server {
+
+struct listen_config {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8443;
+  // TLS unless explicitly turned off for a deployment behind a TLS-terminating proxy.
+  bool plain_http = false;
+  std::filesystem::path certificate;  // PEM chain
+  std::filesystem::path private_key;  // PEM
+  // The public origin checked against Origin on cookie-authenticated writes;
+  // empty means "https://" + the request's Host header.
+  std::string public_origin;
+};
+
+struct limits_config {
+  int network_threads = 0;  // 0: one per core
+  int worker_threads = 0;   // 0: four per core, at least 4 (SQLite and Argon2id block)
+  std::size_t json_body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds request_timeout{120};
+  std::chrono::seconds shutdown_grace{30};
+  int max_connections = 4096;
+};
+
+struct log_config {
+  std::string level = "info";
+  std::filesystem::path file;         // empty: standard error
+  std::filesystem::path access_file;  // empty: standard error
+};
+
+struct config {
+  std::filesystem::path data_dir = "var";
+  std::filesystem::path database;     // default: data_dir/parix.db
+  std::filesystem::path signing_key;  // default: data_dir/keys/signing-ed25519.pem
+  listen_config listen;
+  limits_config limits;
+  log_config log;
+  auth::password_config passwords;
+  auth::session_config sessions;
+  auth::throttle_config throttle;
+  int database_readers = 4;
+};
+
+// Reads a TOML file. Relative paths in it are taken relative to the file's folder.
+// Throws std::runtime_error naming the key on an unknown key, a wrong type or an
+// out-of-range value.
+config load_config(const std::filesystem::path& file);
+// The defaults for a data folder, as parix init writes them.
+config default_config(const std::filesystem::path& data_dir);
+// Fills the derived defaults (database and key paths under data_dir, thread counts).
+void resolve_defaults(config& c);
+
+}  // namespace parix::server

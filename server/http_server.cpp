@@ -1,0 +1,412 @@
+// Connections: TLS handshake, reading requests within their timeouts and body
+// limits, handing them to the pipeline, writing responses, and shutting down.
+#include "server/http_server.hpp"
+
+#include <openssl/rand.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <future>
+
+#include "server/dispatch.hpp"
+#include "server/routes/json_views.hpp"
+#include "server/tls.hpp"
+
+namespace parix::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+constexpr std::chrono::seconds tls_shutdown_timeout{5};
+
+// Expected ends of a connection: the peer left, a timeout fired, shutdown cancelled
+// the wait, or the peer closed TLS without close_notify (common and harmless for
+// HTTP, where Content-Length frames every message). Anything else is worth a line.
+bool expected_end(const boost::system::error_code& ec) {
+  return ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
+         ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == ssl::error::stream_truncated ||
+         ec == asio::error::broken_pipe;
+}
+
+void fail(const boost::system::error_code& ec, const char* what, const std::string& client) {
+  if (expected_end(ec)) return;
+  spdlog::debug("connection from {}: {}: {}", client, what, ec.message());
+}
+
+// Request ids: a random per-process prefix and a counter; unique and cheap.
+class request_ids {
+ public:
+  request_ids() {
+    unsigned char b[4];
+    RAND_bytes(b, sizeof b);
+    prefix_ = fmt::format("{:02x}{:02x}{:02x}{:02x}", b[0], b[1], b[2], b[3]);
+  }
+  std::string next() { return fmt::format("{}-{:x}", prefix_, ++counter_); }
+
+ private:
+  std::string prefix_;
+  std::atomic<std::uint64_t> counter_{0};
+};
+
+// A client-supplied X-Request-Id is kept when it is short and plain.
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+
+api_error too_large(std::uint64_t limit) {
+  return api_error{http::status::payload_too_large, "body_too_large",
+                   {{"limit", std::to_string(limit)}}};
+}
+api_error header_too_large() {
+  return api_error{http::status::request_header_fields_too_large, "bad_request",
+                   {{"reason", "header too large"}}};
+}
+api_error bad_request(const boost::system::error_code& ec) {
+  return api_error{http::status::bad_request, "bad_request", {{"reason", ec.message()}}};
+}
+
+}  // namespace
+
+struct http_server::connection {
+  asio::any_io_executor strand;
+  std::function<void()> cancel;  // run on strand only; cleared when the connection ends
+  bool idle = false;             // waiting for a request's first byte (strand only)
+};
+
+// One connection's coroutine and the parts of the server it needs.
+struct session_runner {
+  http_server& server;
+  request_ids& ids;
+
+  services& app() { return server.app_.app(); }
+  const limits_config& limits() { return server.app_.cfg().limits; }
+
+  void finish(response& res, const std::string& request_id, bool tls) {
+    res.set("X-Content-Type-Options", "nosniff");
+    if (tls) res.set(http::field::strict_transport_security, "max-age=63072000; includeSubDomains");
+    res.set("X-Request-Id", request_id);
+    if (!res.has_content_length() && res.body().size() == 0) res.prepare_payload();
+    if (res.find(http::field::cache_control) == res.end())
+      res.set(http::field::cache_control, "no-store");
+    if (server.stopping_) res.keep_alive(false);
+  }
+
+  void log_access(const std::string& request_id, const std::string& user, const std::string& client,
+                  const request& req, const std::string& route, const response& res,
+                  std::chrono::steady_clock::time_point started) {
+    const auto took = std::chrono::steady_clock::now() - started;
+    auto target = req.target();
+    auto path = target.substr(0, target.find('?'));
+    app().metrics.record_request(route, std::string{req.method_string()}, res.result_int(), took);
+    spdlog::get("access")->info(
+        "{} rid={} user={} ip={} method={} path=\"{}\" status={} bytes={} ms={:.3f}", iso_utc(storage::to_millis(std::chrono::system_clock::now())),
+        request_id, user.empty() ? "-" : user, client, std::string{req.method_string()},
+        std::string{path}, res.result_int(), res.body().size(),
+        std::chrono::duration<double, std::milli>(took).count());
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve(Stream stream, std::shared_ptr<http_server::connection> conn,
+                              std::string client) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    auto& lowest = beast::get_lowest_layer(stream);
+    conn->cancel = [&lowest] { lowest.cancel(); };
+    try {
+      co_await run(stream, *conn, client);
+      if constexpr (tls) {
+        lowest.expires_after(tls_shutdown_timeout);
+        co_await stream.async_shutdown(no_throw);
+      } else {
+        boost::system::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("connection from {} failed: {}", client, e.what());
+    }
+    conn->cancel = nullptr;
+  }
+
+  template <class Stream>
+  asio::awaitable<void> run(Stream& stream, http_server::connection& conn, const std::string& client) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::flat_buffer buffer;
+    if constexpr (tls) {
+      lowest.expires_after(limits().header_timeout);
+      auto r_ec = co_await stream.async_handshake(ssl::stream_base::server, no_throw);
+      auto ec = std::get<0>(r_ec);
+      if (ec) {
+        fail(ec, "TLS handshake", client);
+        co_return;
+      }
+    }
+    for (;;) {
+      // Between requests the connection may idle up to idle_timeout; once a request
+      // starts, its header must arrive within header_timeout (no slow loris).
+      if (buffer.size() == 0) {
+        if (server.stopping_) co_return;
+        conn.idle = true;
+        lowest.expires_after(limits().idle_timeout);
+        auto r_ec = co_await stream.async_read_some(buffer.prepare(4096), no_throw);
+        auto ec = std::get<0>(r_ec);
+        auto n = std::get<1>(r_ec);
+        conn.idle = false;
+        if (ec) {
+          fail(ec, "idle read", client);
+          co_return;
+        }
+        buffer.commit(n);
+      }
+      const auto started = std::chrono::steady_clock::now();
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits().header_limit));
+      parser.body_limit(limits().json_body_limit);
+      lowest.expires_after(limits().header_timeout);
+      auto r_hec = co_await http::async_read_header(stream, buffer, parser, no_throw);
+      auto hec = std::get<0>(r_hec);
+      request& req = parser.get();
+      const std::string request_id = acceptable_request_id(req["X-Request-Id"])
+                                         ? std::string{req["X-Request-Id"]}
+                                         : ids.next();
+      const language lang = negotiate_language(req[http::field::accept_language]);
+      auto reply_and_close = [&](api_error e) -> asio::awaitable<void> {
+        response res = to_problem(e, lang, 11, false, "", request_id);
+        finish(res, request_id, tls);
+        log_access(request_id, "", client, req, "unmatched", res, started);
+        lowest.expires_after(limits().header_timeout);
+        co_await http::async_write(stream, res, no_throw);
+      };
+      if (hec) {
+        // GCC 12 miscompiles string literals inside a co_await expression, so each
+        // refusal is built first and awaited after.
+        std::optional<api_error> refusal;
+        if (hec == http::error::header_limit)
+          refusal = header_too_large();
+        else if (!expected_end(hec) && hec != http::error::partial_message)
+          refusal = bad_request(hec);
+        if (refusal) co_await reply_and_close(std::move(*refusal));
+        fail(hec, "read header", client);
+        co_return;
+      }
+
+      routed route = route_request(server.app_.routes(), req.method(), req.target());
+      if (route.match.found && route.match.found->body_limit)
+        parser.body_limit(route.match.found->body_limit);
+      const std::uint64_t limit = route.match.found && route.match.found->body_limit
+                                      ? route.match.found->body_limit
+                                      : limits().json_body_limit;
+      if (parser.content_length() && *parser.content_length() > limit) {
+        co_await reply_and_close(too_large(limit));
+        co_return;
+      }
+      if (boost::beast::iequals(req[http::field::expect], "100-continue") && !route.error) {
+        http::response<http::empty_body> cont{http::status::continue_, 11};
+        co_await http::async_write(stream, cont, no_throw);
+      }
+      lowest.expires_after(limits().request_timeout);
+      auto r_bec = co_await http::async_read(stream, buffer, parser, no_throw);
+      auto bec = std::get<0>(r_bec);
+      if (bec) {
+        std::optional<api_error> refusal;
+        if (bec == http::error::body_limit)
+          refusal = too_large(limit);
+        else if (!expected_end(bec))
+          refusal = bad_request(bec);
+        if (refusal) co_await reply_and_close(std::move(*refusal));
+        fail(bec, "read body", client);
+        co_return;
+      }
+
+      std::string user;
+      std::string route_name = route.match.found ? route.match.found->pattern : "unmatched";
+      response res;
+      if (route.error) {
+        res = to_problem(*route.error, lang, req.version(), req.keep_alive(),
+                         route.target ? std::string_view{route.target->path()} : "", request_id);
+      } else if (runs_inline(route)) {
+        res = handle_request(app(), req, route, client, request_id, lang, user);
+      } else {
+        res = co_await asio::co_spawn(
+            server.workers_.get_executor(),
+            [&]() -> asio::awaitable<response> {
+              co_return handle_request(app(), req, route, client, request_id, lang, user);
+            },
+            asio::use_awaitable);
+      }
+      finish(res, request_id, tls);
+      lowest.expires_after(limits().request_timeout);
+      auto r_wec = co_await http::async_write(stream, res, no_throw);
+      auto wec = std::get<0>(r_wec);
+      log_access(request_id, user, client, req, route_name, res, started);
+      if (wec) {
+        fail(wec, "write", client);
+        co_return;
+      }
+      if (!res.keep_alive()) co_return;
+    }
+  }
+};
+
+http_server::http_server(application& app)
+    : app_(app),
+      ioc_(app.cfg().limits.network_threads),
+      workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
+      acceptor_(ioc_) {
+  const auto& listen = app.cfg().listen;
+  if (listen.plain_http)
+    spdlog::warn(
+        "serving plain HTTP on {}:{}: only do this behind a reverse proxy that terminates TLS",
+        listen.address, listen.port);
+  else
+    tls_.emplace(make_tls_context(listen.certificate, listen.private_key));
+  tcp::endpoint endpoint{asio::ip::make_address(listen.address), listen.port};
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  if (!spdlog::get("access")) spdlog::stderr_logger_mt("access");
+}
+
+http_server::~http_server() { stop(); }
+
+void http_server::start() {
+  accept_loop_start();
+  for (int i = 0; i < app_.cfg().limits.network_threads; ++i)
+    threads_.emplace_back([this] { ioc_.run(); });
+  spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http",
+               app_.cfg().listen.address, port_);
+}
+
+void http_server::accept_loop_start() {
+  static request_ids ids;
+  asio::co_spawn(
+      acceptor_.get_executor(),
+      [this]() -> asio::awaitable<void> {
+        for (;;) {
+          auto r_ec = co_await acceptor_.async_accept(asio::make_strand(ioc_), no_throw);
+          auto ec = std::get<0>(r_ec);
+          auto socket = std::move(std::get<1>(r_ec));
+          if (ec) {
+            if (stopping_ || ec == asio::error::operation_aborted) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+          }
+          boost::system::error_code aec;
+          auto remote = socket.remote_endpoint(aec);
+          std::string client = aec ? "unknown" : remote.address().to_string();
+          if (app_.metrics().open_connections() >= app_.cfg().limits.max_connections) {
+            spdlog::warn("refusing connection from {}: {} connections open", client,
+                         app_.metrics().open_connections());
+            continue;  // the socket closes as it goes out of scope
+          }
+          auto conn = std::make_shared<connection>();
+          conn->strand = socket.get_executor();
+          {
+            std::lock_guard lock{connections_mutex_};
+            connections_.insert(conn);
+          }
+          app_.metrics().connection_opened();
+          auto done = [this, conn](std::exception_ptr) {
+            app_.metrics().connection_closed();
+            std::lock_guard lock{connections_mutex_};
+            connections_.erase(conn);
+          };
+          session_runner runner{*this, ids};
+          auto ex = conn->strand;
+          if (tls_) {
+            asio::co_spawn(ex,
+                           [runner, s = tls_stream{std::move(socket), *tls_}, conn, client]() mutable
+                               -> asio::awaitable<void> {
+                             session_runner r = runner;
+                             co_await r.serve(std::move(s), conn, client);
+                           },
+                           done);
+          } else {
+            asio::co_spawn(ex,
+                           [runner, s = beast::tcp_stream{std::move(socket)}, conn, client]() mutable
+                               -> asio::awaitable<void> {
+                             session_runner r = runner;
+                             co_await r.serve(std::move(s), conn, client);
+                           },
+                           done);
+          }
+        }
+      },
+      asio::detached);
+}
+
+void http_server::begin_shutdown() {
+  if (stopping_.exchange(true)) return;
+  spdlog::info("shutting down: no new connections; finishing requests in flight");
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  std::lock_guard lock{connections_mutex_};
+  for (const auto& conn : connections_)
+    asio::post(conn->strand, [conn] {
+      if (conn->idle && conn->cancel) conn->cancel();
+    });
+}
+
+void http_server::stop() {
+  if (stopped_.exchange(true)) return;
+  begin_shutdown();
+  auto open = [this] {
+    std::lock_guard lock{connections_mutex_};
+    return connections_.size();
+  };
+  const auto deadline = std::chrono::steady_clock::now() + app_.cfg().limits.shutdown_grace;
+  while (open() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (open() > 0) {
+    spdlog::warn("shutdown grace over: closing {} connections", open());
+    std::lock_guard lock{connections_mutex_};
+    for (const auto& conn : connections_)
+      asio::post(conn->strand, [conn] {
+        if (conn->cancel) conn->cancel();
+      });
+  }
+  const auto hard_deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (open() > 0 && std::chrono::steady_clock::now() < hard_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ioc_.stop();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  workers_.join();
+  spdlog::info("stopped");
+}
+
+void http_server::run_until_signal() {
+  asio::io_context signal_ioc;
+  asio::signal_set signals{signal_ioc, SIGINT, SIGTERM};
+  signals.async_wait([](const boost::system::error_code&, int sig) {
+    spdlog::info("received signal {}", sig);
+  });
+  start();
+  signal_ioc.run();
+  stop();
+}
+
+}  // namespace parix::server

@@ -1,0 +1,60 @@
+// The HTTPS server: an acceptor, one coroutine per connection on its own strand,
+// a worker pool for blocking work, timeouts, and graceful shutdown.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "server/application.hpp"
+
+namespace parix::server {
+
+class http_server {
+ public:
+  // Binds the listening socket (port 0 picks a free one) and loads the TLS
+  // certificate unless plain HTTP is configured. Throws on failure.
+  explicit http_server(application& app);
+  ~http_server();
+
+  // Starts the network threads; returns at once.
+  void start();
+  // Serves until SIGTERM or SIGINT, then shuts down gracefully.
+  void run_until_signal();
+  // Graceful shutdown: stop accepting, let requests in flight finish (up to the
+  // configured grace), close idle connections, then stop the threads. Idempotent.
+  void stop();
+
+  unsigned short port() const noexcept { return port_; }
+
+  struct connection;  // a live connection, for shutdown and the connection count
+
+ private:
+  void accept_loop_start();
+  void begin_shutdown();
+
+  application& app_;
+  boost::asio::io_context ioc_;
+  boost::asio::thread_pool workers_;
+  std::optional<boost::asio::ssl::context> tls_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
+
+  std::mutex connections_mutex_;
+  std::set<std::shared_ptr<connection>> connections_;
+
+  friend struct session_runner;
+};
+
+}  // namespace parix::server

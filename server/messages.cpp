@@ -1,0 +1,179 @@
+// The problem-text catalogue. Keep each entry's placeholders the same in both languages.
+#include "server/messages.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace parix::server {
+namespace {
+
+struct entry {
+  std::string_view code;
+  std::string_view title_vi, detail_vi;
+  std::string_view title_en, detail_en;
+};
+
+constexpr entry catalogue[] = {
+    {"not_found", "Không tìm thấy", "Không có tài nguyên tại {path}.", "Not found",
+     "There is no resource at {path}."},
+    {"method_not_allowed", "Phương thức không được hỗ trợ",
+     "{path} không hỗ trợ phương thức {method}; được phép: {allow}.", "Method not allowed",
+     "{path} does not support {method}; allowed: {allow}."},
+    {"body_too_large", "Nội dung quá lớn",
+     "Nội dung yêu cầu vượt quá giới hạn {limit} byte của đường dẫn này.", "Request body too large",
+     "The request body exceeds this route's limit of {limit} bytes."},
+    {"bad_request", "Yêu cầu không hợp lệ", "Không đọc được yêu cầu HTTP: {reason}.", "Bad request",
+     "The HTTP request could not be read: {reason}."},
+    {"unsupported_media_type", "Kiểu nội dung không được hỗ trợ",
+     "Nội dung phải có Content-Type {expected}.", "Unsupported media type",
+     "The body must have Content-Type {expected}."},
+    {"malformed_json", "JSON không hợp lệ",
+     "Nội dung không phải JSON hợp lệ (UTF-8) tại vị trí {offset}: {reason}.", "Malformed JSON",
+     "The body is not valid JSON (UTF-8) at offset {offset}: {reason}."},
+    {"missing_field", "Thiếu trường dữ liệu", "Thiếu trường bắt buộc \"{field}\".",
+     "Missing field", "The required field \"{field}\" is missing."},
+    {"invalid_field", "Trường dữ liệu không hợp lệ",
+     "Trường \"{field}\" phải là {expected}.", "Invalid field",
+     "Field \"{field}\" must be {expected}."},
+    {"unknown_field", "Trường dữ liệu không được hỗ trợ", "Không có trường \"{field}\".",
+     "Unknown field", "There is no field \"{field}\"."},
+    {"unauthenticated", "Chưa đăng nhập",
+     "Cần đăng nhập: phiên làm việc hoặc mã truy cập không có, đã hết hạn hoặc đã bị thu hồi.",
+     "Not signed in",
+     "Sign-in required: the session or token is missing, expired or revoked."},
+    {"forbidden", "Không có quyền", "Vai trò {role} không có quyền {permission}.", "Forbidden",
+     "The role {role} lacks the permission {permission}."},
+    {"csrf_rejected", "Yêu cầu bị từ chối (CSRF)",
+     "Yêu cầu thay đổi dữ liệu bằng cookie phải đến từ chính trang {origin}.",
+     "Request refused (CSRF)",
+     "A cookie-authenticated change must come from the site itself ({origin})."},
+    {"bad_credentials", "Sai thông tin đăng nhập", "Tên đăng nhập hoặc mật khẩu không đúng.",
+     "Wrong credentials", "The username or password is wrong."},
+    {"login_throttled", "Tạm khóa đăng nhập",
+     "Đăng nhập sai quá nhiều lần; hãy thử lại sau {seconds} giây.", "Too many attempts",
+     "Too many failed sign-ins; try again in {seconds} seconds."},
+    {"account_disabled", "Tài khoản bị vô hiệu hóa", "Tài khoản này đã bị vô hiệu hóa.",
+     "Account disabled", "This account is disabled."},
+    {"weak_password", "Mật khẩu yếu",
+     "Mật khẩu phải dài {min} đến {max} ký tự và không được chứa tên đăng nhập.", "Weak password",
+     "The password must be {min} to {max} characters long and must not contain the username."},
+    {"wrong_password", "Sai mật khẩu hiện tại", "Mật khẩu hiện tại không đúng.",
+     "Wrong current password", "The current password is wrong."},
+    {"username_taken", "Tên đăng nhập đã tồn tại", "Tên đăng nhập {username} đã được dùng.",
+     "Username taken", "The username {username} is already in use."},
+    {"invalid_username", "Tên đăng nhập không hợp lệ",
+     "Tên đăng nhập gồm 3–64 ký tự a-z, 0-9, '.', '_', '-' và bắt đầu bằng chữ hoặc số.",
+     "Invalid username",
+     "A username is 3–64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit."},
+    {"invalid_role", "Vai trò không hợp lệ", "Vai trò \"{role}\" không tồn tại.", "Invalid role",
+     "There is no role \"{role}\"."},
+    {"unit_required", "Thiếu đơn vị", "Vai trò {role} phải thuộc một đơn vị.", "Unit required",
+     "The role {role} must belong to a unit."},
+    {"unit_not_allowed", "Không được gán đơn vị", "Vai trò {role} không thuộc đơn vị nào.",
+     "Unit not allowed", "The role {role} does not belong to a unit."},
+    {"unknown_unit", "Không có đơn vị", "Không có đơn vị mã {unit}.", "Unknown unit",
+     "There is no unit with code {unit}."},
+    {"user_not_found", "Không có người dùng", "Không tìm thấy người dùng.", "User not found",
+     "No such user."},
+    {"token_not_found", "Không có mã truy cập", "Không tìm thấy mã truy cập.", "Token not found",
+     "No such API token."},
+    {"precondition_required", "Thiếu If-Match",
+     "Thay đổi tài nguyên này cần tiêu đề If-Match với ETag hiện tại.", "If-Match required",
+     "Changing this resource needs an If-Match header with its current ETag."},
+    {"stale_version", "Dữ liệu đã thay đổi",
+     "Tài nguyên đã bị người khác thay đổi (ETag hiện tại {etag}); hãy tải lại rồi thử lại.",
+     "Stale version",
+     "Someone else changed the resource (current ETag {etag}); reload and try again."},
+    {"busy", "Máy chủ đang bận", "Máy chủ đang bận; hãy thử lại sau giây lát.", "Server busy",
+     "The server is busy; try again shortly."},
+    {"not_ready", "Chưa sẵn sàng", "Cơ sở dữ liệu không phản hồi.", "Not ready",
+     "The database does not answer."},
+    {"timeout", "Hết thời gian", "Yêu cầu không hoàn tất trong {seconds} giây.", "Request timeout",
+     "The request did not complete within {seconds} seconds."},
+    {"internal_error", "Lỗi máy chủ",
+     "Đã xảy ra lỗi máy chủ; mã yêu cầu {request_id} giúp quản trị viên tìm nguyên nhân.",
+     "Internal server error",
+     "The server failed; request id {request_id} helps the administrator find out why."},
+};
+
+const entry* find(std::string_view code) {
+  auto it = std::ranges::find(catalogue, code, &entry::code);
+  return it == std::end(catalogue) ? nullptr : it;
+}
+
+std::string fill(std::string_view text, const message_args& args) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') {
+      auto close = text.find('}', i);
+      if (close != std::string_view::npos) {
+        auto name = text.substr(i + 1, close - i - 1);
+        auto it = std::ranges::find(args, name, &std::pair<std::string, std::string>::first);
+        if (it != args.end()) {
+          out += it->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+language negotiate_language(std::string_view header) noexcept {
+  language best = language::vi;
+  int best_q = -1;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    auto semi = item.find(';');
+    auto lang = item.substr(0, semi);
+    while (!lang.empty() && lang.back() == ' ') lang.remove_suffix(1);
+    int q = 1000;
+    if (semi != std::string_view::npos) {
+      auto params = item.substr(semi + 1);
+      if (auto qpos = params.find("q="); qpos != std::string_view::npos) {
+        auto v = params.substr(qpos + 2);
+        // q is 0 to 1 with at most three decimals; read it as thousandths.
+        int whole = v.starts_with("1") ? 1000 : 0;
+        int frac = 0, scale = 100;
+        auto dot = v.find('.');
+        if (dot != std::string_view::npos)
+          for (std::size_t i = dot + 1; i < v.size() && scale > 0 && v[i] >= '0' && v[i] <= '9';
+               ++i, scale /= 10)
+            frac += (v[i] - '0') * scale;
+        q = std::min(1000, whole + frac);
+      }
+    }
+    auto primary = lang.substr(0, lang.find('-'));
+    std::optional<language> l;
+    if (primary.size() == 2 && (primary[0] | 0x20) == 'e' && (primary[1] | 0x20) == 'n')
+      l = language::en;
+    if (primary.size() == 2 && (primary[0] | 0x20) == 'v' && (primary[1] | 0x20) == 'i')
+      l = language::vi;
+    if (l && q > 0 && q > best_q) {
+      best = *l;
+      best_q = q;
+    }
+  }
+  return best;
+}
+
+std::string_view tag(language l) noexcept { return l == language::en ? "en" : "vi"; }
+
+localized message_for(std::string_view code, language l, const message_args& args) {
+  const entry* e = find(code);
+  if (!e) e = find("internal_error");
+  return l == language::en ? localized{std::string{e->title_en}, fill(e->detail_en, args)}
+                           : localized{std::string{e->title_vi}, fill(e->detail_vi, args)};
+}
+
+bool has_message(std::string_view code) noexcept { return find(code) != nullptr; }
+
+}  // namespace parix::server

@@ -1,0 +1,31 @@
+// User-facing texts of every problem code, in Vietnamese (the default) and English.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace parix::server {
+
+enum class language { vi, en };
+
+// Picks the language from an Accept-Language header (RFC 9110 §12.5.4): the
+// highest-weighted of vi and en; Vietnamese when neither is asked for.
+language negotiate_language(std::string_view accept_language) noexcept;
+std::string_view tag(language l) noexcept;
+
+using message_args = std::vector<std::pair<std::string, std::string>>;
+
+struct localized {
+  std::string title;
+  std::string detail;
+};
+
+// The title and detail for a problem code with {placeholders} filled from args.
+// An unknown code yields a generic text (and is caught by a test over the table).
+localized message_for(std::string_view code, language l, const message_args& args);
+// Whether the catalogue has texts for this code.
+bool has_message(std::string_view code) noexcept;
+
+}  // namespace parix::server
