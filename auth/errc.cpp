@@ -11,23 +11,40 @@ class category final : public boost::system::error_category {
   const char* name() const noexcept override { return "parix.auth"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
-      case errc::bad_credentials: return "bad credentials";
-      case errc::login_throttled: return "login throttled";
-      case errc::account_disabled: return "account disabled";
-      case errc::unauthenticated: return "unauthenticated";
-      case errc::forbidden: return "forbidden";
-      case errc::weak_password: return "weak password";
-      case errc::wrong_password: return "wrong current password";
-      case errc::username_taken: return "username taken";
-      case errc::invalid_username: return "invalid username";
-      case errc::invalid_role: return "invalid role";
-      case errc::unit_required: return "unit required";
-      case errc::unit_not_allowed: return "unit not allowed";
-      case errc::unknown_unit: return "unknown unit";
-      case errc::user_not_found: return "user not found";
-      case errc::token_not_found: return "token not found";
-      case errc::stale_version: return "stale version";
-      case errc::busy: return "busy";
+      case errc::bad_credentials:
+        return "bad credentials";
+      case errc::login_throttled:
+        return "login throttled";
+      case errc::account_disabled:
+        return "account disabled";
+      case errc::unauthenticated:
+        return "unauthenticated";
+      case errc::forbidden:
+        return "forbidden";
+      case errc::weak_password:
+        return "weak password";
+      case errc::wrong_password:
+        return "wrong current password";
+      case errc::username_taken:
+        return "username taken";
+      case errc::invalid_username:
+        return "invalid username";
+      case errc::invalid_role:
+        return "invalid role";
+      case errc::unit_required:
+        return "unit required";
+      case errc::unit_not_allowed:
+        return "unit not allowed";
+      case errc::unknown_unit:
+        return "unknown unit";
+      case errc::user_not_found:
+        return "user not found";
+      case errc::token_not_found:
+        return "token not found";
+      case errc::stale_version:
+        return "stale version";
+      case errc::busy:
+        return "busy";
     }
     return "unknown auth error";
   }

@@ -37,10 +37,12 @@ constexpr std::uint64_t bits(std::initializer_list<permission> ps) {
 using enum permission;
 constexpr grant grants[] = {
     {role::admin, bits({manage_users, read_users, read_criteria, read_audit})},
-    {role::secretariat, bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
-      import_scores, adjust_scores, read_assessments, read_audit})},
+    {role::secretariat,
+     bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
+           import_scores, adjust_scores, read_assessments, read_audit})},
     {role::agency_editor, bits({read_criteria, edit_self_assessment, read_assessments})},
-    {role::agency_head, bits({read_criteria, edit_self_assessment, submit_assessment, read_assessments})},
+    {role::agency_head,
+     bits({read_criteria, edit_self_assessment, submit_assessment, read_assessments})},
     {role::appraiser, bits({read_criteria, appraise, manage_windows, read_assessments})},
     {role::council_member, bits({read_criteria, vote, read_assessments})},
     {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit})},
@@ -62,23 +64,40 @@ std::optional<role> parse_role(std::string_view s) noexcept {
 
 std::string_view to_string(permission p) noexcept {
   switch (p) {
-    case public_access: return "public";
-    case authenticated: return "authenticated";
-    case manage_users: return "manage_users";
-    case read_users: return "read_users";
-    case manage_campaigns: return "manage_campaigns";
-    case read_criteria: return "read_criteria";
-    case import_criteria: return "import_criteria";
-    case edit_self_assessment: return "edit_self_assessment";
-    case submit_assessment: return "submit_assessment";
-    case appraise: return "appraise";
-    case manage_windows: return "manage_windows";
-    case vote: return "vote";
-    case publish: return "publish";
-    case import_scores: return "import_scores";
-    case adjust_scores: return "adjust_scores";
-    case read_assessments: return "read_assessments";
-    case read_audit: return "read_audit";
+    case public_access:
+      return "public";
+    case authenticated:
+      return "authenticated";
+    case manage_users:
+      return "manage_users";
+    case read_users:
+      return "read_users";
+    case manage_campaigns:
+      return "manage_campaigns";
+    case read_criteria:
+      return "read_criteria";
+    case import_criteria:
+      return "import_criteria";
+    case edit_self_assessment:
+      return "edit_self_assessment";
+    case submit_assessment:
+      return "submit_assessment";
+    case appraise:
+      return "appraise";
+    case manage_windows:
+      return "manage_windows";
+    case vote:
+      return "vote";
+    case publish:
+      return "publish";
+    case import_scores:
+      return "import_scores";
+    case adjust_scores:
+      return "adjust_scores";
+    case read_assessments:
+      return "read_assessments";
+    case read_audit:
+      return "read_audit";
   }
   return "unknown";
 }

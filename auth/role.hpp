@@ -18,15 +18,15 @@ enum class role {
   auditor,
 };
 
-inline constexpr std::array all_roles{role::admin,     role::secretariat,    role::agency_editor,
-                                      role::agency_head, role::appraiser, role::council_member,
+inline constexpr std::array all_roles{role::admin,       role::secretariat, role::agency_editor,
+                                      role::agency_head, role::appraiser,   role::council_member,
                                       role::auditor};
 
 enum class permission {
-  public_access,   // anyone, signed in or not (health probes, login, public keys)
-  authenticated,   // any signed-in user (their own profile, logout, password)
-  manage_users,    // create, change and disable users; manage API tokens
-  read_users,      // list users and units
+  public_access,  // anyone, signed in or not (health probes, login, public keys)
+  authenticated,  // any signed-in user (their own profile, logout, password)
+  manage_users,   // create, change and disable users; manage API tokens
+  read_users,     // list users and units
   manage_campaigns,
   read_criteria,
   import_criteria,

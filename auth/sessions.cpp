@@ -23,15 +23,14 @@ storage::audit_event login_event(std::string_view username, std::string_view rol
 
 actor actor_of(const storage::user_record& u, credential via, std::int64_t credential_id,
                const std::string& address) {
-  return actor{u.id,     u.username, u.display_name, parse_role(u.role).value_or(role::auditor),
-               u.unit_id, via,       credential_id,  address};
+  return actor{u.id,      u.username, u.display_name, parse_role(u.role).value_or(role::auditor),
+               u.unit_id, via,        credential_id,  address};
 }
 
 }  // namespace
 
-session_service::session_service(storage::database& db, password_hasher& hasher,
-                                 const clock& clock, session_config sessions,
-                                 throttle_config throttle)
+session_service::session_service(storage::database& db, password_hasher& hasher, const clock& clock,
+                                 session_config sessions, throttle_config throttle)
     : db_(db), hasher_(hasher), clock_(clock), sessions_(sessions), throttle_(throttle) {
   auto h = hasher_.hash(new_secret());
   if (!h) throw std::runtime_error("cannot prepare the password hasher");
@@ -53,8 +52,8 @@ result<login_success> session_service::login(std::string_view username, std::str
   auto seen = db_.read_result([&](storage::connection& c) {
     snapshot s;
     s.user = storage::find_user_by_name(c, username);
-    auto by_user = blocked_until(storage::find_throttle(c, user_key), now, throttle_,
-                                 throttle_.lock_after);
+    auto by_user =
+        blocked_until(storage::find_throttle(c, user_key), now, throttle_, throttle_.lock_after);
     auto by_addr = blocked_until(storage::find_throttle(c, addr_key), now, throttle_,
                                  throttle_.address_lock_after);
     if (by_user || by_addr) s.blocked = std::max(by_user.value_or(now), by_addr.value_or(now));
@@ -80,9 +79,8 @@ result<login_success> session_service::login(std::string_view username, std::str
   // 3. Record the outcome.
   if (!ok) {
     db_.write([&](storage::connection& c) {
-      for (const auto& [key, threshold] :
-           {std::pair{user_key, throttle_.lock_after},
-            std::pair{addr_key, throttle_.address_lock_after}}) {
+      for (const auto& [key, threshold] : {std::pair{user_key, throttle_.lock_after},
+                                           std::pair{addr_key, throttle_.address_lock_after}}) {
         auto before = storage::find_throttle(c, key);
         auto after = after_failure(before, key, now, throttle_, threshold);
         storage::save_throttle(c, after);
@@ -138,8 +136,8 @@ result<actor> session_service::authenticate(std::string_view token,
       auto t = storage::find_api_token(c, hash);
       if (!t || t->revoked_at || (t->expires_at && from_millis(*t->expires_at) <= now)) return r;
       r.credential_id = t->id;
-      r.needs_touch = !t->last_used_at ||
-                      now - from_millis(*t->last_used_at) >= sessions_.touch_interval;
+      r.needs_touch =
+          !t->last_used_at || now - from_millis(*t->last_used_at) >= sessions_.touch_interval;
       r.user = storage::find_user_by_id(c, t->user_id);
     } else {
       auto s = storage::find_session(c, hash);

@@ -23,7 +23,9 @@ std::string account_key(std::string_view username) {
   return key;
 }
 
-std::string address_key(std::string_view address) { return "addr:" + std::string{address}; }
+std::string address_key(std::string_view address) {
+  return "addr:" + std::string{address};
+}
 
 std::optional<time_point> blocked_until(const std::optional<storage::throttle_record>& r,
                                         time_point now, const throttle_config& config,
@@ -32,8 +34,8 @@ std::optional<time_point> blocked_until(const std::optional<storage::throttle_re
   if (r->locked_until && from_millis(*r->locked_until) > now) return from_millis(*r->locked_until);
   if (r->failures < config.slow_after || r->failures >= lock_threshold) return std::nullopt;
   const int doublings = std::min<std::int64_t>(r->failures - config.slow_after, 30);
-  const auto delay = std::min<std::chrono::seconds>(config.base_delay * (1LL << doublings),
-                                                    config.max_delay);
+  const auto delay =
+      std::min<std::chrono::seconds>(config.base_delay * (1LL << doublings), config.max_delay);
   const auto allowed = from_millis(r->last_failure_at) + delay;
   return allowed > now ? std::optional{allowed} : std::nullopt;
 }

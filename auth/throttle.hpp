@@ -12,11 +12,11 @@
 namespace parix::auth {
 
 struct throttle_config {
-  int slow_after = 3;                     // failures before delays start
-  std::chrono::seconds base_delay{1};     // doubled for every further failure
+  int slow_after = 3;                  // failures before delays start
+  std::chrono::seconds base_delay{1};  // doubled for every further failure
   std::chrono::seconds max_delay{60};
-  int lock_after = 10;                    // failures that lock an account
-  int address_lock_after = 50;            // failures that lock a client address
+  int lock_after = 10;          // failures that lock an account
+  int address_lock_after = 50;  // failures that lock a client address
   std::chrono::seconds lock_for{15 * 60};
   std::chrono::seconds forget_after{15 * 60};  // quiet time that clears the counter
 };

@@ -10,7 +10,9 @@ namespace {
 
 using storage::to_millis;
 
-std::string entity_of(std::string_view username) { return "user/" + std::string{username}; }
+std::string entity_of(std::string_view username) {
+  return "user/" + std::string{username};
+}
 
 // The user's role and unit as one audit value, e.g. "agency_head@SNV".
 std::string placement(const user_view& v) {
@@ -80,8 +82,7 @@ result<user_view> user_service::create(const actor& by, const new_user& u) {
 }
 
 result<user_view> user_service::update(const actor& by, std::int64_t id,
-                                       std::int64_t expected_version,
-                                       const user_changes& changes) {
+                                       std::int64_t expected_version, const user_changes& changes) {
   const auto now = to_millis(clock_.now());
   return db_.write_result([&](storage::connection& c) -> result<user_view> {
     auto current = storage::find_user_by_id(c, id);
@@ -190,8 +191,7 @@ result<new_api_token> user_service::create_api_token(const actor& by, std::int64
   });
 }
 
-result<std::vector<storage::api_token_record>> user_service::list_api_tokens(
-    std::int64_t user_id) {
+result<std::vector<storage::api_token_record>> user_service::list_api_tokens(std::int64_t user_id) {
   return db_.read_result(
       [&](storage::connection& c) -> result<std::vector<storage::api_token_record>> {
         if (!storage::find_user_by_id(c, user_id)) return errc::user_not_found;

@@ -24,8 +24,7 @@ application::application(config cfg, const auth::clock& clock)
   add_auth_routes(router_);
   add_user_routes(router_);
   router_.freeze();
-  services_.reset(
-      new services{cfg_, clock_, *db_, hasher_, sessions_, users_, metrics_, router_});
+  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, metrics_, router_});
 }
 
 application::~application() = default;

@@ -1,11 +1,11 @@
 // Parsing and validating the TOML configuration with toml++.
 #include "server/config.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 #include <thread>
-#include <toml++/toml.h>
 
 namespace parix::server {
 namespace {

@@ -1,8 +1,8 @@
 // Routing, authentication, CSRF, permissions and error mapping for one request.
 #include "server/dispatch.hpp"
 
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/url/parse.hpp>
 
 #include "storage/error.hpp"
 
@@ -31,8 +31,8 @@ std::optional<presented> credentials_of(const request& req) {
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     if (!token.empty()) return presented{std::string{token}, false};
   }
-  for (auto it = req.find(http::field::cookie); it != req.end() && it->name() == http::field::cookie;
-       ++it) {
+  for (auto it = req.find(http::field::cookie);
+       it != req.end() && it->name() == http::field::cookie; ++it) {
     std::string_view cookies = it->value();
     while (!cookies.empty()) {
       auto semi = cookies.find(';');
@@ -82,11 +82,10 @@ routed route_request(const router& r, http::verb method, std::string_view target
     out.error = api_error{http::status::not_found, "not_found", {{"path", path}}};
   } else {
     const std::string allow = allow_list(out.match.allowed);
-    out.error = api_error{http::status::method_not_allowed,
-                          "method_not_allowed",
-                          {{"path", path},
-                           {"method", std::string{http::to_string(method)}},
-                           {"allow", allow}}};
+    out.error = api_error{
+        http::status::method_not_allowed,
+        "method_not_allowed",
+        {{"path", path}, {"method", std::string{http::to_string(method)}}, {"allow", allow}}};
     out.error->with_header(http::field::allow, allow);
   }
   return out;
@@ -101,8 +100,14 @@ response handle_request(services& app, const request& req, routed& routing,
                         const std::string& client_address, const std::string& request_id,
                         language lang, std::string& user) {
   const route& rt = *routing.match.found;
-  request_context ctx{req,        *routing.target,  std::move(routing.match.params), request_id,
-                      client_address, lang, std::nullopt, app};
+  request_context ctx{req,
+                      *routing.target,
+                      std::move(routing.match.params),
+                      request_id,
+                      client_address,
+                      lang,
+                      std::nullopt,
+                      app};
   try {
     if (rt.permission != auth::permission::public_access) {
       auto creds = credentials_of(req);
@@ -128,8 +133,9 @@ response handle_request(services& app, const request& req, routed& routing,
   } catch (const storage::error& e) {
     const bool busy = e.kind() == storage::failure::busy;
     spdlog::error("request {}: storage error: {}", request_id, e.what());
-    api_error problem{busy ? http::status::service_unavailable : http::status::internal_server_error,
-                      busy ? "busy" : "internal_error"};
+    api_error problem{
+        busy ? http::status::service_unavailable : http::status::internal_server_error,
+        busy ? "busy" : "internal_error"};
     return to_problem(problem, lang, req.version(), false, ctx.target.path(), request_id);
   } catch (const std::exception& e) {
     spdlog::error("request {}: unhandled exception: {}", request_id, e.what());

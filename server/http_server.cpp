@@ -32,6 +32,9 @@ using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds tls_shutdown_timeout{5};
+constexpr std::chrono::milliseconds tls_shutdown_timeout_when_stopping{500};
+constexpr std::chrono::seconds drain_timeout{3};
+constexpr std::size_t drain_limit = 64 * 1024 * 1024;
 
 // Expected ends of a connection: the peer left, a timeout fired, shutdown cancelled
 // the wait, or the peer closed TLS without close_notify (common and harmless for
@@ -72,13 +75,13 @@ bool acceptable_request_id(std::string_view id) {
   return true;
 }
 
-
 api_error too_large(std::uint64_t limit) {
-  return api_error{http::status::payload_too_large, "body_too_large",
-                   {{"limit", std::to_string(limit)}}};
+  return api_error{
+      http::status::payload_too_large, "body_too_large", {{"limit", std::to_string(limit)}}};
 }
 api_error header_too_large() {
-  return api_error{http::status::request_header_fields_too_large, "bad_request",
+  return api_error{http::status::request_header_fields_too_large,
+                   "bad_request",
                    {{"reason", "header too large"}}};
 }
 api_error bad_request(const boost::system::error_code& ec) {
@@ -119,9 +122,10 @@ struct session_runner {
     auto path = target.substr(0, target.find('?'));
     app().metrics.record_request(route, std::string{req.method_string()}, res.result_int(), took);
     spdlog::get("access")->info(
-        "{} rid={} user={} ip={} method={} path=\"{}\" status={} bytes={} ms={:.3f}", iso_utc(storage::to_millis(std::chrono::system_clock::now())),
-        request_id, user.empty() ? "-" : user, client, std::string{req.method_string()},
-        std::string{path}, res.result_int(), res.body().size(),
+        "{} rid={} user={} ip={} method={} path=\"{}\" status={} bytes={} ms={:.3f}",
+        iso_utc(storage::to_millis(std::chrono::system_clock::now())), request_id,
+        user.empty() ? "-" : user, client, std::string{req.method_string()}, std::string{path},
+        res.result_int(), res.body().size(),
         std::chrono::duration<double, std::milli>(took).count());
   }
 
@@ -134,7 +138,10 @@ struct session_runner {
     try {
       co_await run(stream, *conn, client);
       if constexpr (tls) {
-        lowest.expires_after(tls_shutdown_timeout);
+        // close_notify both ways is polite, but a stopping server does not wait long for it.
+        lowest.expires_after(server.stopping_
+                                 ? std::chrono::milliseconds{tls_shutdown_timeout_when_stopping}
+                                 : std::chrono::milliseconds{tls_shutdown_timeout});
         co_await stream.async_shutdown(no_throw);
       } else {
         boost::system::error_code ignored;
@@ -147,7 +154,8 @@ struct session_runner {
   }
 
   template <class Stream>
-  asio::awaitable<void> run(Stream& stream, http_server::connection& conn, const std::string& client) {
+  asio::awaitable<void> run(Stream& stream, http_server::connection& conn,
+                            const std::string& client) {
     constexpr bool tls = std::is_same_v<Stream, tls_stream>;
     auto& lowest = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
@@ -180,7 +188,9 @@ struct session_runner {
       const auto started = std::chrono::steady_clock::now();
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(limits().header_limit));
-      parser.body_limit(limits().json_body_limit);
+      // The body limit depends on the route, known only after the header: no limit
+      // while the header is read, the route's limit before the body is.
+      parser.body_limit(boost::none);
       lowest.expires_after(limits().header_timeout);
       auto r_hec = co_await http::async_read_header(stream, buffer, parser, no_throw);
       auto hec = std::get<0>(r_hec);
@@ -195,6 +205,16 @@ struct session_runner {
         log_access(request_id, "", client, req, "unmatched", res, started);
         lowest.expires_after(limits().header_timeout);
         co_await http::async_write(stream, res, no_throw);
+        // Read and drop what the client is still sending (briefly, up to a cap):
+        // closing with unread bytes would reset the connection, and the client
+        // might never see the answer it was sent.
+        lowest.expires_after(drain_timeout);
+        std::array<char, 16384> scratch;
+        for (std::size_t drained = 0; drained < drain_limit;) {
+          auto r_drain = co_await stream.async_read_some(asio::buffer(scratch), no_throw);
+          if (std::get<0>(r_drain)) break;
+          drained += std::get<1>(r_drain);
+        }
       };
       if (hec) {
         // GCC 12 miscompiles string literals inside a co_await expression, so each
@@ -210,11 +230,10 @@ struct session_runner {
       }
 
       routed route = route_request(server.app_.routes(), req.method(), req.target());
-      if (route.match.found && route.match.found->body_limit)
-        parser.body_limit(route.match.found->body_limit);
       const std::uint64_t limit = route.match.found && route.match.found->body_limit
                                       ? route.match.found->body_limit
                                       : limits().json_body_limit;
+      parser.body_limit(limit);
       if (parser.content_length() && *parser.content_length() > limit) {
         co_await reply_and_close(too_large(limit));
         co_return;
@@ -288,14 +307,16 @@ http_server::http_server(application& app)
   if (!spdlog::get("access")) spdlog::stderr_logger_mt("access");
 }
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+  stop();
+}
 
 void http_server::start() {
   accept_loop_start();
   for (int i = 0; i < app_.cfg().limits.network_threads; ++i)
     threads_.emplace_back([this] { ioc_.run(); });
-  spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http",
-               app_.cfg().listen.address, port_);
+  spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http", app_.cfg().listen.address,
+               port_);
 }
 
 void http_server::accept_loop_start() {
@@ -335,21 +356,23 @@ void http_server::accept_loop_start() {
           session_runner runner{*this, ids};
           auto ex = conn->strand;
           if (tls_) {
-            asio::co_spawn(ex,
-                           [runner, s = tls_stream{std::move(socket), *tls_}, conn, client]() mutable
-                               -> asio::awaitable<void> {
-                             session_runner r = runner;
-                             co_await r.serve(std::move(s), conn, client);
-                           },
-                           done);
+            asio::co_spawn(
+                ex,
+                [runner, s = tls_stream{std::move(socket), *tls_}, conn,
+                 client]() mutable -> asio::awaitable<void> {
+                  session_runner r = runner;
+                  co_await r.serve(std::move(s), conn, client);
+                },
+                done);
           } else {
-            asio::co_spawn(ex,
-                           [runner, s = beast::tcp_stream{std::move(socket)}, conn, client]() mutable
-                               -> asio::awaitable<void> {
-                             session_runner r = runner;
-                             co_await r.serve(std::move(s), conn, client);
-                           },
-                           done);
+            asio::co_spawn(
+                ex,
+                [runner, s = beast::tcp_stream{std::move(socket)}, conn,
+                 client]() mutable -> asio::awaitable<void> {
+                  session_runner r = runner;
+                  co_await r.serve(std::move(s), conn, client);
+                },
+                done);
           }
         }
       },
@@ -401,9 +424,8 @@ void http_server::stop() {
 void http_server::run_until_signal() {
   asio::io_context signal_ioc;
   asio::signal_set signals{signal_ioc, SIGINT, SIGTERM};
-  signals.async_wait([](const boost::system::error_code&, int sig) {
-    spdlog::info("received signal {}", sig);
-  });
+  signals.async_wait(
+      [](const boost::system::error_code&, int sig) { spdlog::info("received signal {}", sig); });
   start();
   signal_ioc.run();
   stop();

@@ -2,11 +2,11 @@
 // a worker pool for blocking work, timeouts, and graceful shutdown.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>

@@ -30,17 +30,15 @@ constexpr entry catalogue[] = {
     {"malformed_json", "JSON không hợp lệ",
      "Nội dung không phải JSON hợp lệ (UTF-8) tại vị trí {offset}: {reason}.", "Malformed JSON",
      "The body is not valid JSON (UTF-8) at offset {offset}: {reason}."},
-    {"missing_field", "Thiếu trường dữ liệu", "Thiếu trường bắt buộc \"{field}\".",
-     "Missing field", "The required field \"{field}\" is missing."},
-    {"invalid_field", "Trường dữ liệu không hợp lệ",
-     "Trường \"{field}\" phải là {expected}.", "Invalid field",
-     "Field \"{field}\" must be {expected}."},
+    {"missing_field", "Thiếu trường dữ liệu", "Thiếu trường bắt buộc \"{field}\".", "Missing field",
+     "The required field \"{field}\" is missing."},
+    {"invalid_field", "Trường dữ liệu không hợp lệ", "Trường \"{field}\" phải là {expected}.",
+     "Invalid field", "Field \"{field}\" must be {expected}."},
     {"unknown_field", "Trường dữ liệu không được hỗ trợ", "Không có trường \"{field}\".",
      "Unknown field", "There is no field \"{field}\"."},
     {"unauthenticated", "Chưa đăng nhập",
      "Cần đăng nhập: phiên làm việc hoặc mã truy cập không có, đã hết hạn hoặc đã bị thu hồi.",
-     "Not signed in",
-     "Sign-in required: the session or token is missing, expired or revoked."},
+     "Not signed in", "Sign-in required: the session or token is missing, expired or revoked."},
     {"forbidden", "Không có quyền", "Vai trò {role} không có quyền {permission}.", "Forbidden",
      "The role {role} lacks the permission {permission}."},
     {"csrf_rejected", "Yêu cầu bị từ chối (CSRF)",
@@ -165,7 +163,9 @@ language negotiate_language(std::string_view header) noexcept {
   return best;
 }
 
-std::string_view tag(language l) noexcept { return l == language::en ? "en" : "vi"; }
+std::string_view tag(language l) noexcept {
+  return l == language::en ? "en" : "vi";
+}
 
 localized message_for(std::string_view code, language l, const message_args& args) {
   const entry* e = find(code);
@@ -174,6 +174,8 @@ localized message_for(std::string_view code, language l, const message_args& arg
                            : localized{std::string{e->title_vi}, fill(e->detail_vi, args)};
 }
 
-bool has_message(std::string_view code) noexcept { return find(code) != nullptr; }
+bool has_message(std::string_view code) noexcept {
+  return find(code) != nullptr;
+}
 
 }  // namespace parix::server

@@ -41,10 +41,13 @@ std::string metrics::render(const storage::database_stats& db) const {
     out += "# TYPE parix_http_requests_total counter\n";
     for (const auto& [key, count] : requests_) {
       const auto& [route, method, status] = key;
-      out += fmt::format("parix_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                         escape(route), method, status, count);
+      out +=
+          fmt::format("parix_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                      escape(route), method, status, count);
     }
-    out += "# HELP parix_http_request_duration_seconds Time from a request's last byte to its response.\n";
+    out +=
+        "# HELP parix_http_request_duration_seconds Time from a request's last byte to its "
+        "response.\n";
     out += "# TYPE parix_http_request_duration_seconds histogram\n";
     for (std::size_t i = 0; i < buckets.size(); ++i)
       out += fmt::format("parix_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", buckets[i],
@@ -69,8 +72,8 @@ std::string metrics::render(const storage::database_stats& db) const {
   for (std::size_t i = 0; i < storage::commit_latency_buckets.size(); ++i)
     out += fmt::format("parix_db_commit_duration_seconds_bucket{{le=\"{}\"}} {}\n",
                        storage::commit_latency_buckets[i], db.commit_buckets[i].load());
-  out += fmt::format("parix_db_commit_duration_seconds_bucket{{le=\"+Inf\"}} {}\n",
-                     db.commits.load());
+  out +=
+      fmt::format("parix_db_commit_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", db.commits.load());
   out += fmt::format("parix_db_commit_duration_seconds_sum {}\n",
                      static_cast<double>(db.commit_micros_sum.load()) / 1e6);
   out += fmt::format("parix_db_commit_duration_seconds_count {}\n", db.commits.load());

@@ -125,7 +125,9 @@ void only_fields(const boost::json::object& o, std::initializer_list<std::string
                       {{"field", kv.key()}}};
 }
 
-std::string etag_of(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+std::string etag_of(std::int64_t version) {
+  return "\"v" + std::to_string(version) + "\"";
+}
 
 response json_response(const request_context& ctx, const boost::json::value& body,
                        http::status status, std::optional<std::int64_t> version) {

@@ -18,7 +18,9 @@ std::vector<std::string> split(std::string_view pattern) {
   return out;
 }
 
-bool is_param(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool is_param(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 }  // namespace
 
@@ -40,7 +42,8 @@ router::match router::find(http::verb method, const std::vector<std::string>& se
     bool ok = true;
     for (std::size_t s = 0; s < pattern.size() && ok; ++s) {
       if (is_param(pattern[s])) {
-        if (segments[s].empty()) ok = false;
+        if (segments[s].empty())
+          ok = false;
         else
           params.emplace_back(std::string_view{pattern[s]}.substr(1, pattern[s].size() - 2),
                               segments[s]);

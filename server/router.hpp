@@ -36,8 +36,8 @@ class router {
   void freeze() noexcept { frozen_ = true; }
 
   struct match {
-    const route* found = nullptr;         // null: see allowed
-    std::vector<http::verb> allowed;      // the path exists with these methods (for 405)
+    const route* found = nullptr;     // null: see allowed
+    std::vector<http::verb> allowed;  // the path exists with these methods (for 405)
     route_params params;
   };
   // Thread-safe once frozen. path is the decoded-segment path of the request target.

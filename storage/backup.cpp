@@ -13,11 +13,13 @@ namespace {
 
 void fsync_path(const std::filesystem::path& p) {
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::filesystem::filesystem_error("open for fsync", p, {errno, std::generic_category()});
+  if (fd < 0)
+    throw std::filesystem::filesystem_error("open for fsync", p, {errno, std::generic_category()});
   int rc = ::fsync(fd);
   int saved = errno;
   ::close(fd);
-  if (rc != 0) throw std::filesystem::filesystem_error("fsync", p, {saved, std::generic_category()});
+  if (rc != 0)
+    throw std::filesystem::filesystem_error("fsync", p, {saved, std::generic_category()});
 }
 
 }  // namespace

@@ -8,7 +8,11 @@ constexpr migration all[] = {
 };
 }  // namespace
 
-std::span<const migration> known_migrations() { return all; }
-int latest_schema_version() { return all[std::size(all) - 1].version; }
+std::span<const migration> known_migrations() {
+  return all;
+}
+int latest_schema_version() {
+  return all[std::size(all) - 1].version;
+}
 
 }  // namespace parix::storage

@@ -29,8 +29,7 @@ constexpr std::string_view select_token_by_id_sql =
 constexpr std::string_view select_user_tokens_sql =
     "SELECT id, token_hash, user_id, name, created_at, expires_at, last_used_at, revoked_at "
     "FROM api_tokens WHERE user_id = ? ORDER BY id";
-constexpr std::string_view touch_token_sql =
-    "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+constexpr std::string_view touch_token_sql = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 constexpr std::string_view revoke_token_sql =
     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
 
@@ -62,7 +61,9 @@ void touch_session(connection& c, std::int64_t id, millis last_seen_at) {
   c.execute(touch_session_sql, {last_seen_at, id});
 }
 
-void end_session(connection& c, std::int64_t id, millis at) { c.execute(end_session_sql, {at, id}); }
+void end_session(connection& c, std::int64_t id, millis at) {
+  c.execute(end_session_sql, {at, id});
+}
 
 std::int64_t end_user_sessions(connection& c, std::int64_t user_id, millis at) {
   return c.execute(end_user_sessions_sql, {at, user_id});

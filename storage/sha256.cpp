@@ -35,7 +35,9 @@ sha256_stream::sha256_stream() : ctx_(EVP_MD_CTX_new()) {
     throw std::runtime_error("EVP_DigestInit_ex failed");
 }
 
-sha256_stream::~sha256_stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+sha256_stream::~sha256_stream() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
 
 void sha256_stream::update(std::span<const unsigned char> data) {
   if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) != 1)

@@ -14,7 +14,9 @@ constexpr std::string_view select_schema_version =
 constexpr std::string_view insert_schema_version =
     "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)";
 
-std::int64_t now_millis() { return to_millis(std::chrono::system_clock::now()); }
+std::int64_t now_millis() {
+  return to_millis(std::chrono::system_clock::now());
+}
 
 }  // namespace
 
@@ -124,7 +126,10 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
       } catch (...) {
         // The savepoint itself failed: nothing in this group can be trusted.
         for (write_job* j : group) j->failure = std::current_exception();
-        try { writer_->exec_script("ROLLBACK"); } catch (...) {}
+        try {
+          writer_->exec_script("ROLLBACK");
+        } catch (...) {
+        }
         return;
       }
     }
@@ -133,7 +138,10 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
     writer_->exec_script("COMMIT");
   } catch (...) {
     for (write_job* job : group) job->failure = std::current_exception();
-    try { writer_->exec_script("ROLLBACK"); } catch (...) {}
+    try {
+      writer_->exec_script("ROLLBACK");
+    } catch (...) {
+    }
     return;
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -168,7 +176,10 @@ void sqlite_database::read(const std::function<void(connection&)>& work) {
     work(*reader);
     reader->exec_script("COMMIT");
   } catch (...) {
-    try { reader->exec_script("ROLLBACK"); } catch (...) {}
+    try {
+      reader->exec_script("ROLLBACK");
+    } catch (...) {
+    }
     give_back();
     throw;
   }
@@ -178,7 +189,8 @@ void sqlite_database::read(const std::function<void(connection&)>& work) {
 bool sqlite_database::ready() noexcept {
   try {
     std::int64_t one = 0;
-    read([&](connection& c) { c.query("SELECT 1", {}, [&](const row& r) { one = r.integer(0); }); });
+    read(
+        [&](connection& c) { c.query("SELECT 1", {}, [&](const row& r) { one = r.integer(0); }); });
     return one == 1;
   } catch (...) {
     return false;

@@ -9,16 +9,21 @@ namespace {
 
 failure classify(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return failure::constraint;
+    case SQLITE_CONSTRAINT:
+      return failure::constraint;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return failure::busy;
+    case SQLITE_LOCKED:
+      return failure::busy;
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
-    case SQLITE_READONLY: return failure::io;
+    case SQLITE_READONLY:
+      return failure::io;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return failure::corrupt;
-    default: return failure::other;
+    case SQLITE_NOTADB:
+      return failure::corrupt;
+    default:
+      return failure::other;
   }
 }
 
@@ -86,7 +91,8 @@ db_handle open(const std::string& file, int flags, int busy_timeout_ms) {
   sqlite3_busy_timeout(raw, busy_timeout_ms);
 
   auto exec = [&](const char* sql) {
-    if (int r = sqlite3_exec(raw, sql, nullptr, nullptr, nullptr); r != SQLITE_OK) fail(raw, r, sql);
+    if (int r = sqlite3_exec(raw, sql, nullptr, nullptr, nullptr); r != SQLITE_OK)
+      fail(raw, r, sql);
   };
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA synchronous=FULL");
@@ -124,11 +130,9 @@ sqlite3_stmt* sqlite_connection::prepare(std::string_view sql, std::span<const v
           } else if constexpr (std::is_same_v<t, std::int64_t>) {
             return sqlite3_bind_int64(s, i + 1, v);
           } else if constexpr (std::is_same_v<t, std::string_view>) {
-            return sqlite3_bind_text64(s, i + 1, v.data(), v.size(), SQLITE_TRANSIENT,
-                                       SQLITE_UTF8);
+            return sqlite3_bind_text64(s, i + 1, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
           } else {
-            return sqlite3_bind_blob64(s, i + 1, v.bytes.data(), v.bytes.size(),
-                                       SQLITE_TRANSIENT);
+            return sqlite3_bind_blob64(s, i + 1, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
           }
         },
         params[i]);

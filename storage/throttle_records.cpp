@@ -24,6 +24,8 @@ void save_throttle(connection& c, const throttle_record& t) {
   c.execute(upsert_sql, {t.key, t.failures, t.last_failure_at, nullable(t.locked_until)});
 }
 
-void clear_throttle(connection& c, std::string_view key) { c.execute(delete_sql, {key}); }
+void clear_throttle(connection& c, std::string_view key) {
+  c.execute(delete_sql, {key});
+}
 
 }  // namespace parix::storage

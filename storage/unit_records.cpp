@@ -8,7 +8,8 @@ constexpr std::string_view select_by_code =
     "SELECT id, code, name, created_at FROM units WHERE code = ?";
 constexpr std::string_view select_by_id =
     "SELECT id, code, name, created_at FROM units WHERE id = ?";
-constexpr std::string_view select_all = "SELECT id, code, name, created_at FROM units ORDER BY code";
+constexpr std::string_view select_all =
+    "SELECT id, code, name, created_at FROM units ORDER BY code";
 constexpr std::string_view insert = "INSERT INTO units(code, name, created_at) VALUES (?, ?, ?)";
 
 unit_record to_unit(const row& r) {

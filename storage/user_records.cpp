@@ -4,7 +4,6 @@
 namespace parix::storage {
 namespace {
 
-
 constexpr std::string_view select_by_name =
     "SELECT id, username, display_name, role, unit_id, password_hash, disabled, version, "
     "created_at, updated_at FROM users WHERE username = ?";
@@ -22,13 +21,12 @@ constexpr std::string_view update =
     "version = version + 1, updated_at = ? WHERE id = ? AND version = ?";
 
 user_record to_user(const row& r) {
-  return user_record{r.integer(0),          r.text(1),    r.text(2),    r.text(3),
-                     r.optional_integer(4), r.text(5),    r.integer(6) != 0,
-                     r.integer(7),          r.integer(8), r.integer(9)};
+  return user_record{r.integer(0),          r.text(1),   r.text(2),         r.text(3),
+                     r.optional_integer(4), r.text(5),   r.integer(6) != 0, r.integer(7),
+                     r.integer(8),          r.integer(9)};
 }
 
 }  // namespace
-
 
 std::optional<user_record> find_user_by_name(connection& c, std::string_view username) {
   return c.query_one(select_by_name, {username}, to_user);

@@ -100,9 +100,9 @@ std::string signing_key::key_id() const {
 bool verify_signature(std::span<const unsigned char> public_key,
                       std::span<const unsigned char> message,
                       std::span<const unsigned char> signature) {
-  pkey_ptr key{EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(),
-                                           public_key.size()),
-               EVP_PKEY_free};
+  pkey_ptr key{
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()),
+      EVP_PKEY_free};
   if (!key) return false;
   md_ctx_ptr ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
   return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&

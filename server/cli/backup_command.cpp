@@ -10,8 +10,8 @@ namespace parix::server::cli {
 int backup_command(const arguments& args) {
   po::options_description d{"parix backup"};
   add_location_options(d);
-  d.add_options()("dest", po::value<std::string>()->required(), "the new backup file")(
-      "help,h", "this text");
+  d.add_options()("dest", po::value<std::string>()->required(), "the new backup file")("help,h",
+                                                                                       "this text");
   po::positional_options_description p;
   p.add("dest", 1);
   po::variables_map vm;
@@ -23,7 +23,8 @@ int backup_command(const arguments& args) {
     std::cerr << "parix backup: " << e.what() << "\n";
     return 1;
   }
-  std::cout << "backed up " << c.database.string() << " to " << vm["dest"].as<std::string>() << "\n";
+  std::cout << "backed up " << c.database.string() << " to " << vm["dest"].as<std::string>()
+            << "\n";
   return 0;
 }
 

@@ -78,8 +78,7 @@ auth::actor cli_actor() {
 }
 
 bool parse(const std::vector<std::string>& args, const po::options_description& d,
-           const po::positional_options_description& p, po::variables_map& vm,
-           const char* usage) {
+           const po::positional_options_description& p, po::variables_map& vm, const char* usage) {
   try {
     po::store(po::command_line_parser(args).options(d).positional(p).run(), vm);
     if (vm.count("help")) {

@@ -30,7 +30,6 @@ auth::actor cli_actor();
 
 // Parses args with d (and positional p); prints usage and returns false on error.
 bool parse(const std::vector<std::string>& args, const po::options_description& d,
-           const po::positional_options_description& p, po::variables_map& vm,
-           const char* usage);
+           const po::positional_options_description& p, po::variables_map& vm, const char* usage);
 
 }  // namespace parix::server::cli

@@ -62,7 +62,8 @@ int demo_command(const arguments& args) {
   const auto now = storage::to_millis(std::chrono::system_clock::now());
   db->write([&](storage::connection& conn) {
     for (const auto& u : demo_units)
-      if (!storage::find_unit_by_code(conn, u.code)) storage::insert_unit(conn, {0, u.code, u.name, now});
+      if (!storage::find_unit_by_code(conn, u.code))
+        storage::insert_unit(conn, {0, u.code, u.name, now});
   });
   auth::password_hasher hasher{c.passwords};
   auth::user_service users{*db, hasher, auth::default_clock()};
@@ -74,7 +75,8 @@ int demo_command(const arguments& args) {
       if (u.unit) unit = u.unit;
       auto r = users.create(cli_actor(), {u.username, u.display_name, u.role, unit, password});
       if (!r) {
-        std::cerr << "parix demo: cannot create " << u.username << ": " << r.error().message() << "\n";
+        std::cerr << "parix demo: cannot create " << u.username << ": " << r.error().message()
+                  << "\n";
         return 1;
       }
     }

@@ -21,7 +21,8 @@ constexpr const char* usage =
     "usage: parix init [--data DIR | --config FILE] [--admin NAME]\n"
     "The administrator's password is read from $PARIX_ADMIN_PASSWORD, else from standard input.";
 
-constexpr const char* default_toml = R"(# parix configuration, written by parix init. Every key is documented in
+constexpr const char* default_toml =
+    R"(# parix configuration, written by parix init. Every key is documented in
 # deploy/parix.example.toml; relative paths are relative to this file's folder.
 data_dir = "."
 
@@ -45,8 +46,9 @@ int init_command(const arguments& args) {
   po::variables_map vm;
   if (!parse(args, d, {}, vm, usage)) return 2;
 
-  const std::filesystem::path data = vm.count("config") ? std::filesystem::path{}
-                                                        : std::filesystem::path{vm["data"].as<std::string>()};
+  const std::filesystem::path data = vm.count("config")
+                                         ? std::filesystem::path{}
+                                         : std::filesystem::path{vm["data"].as<std::string>()};
   if (!data.empty()) {
     std::filesystem::create_directories(data);
     ::chmod(data.c_str(), 0700);
@@ -81,7 +83,8 @@ int init_command(const arguments& args) {
                 << " (set PARIX_ADMIN_PASSWORD or pipe it on standard input)\n";
       return 1;
     }
-    auto r = users.create(cli_actor(), {admin, "Quản trị hệ thống", "admin", std::nullopt, *password});
+    auto r =
+        users.create(cli_actor(), {admin, "Quản trị hệ thống", "admin", std::nullopt, *password});
     if (!r) {
       std::cerr << "parix init: cannot create " << admin << ": " << r.error().message()
                 << " (passwords need " << c.passwords.min_length

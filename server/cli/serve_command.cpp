@@ -24,8 +24,9 @@ int serve_command(const arguments& args) {
   try {
     application app{c, auth::default_clock()};
     http_server server{app};
-    std::cout << "parix " << PARIX_VERSION << " serving at " << (c.listen.plain_http ? "http" : "https")
-              << "://" << c.listen.address << ":" << server.port() << "/" << std::endl;
+    std::cout << "parix " << PARIX_VERSION << " serving at "
+              << (c.listen.plain_http ? "http" : "https") << "://" << c.listen.address << ":"
+              << server.port() << "/" << std::endl;
     server.run_until_signal();
     app.db().close();
     spdlog::info("database closed");

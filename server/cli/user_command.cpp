@@ -26,7 +26,8 @@ int fail(const std::string& what, const boost::system::error_code& ec) {
 int user_command(const arguments& args) {
   po::options_description d{"parix user"};
   add_location_options(d);
-  d.add_options()("action", po::value<std::string>()->required(), "add, passwd, disable, enable, list")(
+  d.add_options()("action", po::value<std::string>()->required(),
+                  "add, passwd, disable, enable, list")(
       "name", po::value<std::string>(), "username")("role", po::value<std::string>(), "role")(
       "unit", po::value<std::string>(), "unit code")("display-name", po::value<std::string>(),
                                                      "display name")("help,h", "this text");
@@ -63,8 +64,9 @@ int user_command(const arguments& args) {
     if (!password) return fail("no password given", {});
     std::optional<std::string> unit;
     if (vm.count("unit")) unit = vm["unit"].as<std::string>();
-    auto r = users.create(by, {name, vm.count("display-name") ? vm["display-name"].as<std::string>() : name,
-                               vm["role"].as<std::string>(), unit, *password});
+    auto r = users.create(
+        by, {name, vm.count("display-name") ? vm["display-name"].as<std::string>() : name,
+             vm["role"].as<std::string>(), unit, *password});
     if (!r) return fail("cannot add " + name, r.error());
     std::cout << "added " << name << "\n";
     return 0;

@@ -18,8 +18,10 @@ response text(const request_context& ctx, std::string body, std::string_view typ
 void add_health_routes(router& r) {
   using auth::permission;
   r.add({http::verb::get, "/healthz", permission::public_access,
-         [](request_context& ctx) { return json_response(ctx, {{"status", "ok"}}); }, 0,
-         runs_on::network});
+         [](request_context& ctx) {
+           return json_response(ctx, {{"status", "ok"}});
+         },
+         0, runs_on::network});
   r.add({http::verb::get, "/readyz", permission::public_access, [](request_context& ctx) {
            if (!ctx.app.db.ready()) throw api_error{http::status::service_unavailable, "not_ready"};
            return json_response(ctx, {{"status", "ready"}});

@@ -9,7 +9,8 @@ namespace parix::server {
 std::string iso_utc(storage::millis at) {
   const auto tp = storage::from_millis(at);
   const auto secs = std::chrono::floor<std::chrono::seconds>(tp);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(secs)),
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(secs)),
                      static_cast<int>(at - storage::to_millis(secs)));
 }
 

@@ -9,8 +9,8 @@ namespace {
 using auth::permission;
 
 // Every placeholder a user error may need, so each problem text is complete.
-message_args user_args(const request_context& ctx, std::string_view username,
-                       std::string_view role, std::string_view unit) {
+message_args user_args(const request_context& ctx, std::string_view username, std::string_view role,
+                       std::string_view unit) {
   return {{"username", std::string{username}},
           {"role", std::string{role}},
           {"unit", std::string{unit}},
@@ -72,10 +72,9 @@ response update_user(request_context& ctx) {
   auto r = ctx.app.users.update(ctx.who(), id, version, changes);
   if (!r && r.error() == auth::errc::stale_version) throw_stale(ctx, id);
   if (!r)
-    throw error_from(r.error(), user_args(ctx, "", changes.role.value_or(""),
-                                          changes.unit_code && *changes.unit_code
-                                              ? **changes.unit_code
-                                              : ""));
+    throw error_from(r.error(),
+                     user_args(ctx, "", changes.role.value_or(""),
+                               changes.unit_code && *changes.unit_code ? **changes.unit_code : ""));
   return json_response(ctx, user_json(*r), http::status::ok, r->user.version);
 }
 

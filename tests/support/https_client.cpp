@@ -17,11 +17,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-boost::json::value reply::json() const { return boost::json::parse(body); }
+boost::json::value reply::json() const {
+  return boost::json::parse(body);
+}
 
 std::string reply::header(const std::string& name) const {
   std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   auto it = headers.find(lower);
   return it == headers.end() ? "" : it->second;
 }
@@ -69,7 +72,9 @@ https_client::https_client(unsigned short port, bool tls) : impl_(std::make_uniq
 
 https_client::~https_client() = default;
 
-void https_client::close() { impl_->drop(); }
+void https_client::close() {
+  impl_->drop();
+}
 
 reply https_client::request(http::verb method, const std::string& target, const std::string& body,
                             const std::map<std::string, std::string>& headers) {
@@ -99,7 +104,8 @@ reply https_client::request(http::verb method, const std::string& target, const 
     r.status = res.result_int();
     for (const auto& f : res) {
       std::string name;
-      for (char c : f.name_string()) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      for (char c : f.name_string())
+        name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       auto& slot = r.headers[name];
       slot += (slot.empty() ? "" : "\n") + std::string{f.value()};
     }

@@ -35,7 +35,9 @@ test_server::test_server(const std::function<void(server::config&)>& adjust)
   add_user("admin", "admin");
 }
 
-test_server::~test_server() { stop(); }
+test_server::~test_server() {
+  stop();
+}
 
 void test_server::stop() {
   if (server_) server_->stop();

@@ -1,0 +1,221 @@
+// Sign-in, sessions, cookies, CSRF, lockout and password changes over real HTTPS.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "storage/audit_log.hpp"
+#include "tests/support/test_server.hpp"
+
+namespace parix::testing {
+namespace {
+
+using server::http::verb;
+
+class auth_api : public ::testing::Test {
+ protected:
+  test_server srv;
+  https_client client = srv.client();
+
+  std::string cookie_from(const reply& r) {
+    auto set = r.header("set-cookie");
+    auto eq = set.find('=');
+    auto semi = set.find(';');
+    return set.substr(0, semi).substr(0, eq) + "=" + set.substr(eq + 1, semi - eq - 1);
+  }
+
+  std::vector<std::string> audit_actions() {
+    std::vector<std::string> actions;
+    srv.app().db().read([&](storage::connection& c) {
+      storage::scan_audit(
+          c, 1, [&](const storage::audit_entry& e) { actions.push_back(e.event.action); });
+    });
+    return actions;
+  }
+};
+
+TEST_F(auth_api, login_returns_a_token_and_a_host_only_secure_cookie) {
+  auto r = client.login("admin", test_password);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto token = r.json().at("token").as_string();
+  EXPECT_GE(token.size(), 43u);  // 256 bits in base64url
+  auto cookie = r.header("set-cookie");
+  EXPECT_EQ(cookie.rfind("__Host-parix_session=" + std::string{token} + ";", 0), 0u) << cookie;
+  for (auto attr : {"Path=/", "HttpOnly", "Secure", "SameSite=Strict"})
+    EXPECT_NE(cookie.find(attr), std::string::npos) << attr;
+  EXPECT_EQ(r.json().at("user").at("username").as_string(), "admin");
+
+  auto me = client.get("/api/v1/me");
+  ASSERT_EQ(me.status, 200u);
+  EXPECT_EQ(me.json().at("role").as_string(), "admin");
+  EXPECT_EQ(me.json().at("credential").as_string(), "session");
+  EXPECT_EQ(me.header("etag"), "\"v1\"");
+}
+
+TEST_F(auth_api, every_login_gets_a_new_session) {
+  auto first = client.login("admin", test_password).json().at("token").as_string();
+  auto second = client.login("admin", test_password).json().at("token").as_string();
+  EXPECT_NE(first, second);
+}
+
+TEST_F(auth_api, wrong_password_and_unknown_user_get_the_same_401) {
+  auto wrong = client.login("admin", "not-the-password");
+  auto unknown = client.login("nobody", "not-the-password");
+  for (const auto& r : {wrong, unknown}) {
+    EXPECT_EQ(r.status, 401u);
+    EXPECT_EQ(r.json().at("code").as_string(), "bad_credentials");
+    EXPECT_EQ(r.header("set-cookie"), "");
+  }
+  EXPECT_EQ(wrong.json().at("detail"), unknown.json().at("detail"));
+  auto actions = audit_actions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.failed"), 2);
+}
+
+TEST_F(auth_api, repeated_failures_lock_the_account_until_the_lock_expires) {
+  const auto& t = srv.cfg().throttle;
+  reply last;
+  // Move the clock past each growing delay so every attempt is a real failure.
+  for (int i = 0; i < t.lock_after; ++i) {
+    last = client.login("admin", "wrong-password-" + std::to_string(i));
+    ASSERT_NE(last.status, 200u);
+    srv.clock().advance(t.max_delay + std::chrono::seconds{1});
+  }
+  auto locked = client.login("admin", test_password);
+  EXPECT_EQ(locked.status, 429u) << locked.body;
+  EXPECT_EQ(locked.json().at("code").as_string(), "login_throttled");
+  EXPECT_GT(std::stoi(locked.header("retry-after")), 0);
+  auto actions = audit_actions();
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "login.locked"), actions.end());
+
+  srv.clock().advance(t.lock_for);
+  EXPECT_EQ(client.login("admin", test_password).status, 200u);
+}
+
+TEST_F(auth_api, quick_retries_after_a_few_failures_are_slowed_down) {
+  const auto& t = srv.cfg().throttle;
+  for (int i = 0; i < t.slow_after; ++i) client.login("admin", "wrong-password");
+  auto r = client.login("admin", test_password);
+  EXPECT_EQ(r.status, 429u);
+  srv.clock().advance(t.base_delay + std::chrono::seconds{1});
+  EXPECT_EQ(client.login("admin", test_password).status, 200u);
+}
+
+TEST_F(auth_api, an_idle_session_expires_and_an_active_one_does_not) {
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  const auto idle = srv.cfg().sessions.idle_timeout;
+  for (int i = 0; i < 3; ++i) {
+    srv.clock().advance(idle - std::chrono::seconds{60});
+    EXPECT_EQ(client.get("/api/v1/me").status, 200u) << "round " << i;
+  }
+  srv.clock().advance(idle);
+  auto r = client.get("/api/v1/me");
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"parix\"");
+}
+
+TEST_F(auth_api, a_session_ends_after_its_absolute_lifetime_even_when_active) {
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  const auto step = srv.cfg().sessions.idle_timeout / 2;
+  auto lived = std::chrono::seconds{0};
+  while (lived + step < srv.cfg().sessions.absolute_timeout) {
+    srv.clock().advance(step);
+    lived += step;
+    ASSERT_EQ(client.get("/api/v1/me").status, 200u);
+  }
+  srv.clock().advance(step);
+  EXPECT_EQ(client.get("/api/v1/me").status, 401u);
+}
+
+TEST_F(auth_api, logout_ends_the_session_and_clears_the_cookie) {
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  auto out = client.request(verb::post, "/api/v1/auth/logout");
+  EXPECT_EQ(out.status, 204u);
+  EXPECT_NE(out.header("set-cookie").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(client.get("/api/v1/me").status, 401u);
+}
+
+TEST_F(auth_api, the_session_cookie_authenticates_reads) {
+  auto login = client.login("admin", test_password);
+  const auto cookie = cookie_from(login);
+  client.set_token(std::nullopt);
+  auto me = client.get("/api/v1/me", {{"Cookie", "theme=dark; " + cookie}});
+  EXPECT_EQ(me.status, 200u) << me.body;
+}
+
+TEST_F(auth_api, cookie_authenticated_writes_need_our_origin) {
+  auto login = client.login("admin", test_password);
+  const auto cookie = cookie_from(login);
+  client.set_token(std::nullopt);
+  const boost::json::value body = {{"current_password", test_password},
+                                   {"new_password", "another-long-secret"}};
+  auto none = client.send_json(verb::put, "/api/v1/me/password", body, {{"Cookie", cookie}});
+  EXPECT_EQ(none.status, 403u);
+  EXPECT_EQ(none.json().at("code").as_string(), "csrf_rejected");
+  auto foreign = client.send_json(verb::put, "/api/v1/me/password", body,
+                                  {{"Cookie", cookie}, {"Origin", "https://evil.example"}});
+  EXPECT_EQ(foreign.status, 403u);
+  const std::string own = "https://127.0.0.1:" + std::to_string(srv.port());
+  auto same = client.send_json(verb::put, "/api/v1/me/password", body,
+                               {{"Cookie", cookie}, {"Origin", own}});
+  EXPECT_EQ(same.status, 204u) << same.body;
+}
+
+TEST_F(auth_api, a_password_change_ends_every_session_of_the_user) {
+  auto other = srv.client();
+  ASSERT_EQ(other.login("admin", test_password).status, 200u);
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  auto weak = client.send_json(verb::put, "/api/v1/me/password",
+                               {{"current_password", test_password}, {"new_password", "short"}});
+  EXPECT_EQ(weak.status, 422u);
+  EXPECT_EQ(weak.json().at("code").as_string(), "weak_password");
+  auto wrong = client.send_json(
+      verb::put, "/api/v1/me/password",
+      {{"current_password", "nope-nope-nope"}, {"new_password", "another-long-secret"}});
+  EXPECT_EQ(wrong.status, 403u);
+  auto ok = client.send_json(
+      verb::put, "/api/v1/me/password",
+      {{"current_password", test_password}, {"new_password", "another-long-secret"}});
+  ASSERT_EQ(ok.status, 204u) << ok.body;
+  EXPECT_EQ(other.get("/api/v1/me").status, 401u);
+  EXPECT_EQ(client.get("/api/v1/me").status, 401u);
+  EXPECT_EQ(client.login("admin", "another-long-secret").status, 200u);
+}
+
+TEST_F(auth_api, api_tokens_authenticate_until_revoked) {
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  auto created = client.post_json("/api/v1/users/1/tokens", {{"name", "import script"}});
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string token{created.json().at("token").as_string()};
+  EXPECT_EQ(token.rfind("pxt_", 0), 0u);
+  const auto id = created.json().at("id").as_int64();
+
+  auto script = srv.client();
+  script.set_token(token);
+  auto me = script.get("/api/v1/me");
+  ASSERT_EQ(me.status, 200u);
+  EXPECT_EQ(me.json().at("credential").as_string(), "api_token");
+
+  auto listed = client.get("/api/v1/users/1/tokens");
+  EXPECT_EQ(listed.json().at("tokens").as_array().size(), 1u);
+  EXPECT_FALSE(listed.body.find(token) != std::string::npos) << "a token is shown only once";
+
+  EXPECT_EQ(client.request(verb::delete_, "/api/v1/users/1/tokens/" + std::to_string(id)).status,
+            204u);
+  EXPECT_EQ(script.get("/api/v1/me").status, 401u);
+}
+
+TEST_F(auth_api, a_disabled_user_cannot_sign_in_or_use_an_open_session) {
+  srv.add_user("thanhtra", "auditor");
+  auto auditor = srv.client();
+  ASSERT_EQ(auditor.login("thanhtra", test_password).status, 200u);
+  ASSERT_EQ(client.login("admin", test_password).status, 200u);
+  auto user = client.get("/api/v1/users/2");
+  ASSERT_EQ(user.status, 200u);
+  auto disabled = client.send_json(verb::patch, "/api/v1/users/2", {{"disabled", true}},
+                                   {{"If-Match", user.header("etag")}});
+  ASSERT_EQ(disabled.status, 200u) << disabled.body;
+  EXPECT_EQ(auditor.get("/api/v1/me").status, 401u);
+  EXPECT_EQ(auditor.login("thanhtra", test_password).status, 401u);
+}
+
+}  // namespace
+}  // namespace parix::testing

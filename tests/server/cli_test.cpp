@@ -1,0 +1,104 @@
+// The parix binary's subcommands, run as a user would.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <fstream>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace parix::testing {
+namespace {
+
+std::string parix() {
+  return PARIX_BINARY;
+}
+
+TEST(cli, version_prints_the_version) {
+  auto r = run_command(parix() + " version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.output, std::string{"parix "} + PARIX_VERSION + "\n");
+}
+
+TEST(cli, an_unknown_command_is_a_usage_error) {
+  EXPECT_EQ(run_command(parix() + " frobnicate 2>/dev/null").status, 2);
+}
+
+TEST(cli, init_creates_everything_and_can_run_twice) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  auto first =
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data);
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_TRUE(std::filesystem::exists(d / "data/parix.db"));
+  EXPECT_TRUE(std::filesystem::exists(d / "data/tls/server.crt"));
+  struct stat st {};
+  ASSERT_EQ(::stat((d / "data/keys/signing-ed25519.pem").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto second =
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data);
+  EXPECT_EQ(second.status, 0) << second.output;
+  EXPECT_NE(second.output.find("administrator admin exists"), std::string::npos);
+}
+
+TEST(cli, init_refuses_a_weak_first_password_and_reads_it_from_stdin) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  auto weak = run_command("echo short | env -u PARIX_ADMIN_PASSWORD " + parix() + " init --data " +
+                          data + " 2>&1");
+  EXPECT_EQ(weak.status, 1) << weak.output;
+  auto ok = run_command("echo a-long-secret-phrase | env -u PARIX_ADMIN_PASSWORD " + parix() +
+                        " init --data " + data);
+  EXPECT_EQ(ok.status, 0) << ok.output;
+}
+
+TEST(cli, users_are_added_listed_and_disabled) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  ASSERT_EQ(
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
+      0);
+  auto add = run_command("PARIX_PASSWORD=mot-mat-khau-dai " + parix() +
+                         " user add thanhtra --role auditor --data " + data);
+  EXPECT_EQ(add.status, 0) << add.output;
+  auto bad = run_command("PARIX_PASSWORD=mot-mat-khau-dai " + parix() +
+                         " user add canbo --role agency_editor --data " + data + " 2>&1");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.output.find("unit required"), std::string::npos) << bad.output;
+  ASSERT_EQ(run_command(parix() + " user disable thanhtra --data " + data).status, 0);
+  auto list = run_command(parix() + " user list --data " + data);
+  EXPECT_NE(list.output.find("thanhtra\tauditor\t-\tdisabled"), std::string::npos) << list.output;
+}
+
+TEST(cli, backup_writes_a_consistent_copy_and_refuses_to_overwrite) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  ASSERT_EQ(
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
+      0);
+  const auto dest = (d / "copy.db").string();
+  auto r = run_command(parix() + " backup " + dest + " --data " + data);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto check =
+      run_command("sqlite3 " + dest + " 'PRAGMA integrity_check; SELECT username FROM users;'");
+  EXPECT_EQ(check.output, "ok\nadmin\n");
+  EXPECT_EQ(run_command(parix() + " backup " + dest + " --data " + data + " 2>/dev/null").status,
+            1);
+}
+
+TEST(cli, demo_loads_a_user_of_every_role_twice_without_error) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  ASSERT_EQ(
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
+      0);
+  ASSERT_EQ(run_command(parix() + " demo --data " + data).status, 0);
+  auto again = run_command(parix() + " demo --data " + data);
+  EXPECT_EQ(again.status, 0);
+  auto roles =
+      run_command("sqlite3 " + data + "/parix.db 'SELECT DISTINCT role FROM users ORDER BY role'");
+  EXPECT_EQ(roles.output,
+            "admin\nagency_editor\nagency_head\nappraiser\nauditor\ncouncil_member\nsecretariat\n");
+}
+
+}  // namespace
+}  // namespace parix::testing

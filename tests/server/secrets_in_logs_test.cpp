@@ -1,0 +1,63 @@
+// No password, token or key reaches a log: a canary password is used everywhere a
+// password can go, then every log file and the access log are searched for it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/test_server.hpp"
+
+namespace parix::testing {
+namespace {
+
+using server::http::verb;
+
+std::string read_all_logs(const std::filesystem::path& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in{entry.path()};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    all += ss.str();
+  }
+  return all;
+}
+
+TEST(secrets, no_password_or_token_appears_in_any_log) {
+  const std::string canary = "Canary-7f3a9-Password";
+  std::string token;
+  std::filesystem::path logs;
+  std::string all;
+  {
+    test_server srv;
+    logs = srv.dir() / "logs";
+    auto client = srv.client();
+    client.login("admin", canary);  // a failure with the canary
+    auto ok = client.login("admin", test_password);
+    token = std::string{ok.json().at("token").as_string()};
+    client.post_json("/api/v1/users",
+                     {{"username", "canary.user"}, {"role", "auditor"}, {"password", canary}});
+    client.send_json(verb::put, "/api/v1/me/password",
+                     {{"current_password", test_password}, {"new_password", canary + "-new"}});
+    client.request(verb::post, "/api/v1/auth/login",
+                   "{\"username\":\"admin\",\"password\":\"" + canary + "\"",
+                   {{"Content-Type", "application/json"}});  // malformed, with the canary inside
+    auto t = srv.client();
+    t.set_token(canary);  // a bogus bearer token
+    t.get("/api/v1/me");
+    srv.stop();
+    // The database is no log, but check it does not hold the password in clear either.
+    auto db = run_command("sqlite3 " + srv.cfg().database.string() + " .dump");
+    EXPECT_EQ(db.output.find(canary), std::string::npos);
+    EXPECT_EQ(db.output.find(token), std::string::npos) << "sessions are stored as hashes";
+    all = read_all_logs(logs);
+  }
+  ASSERT_NE(all.find("/api/v1/auth/login"), std::string::npos) << "the access log was written";
+  EXPECT_EQ(all.find(canary), std::string::npos);
+  EXPECT_EQ(all.find(token), std::string::npos);
+  EXPECT_EQ(all.find("correct-horse-battery"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace parix::testing

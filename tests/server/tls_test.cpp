@@ -1,0 +1,91 @@
+// TLS policy: 1.2 and 1.3 only, strong suites only; testssl.sh finds nothing of
+// medium severity or worse.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "tests/support/test_server.hpp"
+
+namespace parix::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+
+// Tries a handshake with the given protocol bounds and cipher list; true if it succeeds.
+bool handshake(unsigned short port, int min_version, int max_version, const char* ciphers,
+               std::string* negotiated = nullptr) {
+  asio::io_context ioc;
+  ssl::context ctx{ssl::context::tls_client};
+  SSL_CTX_set_security_level(ctx.native_handle(), 0);  // let the client offer weak things
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), min_version);
+  SSL_CTX_set_max_proto_version(ctx.native_handle(), max_version);
+  if (ciphers) SSL_CTX_set_cipher_list(ctx.native_handle(), ciphers);
+  ssl::stream<asio::ip::tcp::socket> stream{ioc, ctx};
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  stream.handshake(ssl::stream_base::client, ec);
+  if (!ec && negotiated) *negotiated = SSL_get_cipher_name(stream.native_handle());
+  return !ec;
+}
+
+TEST(tls, tls_1_3_and_1_2_with_strong_suites_are_accepted) {
+  test_server srv;
+  std::string cipher;
+  EXPECT_TRUE(handshake(srv.port(), TLS1_3_VERSION, TLS1_3_VERSION, nullptr, &cipher));
+  EXPECT_TRUE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION, nullptr, &cipher));
+  EXPECT_NE(cipher.find("ECDHE"), std::string::npos) << cipher;
+}
+
+TEST(tls, tls_1_1_and_1_0_are_refused) {
+  test_server srv;
+  EXPECT_FALSE(handshake(srv.port(), TLS1_1_VERSION, TLS1_1_VERSION, "ALL:@SECLEVEL=0"));
+  EXPECT_FALSE(handshake(srv.port(), TLS1_VERSION, TLS1_VERSION, "ALL:@SECLEVEL=0"));
+  EXPECT_EQ(srv.client().get("/healthz").status, 200u) << "the server keeps serving";
+}
+
+TEST(tls, a_weak_tls_1_2_suite_is_refused) {
+  test_server srv;
+  EXPECT_FALSE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION, "AES128-SHA"));
+  EXPECT_FALSE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION,
+                         "ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA"));
+  EXPECT_FALSE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION, "DES-CBC3-SHA"));
+}
+
+TEST(tls, testssl_finds_nothing_of_medium_severity_or_worse) {
+  test_server srv;
+  temp_dir out;
+  const auto json = (out / "testssl.json").string();
+  // --ip one avoids DNS; --sneaky/--warnings batch keep it non-interactive. The
+  // checks that need a network beyond loopback are off in this sandbox anyway.
+  const auto cmd =
+      "timeout 600 testssl.sh --quiet --warnings batch --color 0 --fast --ip one "
+      "--severity MEDIUM --jsonfile " +
+      json + " https://127.0.0.1:" + std::to_string(srv.port()) + " > " +
+      (out / "testssl.log").string() + " 2>&1";
+  auto r = run_command(cmd);
+  std::ifstream in{json};
+  ASSERT_TRUE(in.good()) << "testssl.sh wrote no report (exit " << r.status << ")";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto findings = boost::json::parse(ss.str()).as_array();
+  int serious = 0;
+  for (const auto& f : findings) {
+    const auto& o = f.as_object();
+    std::string severity{o.at("severity").as_string()};
+    if (severity == "MEDIUM" || severity == "HIGH" || severity == "CRITICAL") {
+      ++serious;
+      ADD_FAILURE() << o.at("id").as_string() << " " << severity << ": "
+                    << o.at("finding").as_string();
+    }
+  }
+  EXPECT_EQ(serious, 0);
+}
+
+}  // namespace
+}  // namespace parix::testing
