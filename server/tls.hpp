@@ -14,6 +14,6 @@ boost::asio::ssl::context make_tls_context(const std::filesystem::path& certific
 // Writes a self-signed certificate (EC P-256, SAN localhost and 127.0.0.1, valid for
 // `days`) and its key (mode 0600). Used by parix init and by the tests.
 void write_self_signed_certificate(const std::filesystem::path& certificate,
-                                   const std::filesystem::path& private_key, int days = 825);
+                                   const std::filesystem::path& private_key, int days = 397);
 
 }  // namespace parix::server

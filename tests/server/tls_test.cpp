@@ -64,13 +64,13 @@ TEST(tls, testssl_finds_nothing_of_medium_severity_or_worse) {
   // --ip one avoids DNS; --sneaky/--warnings batch keep it non-interactive. The
   // checks that need a network beyond loopback are off in this sandbox anyway.
   const auto cmd =
-      "timeout 600 testssl.sh --quiet --warnings batch --color 0 --fast --ip one "
+      "timeout 600 testssl --quiet --warnings batch --color 0 --fast --ip one "
       "--severity MEDIUM --jsonfile " +
       json + " https://127.0.0.1:" + std::to_string(srv.port()) + " > " +
       (out / "testssl.log").string() + " 2>&1";
   auto r = run_command(cmd);
   std::ifstream in{json};
-  ASSERT_TRUE(in.good()) << "testssl.sh wrote no report (exit " << r.status << ")";
+  ASSERT_TRUE(in.good()) << "testssl wrote no report (exit " << r.status << ")";
   std::stringstream ss;
   ss << in.rdbuf();
   auto findings = boost::json::parse(ss.str()).as_array();
@@ -78,6 +78,10 @@ TEST(tls, testssl_finds_nothing_of_medium_severity_or_worse) {
   for (const auto& f : findings) {
     const auto& o = f.as_object();
     std::string severity{o.at("severity").as_string()};
+    std::string id{o.at("id").as_string()};
+    // These two judge the throw-away self-signed test certificate, not the server:
+    // a deployment installs a CA-issued certificate (docs/operations.md).
+    if (id == "cert_chain_of_trust" || id == "cert_revocation") continue;
     if (severity == "MEDIUM" || severity == "HIGH" || severity == "CRITICAL") {
       ++serious;
       ADD_FAILURE() << o.at("id").as_string() << " " << severity << ": "
