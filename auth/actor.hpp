@@ -7,10 +7,17 @@
 
 #include "auth/role.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/user_records.hpp"
 
 namespace parix::auth {
 
 enum class credential { session, api_token, none };
+
+// A user as shown to clients: the stored record and the code of its unit.
+struct user_view {
+  storage::user_record user;
+  std::optional<std::string> unit_code;
+};
 
 struct actor {
   std::int64_t user_id = 0;
@@ -21,6 +28,9 @@ struct actor {
   credential via = credential::none;
   std::int64_t credential_id = 0;  // the session or API token id
   std::string client_address;
+  // The user as read when the request was authenticated, so that handlers need not
+  // read it again.
+  user_view profile;
 };
 
 // An audit event attributed to this actor; the caller fills action, entity and values.

@@ -3,6 +3,7 @@
 
 #include "auth/token.hpp"
 #include "storage/session_records.hpp"
+#include "storage/unit_records.hpp"
 
 namespace parix::auth {
 namespace {
@@ -21,10 +22,12 @@ storage::audit_event login_event(std::string_view username, std::string_view rol
   return e;
 }
 
-actor actor_of(const storage::user_record& u, credential via, std::int64_t credential_id,
+actor actor_of(const user_view& v, credential via, std::int64_t credential_id,
                const std::string& address) {
+  const auto& u = v.user;
   return actor{u.id,      u.username, u.display_name, parse_role(u.role).value_or(role::auditor),
-               u.unit_id, via,        credential_id,  address};
+               u.unit_id, via,        credential_id,  address,
+               v};
 }
 
 }  // namespace
@@ -129,6 +132,7 @@ result<actor> session_service::authenticate(std::string_view token,
     std::int64_t credential_id = 0;
     bool valid = false;
     bool needs_touch = false;
+    std::optional<std::string> unit_code;
   };
   auto f = db_.read_result([&](storage::connection& c) {
     found r;
@@ -149,6 +153,8 @@ result<actor> session_service::authenticate(std::string_view token,
       r.user = storage::find_user_by_id(c, s->user_id);
     }
     r.valid = r.user.has_value();
+    if (r.valid && r.user->unit_id)
+      if (auto unit = storage::find_unit_by_id(c, *r.user->unit_id)) r.unit_code = unit->code;
     return r;
   });
   if (!f.valid) return errc::unauthenticated;
@@ -161,8 +167,9 @@ result<actor> session_service::authenticate(std::string_view token,
         storage::touch_session(c, f.credential_id, to_millis(now));
     });
   }
-  return actor_of(*f.user, is_api_token ? credential::api_token : credential::session,
-                  f.credential_id, client_address);
+  return actor_of(user_view{*f.user, f.unit_code},
+                  is_api_token ? credential::api_token : credential::session, f.credential_id,
+                  client_address);
 }
 
 void session_service::logout(const actor& a) {

@@ -31,11 +31,6 @@ struct user_changes {
   std::optional<bool> disabled;
 };
 
-struct user_view {
-  storage::user_record user;
-  std::optional<std::string> unit_code;
-};
-
 struct new_api_token {
   std::string token;  // shown once
   storage::api_token_record record;

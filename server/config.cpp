@@ -32,7 +32,7 @@ class table_reader {
       out = require(n->value<bool>(), key, "a boolean");
     } else if constexpr (std::is_integral_v<T>) {
       auto v = require(n->value<std::int64_t>(), key, "an integer");
-      if (v < 0 || v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+      if (v < 0 || static_cast<std::uint64_t>(v) > std::uint64_t{std::numeric_limits<T>::max()})
         throw std::runtime_error("configuration key " + prefix_ + key + " is out of range");
       out = static_cast<T>(v);
     } else if constexpr (std::is_same_v<T, std::string>) {
@@ -87,7 +87,8 @@ void resolve_defaults(config& c) {
   if (c.listen.private_key.empty()) c.listen.private_key = c.data_dir / "tls" / "server.key";
   const int cores = std::max(1u, std::thread::hardware_concurrency());
   if (c.limits.network_threads <= 0) c.limits.network_threads = cores;
-  if (c.limits.worker_threads <= 0) c.limits.worker_threads = std::max(4, 4 * cores);
+  // More workers than this thrash two cores (measured: tests/bench/http_bench.sh).
+  if (c.limits.worker_threads <= 0) c.limits.worker_threads = std::max(4, 2 * cores);
   if (c.passwords.max_concurrent <= 0) c.passwords.max_concurrent = cores;
 }
 

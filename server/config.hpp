@@ -27,7 +27,7 @@ struct listen_config {
 
 struct limits_config {
   int network_threads = 0;  // 0: one per core
-  int worker_threads = 0;   // 0: four per core, at least 4 (SQLite and Argon2id block)
+  int worker_threads = 0;   // 0: two per core, at least 4 (SQLite and Argon2id block)
   std::size_t json_body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds header_timeout{10};

@@ -419,6 +419,8 @@ void http_server::stop() {
     if (t.joinable()) t.join();
   workers_.join();
   spdlog::info("stopped");
+  if (auto access = spdlog::get("access")) access->flush();
+  spdlog::default_logger()->flush();
 }
 
 void http_server::run_until_signal() {

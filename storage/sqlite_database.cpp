@@ -108,16 +108,16 @@ void sqlite_database::writer_loop() {
 void sqlite_database::commit_group(std::vector<write_job*>& group) {
   const auto started = std::chrono::steady_clock::now();
   try {
-    writer_->exec_script("BEGIN IMMEDIATE");
+    writer_->execute("BEGIN IMMEDIATE");
   } catch (...) {
     for (write_job* job : group) job->failure = std::current_exception();
     return;
   }
   for (write_job* job : group) {
     try {
-      writer_->exec_script("SAVEPOINT job");
+      writer_->execute("SAVEPOINT job");
       (*job->work)(*writer_);
-      writer_->exec_script("RELEASE job");
+      writer_->execute("RELEASE job");
     } catch (...) {
       job->failure = std::current_exception();
       try {
@@ -135,7 +135,7 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
     }
   }
   try {
-    writer_->exec_script("COMMIT");
+    writer_->execute("COMMIT");
   } catch (...) {
     for (write_job* job : group) job->failure = std::current_exception();
     try {
@@ -172,9 +172,9 @@ void sqlite_database::read(const std::function<void(connection&)>& work) {
     read_available_.notify_all();
   };
   try {
-    reader->exec_script("BEGIN");
+    reader->execute("BEGIN");
     work(*reader);
-    reader->exec_script("COMMIT");
+    reader->execute("COMMIT");
   } catch (...) {
     try {
       reader->exec_script("ROLLBACK");

@@ -40,11 +40,14 @@ void setup_logging(const log_config& c) {
   };
   auto main_logger = make("parix", c.file);
   main_logger->set_level(spdlog::level::from_str(c.level));
-  main_logger->flush_on(spdlog::level::info);
+  main_logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(main_logger);
   auto access = make("access", c.access_file);
   access->set_pattern("%v");
-  access->flush_on(spdlog::level::info);
+  // One flush a second, not one write per request: the access log is on the hot
+  // path. http_server::stop() flushes what is left.
+  access->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds{1});
 }
 
 std::optional<std::string> read_secret(const char* env_name, const std::string& prompt) {

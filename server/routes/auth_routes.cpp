@@ -56,11 +56,10 @@ response logout(request_context& ctx) {
 }
 
 response me(request_context& ctx) {
-  auto v = ctx.app.users.get(ctx.who().user_id);
-  if (!v) throw error_from(v.error());
-  auto o = user_json(*v);
+  const auto& profile = ctx.who().profile;
+  auto o = user_json(profile);
   o["credential"] = ctx.who().via == auth::credential::api_token ? "api_token" : "session";
-  return json_response(ctx, o, http::status::ok, v->user.version);
+  return json_response(ctx, o, http::status::ok, profile.user.version);
 }
 
 response change_password(request_context& ctx) {
