@@ -1,0 +1,134 @@
+// Pure auth rules: throttling, the role table, passwords and usernames.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "auth/password.hpp"
+#include "auth/role.hpp"
+#include "auth/throttle.hpp"
+#include "auth/token.hpp"
+#include "auth/users.hpp"
+
+namespace parix::auth {
+namespace {
+
+using namespace std::chrono_literals;
+const time_point t0 = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000}};
+
+TEST(throttle, delays_double_after_a_few_failures_then_the_account_locks) {
+  throttle_config c;
+  std::optional<storage::throttle_record> r;
+  auto now = t0;
+  for (int i = 1; i < c.slow_after; ++i) {
+    r = after_failure(r, "user:a", now, c, c.lock_after);
+    EXPECT_EQ(blocked_until(r, now, c, c.lock_after), std::nullopt) << "failure " << i;
+  }
+  r = after_failure(r, "user:a", now, c, c.lock_after);  // failure slow_after
+  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + c.base_delay);
+  now += c.base_delay;
+  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), std::nullopt);
+  r = after_failure(r, "user:a", now, c, c.lock_after);
+  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + 2 * c.base_delay);
+  while (r->failures < c.lock_after) {
+    now += c.max_delay;
+    r = after_failure(r, "user:a", now, c, c.lock_after);
+  }
+  ASSERT_TRUE(r->locked_until);
+  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + c.lock_for);
+  EXPECT_EQ(blocked_until(r, now + c.lock_for, c, c.lock_after), std::nullopt);
+}
+
+TEST(throttle, delays_never_exceed_the_maximum) {
+  throttle_config c;
+  c.lock_after = 1000;
+  std::optional<storage::throttle_record> r;
+  for (int i = 0; i < 40; ++i) r = after_failure(r, "user:a", t0, c, c.lock_after);
+  EXPECT_EQ(blocked_until(r, t0, c, c.lock_after), t0 + c.max_delay);
+}
+
+TEST(throttle, quiet_time_forgets_old_failures) {
+  throttle_config c;
+  std::optional<storage::throttle_record> r;
+  for (int i = 0; i < c.slow_after; ++i) r = after_failure(r, "user:a", t0, c, c.lock_after);
+  const auto later = t0 + c.forget_after;
+  EXPECT_EQ(blocked_until(r, later, c, c.lock_after), std::nullopt);
+  EXPECT_EQ(after_failure(r, "user:a", later, c, c.lock_after).failures, 1);
+}
+
+TEST(throttle, account_keys_ignore_case) {
+  EXPECT_EQ(account_key("Admin"), account_key("admin"));
+}
+
+TEST(roles, each_role_holds_exactly_its_permissions) {
+  using enum permission;
+  EXPECT_TRUE(has_permission(role::admin, manage_users));
+  EXPECT_FALSE(has_permission(role::secretariat, manage_users));
+  EXPECT_TRUE(has_permission(role::secretariat, publish));
+  EXPECT_TRUE(has_permission(role::agency_head, submit_assessment));
+  EXPECT_FALSE(has_permission(role::agency_editor, submit_assessment));
+  EXPECT_TRUE(has_permission(role::appraiser, appraise));
+  EXPECT_FALSE(has_permission(role::appraiser, vote));
+  EXPECT_TRUE(has_permission(role::council_member, vote));
+  EXPECT_TRUE(has_permission(role::auditor, read_audit));
+  EXPECT_FALSE(has_permission(role::auditor, appraise));
+  for (role r : all_roles) {
+    EXPECT_TRUE(has_permission(r, public_access));
+    EXPECT_TRUE(has_permission(r, authenticated));
+    EXPECT_EQ(parse_role(to_string(r)), r);
+  }
+  EXPECT_EQ(parse_role("emperor"), std::nullopt);
+  EXPECT_TRUE(needs_unit(role::agency_editor));
+  EXPECT_FALSE(needs_unit(role::appraiser));
+}
+
+TEST(passwords, hashes_are_argon2id_phc_strings_that_verify) {
+  password_hasher h{password_config{}};
+  auto phc = h.hash("mot-mat-khau-dai");
+  ASSERT_TRUE(phc);
+  EXPECT_EQ(phc->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << *phc;
+  EXPECT_NE(*h.hash("mot-mat-khau-dai"), *phc) << "a fresh salt each time";
+  EXPECT_TRUE(*h.verify(*phc, "mot-mat-khau-dai"));
+  EXPECT_FALSE(*h.verify(*phc, "mot-mat-khau-dai!"));
+  EXPECT_FALSE(*h.verify("not a hash", "x"));
+}
+
+TEST(passwords, policy_wants_length_and_no_username_inside) {
+  password_hasher h{password_config{}};
+  EXPECT_TRUE(h.check_policy("thanhtra", "mot-mat-khau-dai"));
+  EXPECT_EQ(h.check_policy("thanhtra", "short").error(), errc::weak_password);
+  EXPECT_EQ(h.check_policy("thanhtra", "my-THANHTRA-pass").error(), errc::weak_password);
+  EXPECT_EQ(h.check_policy("x", std::string(2000, 'a')).error(), errc::weak_password);
+}
+
+TEST(passwords, hashing_at_once_is_bounded) {
+  password_config c;
+  c.max_concurrent = 1;
+  c.memory_kib = 256 * 1024;  // slow enough that the second caller must wait
+  c.queue_timeout = 1ms;
+  password_hasher h{c};
+  auto first = std::async(std::launch::async, [&] { return h.hash("mot-mat-khau-dai"); });
+  std::this_thread::sleep_for(20ms);
+  auto second = h.hash("mot-mat-khau-dai");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error(), errc::busy);
+  EXPECT_TRUE(first.get());
+}
+
+TEST(tokens, secrets_are_256_bit_base64url_and_distinct) {
+  auto a = new_secret(), b = new_secret();
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_EQ(token_hash(a).size(), 32u);
+}
+
+TEST(usernames, only_plain_lower_case_names_are_valid) {
+  for (auto ok : {"admin", "stp.canbo", "hoidong.1", "a_b-c"})
+    EXPECT_TRUE(valid_username(ok)) << ok;
+  for (auto bad : {"", "ab", "Admin", ".admin", "a b", "quản.trị", std::string(65, 'a').c_str()})
+    EXPECT_FALSE(valid_username(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace parix::auth
