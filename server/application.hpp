@@ -13,6 +13,7 @@
 #include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
+#include "workflow/criteria_service.hpp"
 
 namespace parix::server {
 
@@ -24,6 +25,7 @@ struct services {
   auth::password_hasher& hasher;
   auth::session_service& sessions;
   auth::user_service& users;
+  workflow::criteria_service& criteria;
   server::metrics& metrics;
   const server::router& routes;
 };
@@ -48,6 +50,7 @@ class application {
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
+  workflow::criteria_service criteria_;
   server::metrics metrics_;
   router router_;
   std::unique_ptr<services> services_;
@@ -57,5 +60,6 @@ class application {
 void add_health_routes(router& r);
 void add_auth_routes(router& r);
 void add_user_routes(router& r);
+void add_criteria_routes(router& r);
 
 }  // namespace parix::server

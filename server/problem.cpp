@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "auth/errc.hpp"
+#include "workflow/errc.hpp"
 
 namespace parix::server {
 namespace {
@@ -38,6 +39,40 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&a, int(errc::stale_version), s::precondition_failed, "stale_version"},
       {&a, int(errc::busy), s::service_unavailable, "busy"},
   };
+  using w = workflow::errc;
+  static const boost::system::error_category& f = workflow::workflow_category();
+  static const mapping workflow_table[] = {
+      {&f, int(w::invalid_criteria), s::unprocessable_entity, "invalid_criteria"},
+      {&f, int(w::criteria_set_exists), s::conflict, "criteria_set_exists"},
+      {&f, int(w::criteria_set_not_found), s::not_found, "criteria_set_not_found"},
+      {&f, int(w::campaign_not_found), s::not_found, "campaign_not_found"},
+      {&f, int(w::assessment_not_found), s::not_found, "assessment_not_found"},
+      {&f, int(w::unknown_criterion), s::not_found, "unknown_criterion"},
+      {&f, int(w::not_a_leaf), s::unprocessable_entity, "not_a_leaf"},
+      {&f, int(w::wrong_stage), s::conflict, "wrong_stage"},
+      {&f, int(w::wrong_role), s::forbidden, "wrong_role"},
+      {&f, int(w::wrong_unit), s::forbidden, "wrong_unit"},
+      {&f, int(w::not_assigned), s::forbidden, "not_assigned"},
+      {&f, int(w::deadline_passed), s::conflict, "deadline_passed"},
+      {&f, int(w::window_closed), s::conflict, "window_closed"},
+      {&f, int(w::leaf_not_flagged), s::conflict, "leaf_not_flagged"},
+      {&f, int(w::not_self_scored), s::unprocessable_entity, "not_self_scored"},
+      {&f, int(w::score_above_max), s::unprocessable_entity, "score_above_max"},
+      {&f, int(w::too_many_decimals), s::unprocessable_entity, "too_many_decimals"},
+      {&f, int(w::negative_score), s::unprocessable_entity, "negative_score"},
+      {&f, int(w::invalid_score), s::unprocessable_entity, "invalid_score"},
+      {&f, int(w::round1_incomplete), s::conflict, "round1_incomplete"},
+      {&f, int(w::no_flagged_leaves), s::conflict, "no_flagged_leaves"},
+      {&f, int(w::flagged_leaves), s::conflict, "flagged_leaves"},
+      {&f, int(w::window_overlap), s::conflict, "window_overlap"},
+      {&f, int(w::invalid_time), s::unprocessable_entity, "invalid_time"},
+      {&f, int(w::reason_required), s::unprocessable_entity, "reason_required"},
+      {&f, int(w::already_voted), s::conflict, "already_voted"},
+      {&f, int(w::not_council_member), s::forbidden, "not_council_member"},
+      {&f, int(w::stale_version), s::precondition_failed, "stale_version"},
+  };
+  for (const mapping& m : workflow_table)
+    if (*m.category == ec.category() && m.value == ec.value()) return m;
   static const mapping unmapped{nullptr, 0, s::internal_server_error, "internal_error"};
   for (const mapping& m : table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;

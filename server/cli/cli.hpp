@@ -17,5 +17,6 @@ int serve_command(const arguments& args);
 int user_command(const arguments& args);
 int backup_command(const arguments& args);
 int demo_command(const arguments& args);
+int criteria_command(const arguments& args);
 
 }  // namespace parix::server::cli

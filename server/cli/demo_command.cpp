@@ -8,6 +8,8 @@
 #include "server/cli/common.hpp"
 #include "storage/database.hpp"
 #include "storage/unit_records.hpp"
+#include "workflow/criteria_service.hpp"
+#include "workflow/shipped_criteria.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -83,6 +85,15 @@ int demo_command(const arguments& args) {
     std::cout << "  " << u.username << "\t" << u.role << (u.unit ? std::string{"@"} + u.unit : "")
               << "\n";
   }
+  workflow::criteria_service criteria{*db, auth::default_clock()};
+  for (const auto& s : workflow::shipped_criteria_sets()) {
+    auto r = criteria.import(cli_actor(), s.csv);
+    if (!r && r.error() != workflow::errc::criteria_set_exists) {
+      std::cerr << "parix demo: cannot import " << s.file << ": " << r.error().message() << "\n";
+      return 1;
+    }
+  }
+  std::cout << "criteria sets: the 2024 Điện Biên sets for departments and districts\n";
   db->close();
   return 0;
 }

@@ -13,6 +13,7 @@ constexpr const char* usage =
     "  user      add, passwd, disable, enable, list users\n"
     "  backup    copy the database consistently while the server runs\n"
     "  demo      load demonstration units and users\n"
+    "  criteria  import and list criteria sets\n"
     "  version   print the version\n"
     "parix COMMAND --help describes each command.";
 
@@ -35,8 +36,9 @@ int run(int argc, char** argv) {
     int (*run)(const arguments&);
   };
   static constexpr entry commands[] = {
-      {"init", init_command},     {"serve", serve_command}, {"user", user_command},
-      {"backup", backup_command}, {"demo", demo_command},   {"version", version_command},
+      {"init", init_command},         {"serve", serve_command}, {"user", user_command},
+      {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
+      {"criteria", criteria_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;
