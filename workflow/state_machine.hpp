@@ -1,0 +1,113 @@
+// The appraisal of one unit in one campaign as a state machine. The transition
+// table in state_machine.cpp is the only thing that decides whether a transition
+// is allowed; docs/workflow.md is generated from it (render_workflow_doc).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "auth/role.hpp"
+#include "workflow/errc.hpp"
+
+namespace parix::workflow {
+
+enum class stage {
+  self_assessment,
+  round1,
+  explanation_window,
+  round2,
+  council,
+  approved,
+  published
+};
+enum class event {
+  submit,             // the agency head submits before the deadline
+  auto_submit,        // the clock passes the deadline: submitted with whatever it holds
+  extend_deadline,    // the secretariat extends one unit's self-assessment deadline
+  complete_round1,    // round one done and nothing flagged: straight to round two
+  open_window,        // round one done and some leaves flagged: the explanation window opens
+  close_window,       // closed by hand
+  auto_close_window,  // the clock passes closes_at
+  extend_window,      // the secretariat moves closes_at later, with a reason
+  complete_round2,
+  vote_approve,  // a council member approves; the file is approved once the rule is met
+  vote_return,   // a council member returns the file to round two with remarks
+  adjust,        // a secretariat adjustment of the whole file, with a reason
+  publish,
+};
+
+// Who fires an event: a role, or the server's clock.
+enum class actor_kind : std::uint8_t { role, system };
+
+enum class guard {
+  none,
+  before_deadline,           // now <= deadline + grace
+  after_deadline,            // now > deadline + grace
+  round1_done_none_flagged,  // every applicable self leaf has a round-one score; none flagged
+  round1_done_some_flagged,  // … and some leaf is flagged
+  window_due,                // now >= closes_at
+  later_close_time,          // the new close time is after the current one, and a reason is given
+  reason_given,
+  approval_pending,  // this approval does not yet meet the campaign's rule
+  approval_met,      // this approval meets the campaign's rule
+};
+
+struct transition {
+  stage from;
+  event on;
+  stage to;
+  std::uint16_t roles;  // bit (1 << auth::role); 0 with system = the clock only
+  bool system;
+  guard condition;
+};
+
+// What the guards look at, filled by the caller from the assessment's facts.
+struct guard_facts {
+  bool before_deadline = false;
+  bool round1_complete = false;
+  int flagged = 0;
+  bool window_due = false;
+  bool later_close_time = false;
+  bool reason_given = false;
+  bool approval_met = false;
+};
+
+std::span<const transition> transitions();
+
+// The stage after `on`, or the refusal: errc::wrong_stage (no such transition from
+// here), errc::wrong_role, or the failed guard's code (deadline_passed,
+// round1_incomplete, flagged_leaves, no_flagged_leaves, window_closed, invalid_time,
+// reason_required). system=true means the clock fires it. Pure; thread-safe.
+result<stage> decide(stage from, event on, std::optional<auth::role> role, bool system,
+                     const guard_facts& facts);
+
+std::string_view to_string(stage s) noexcept;
+std::string_view to_string(event e) noexcept;
+std::string_view to_string(guard g) noexcept;
+std::optional<stage> parse_stage(std::string_view s) noexcept;
+std::optional<event> parse_event(std::string_view s) noexcept;
+
+// What may be edited on a leaf, in which stage, by which roles.
+enum class leaf_field {
+  self_score,
+  self_explanation,
+  not_evaluated,
+  round1_score,
+  round1_remark,
+  needs_explanation,
+  explanation_response,
+  round2_score,
+  round2_remark,
+};
+std::string_view to_string(leaf_field f) noexcept;
+std::optional<leaf_field> parse_leaf_field(std::string_view s) noexcept;
+// errc::wrong_stage or errc::wrong_role when the table does not allow it.
+result<void> may_edit(leaf_field f, stage s, auth::role r);
+
+// docs/workflow.md: a Mermaid diagram and tables generated from the two tables.
+std::string render_workflow_doc();
+
+}  // namespace parix::workflow
