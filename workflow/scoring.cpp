@@ -1,0 +1,90 @@
+// Scoring arithmetic.
+#include "workflow/scoring.hpp"
+
+#include <algorithm>
+
+namespace parix::workflow {
+
+std::optional<points> final_score(const criterion_node& leaf, const leaf_facts& f) {
+  if (leaf.method.value_or(scoring_method::self) != scoring_method::self) return f.imported_score;
+  if (f.round2_score) return f.round2_score;
+  return f.round1_score;
+}
+
+std::vector<band> default_bands() {
+  return {{points::whole(85), "Tốt"},
+          {points::whole(75), "Khá"},
+          {points::whole(50), "Trung bình"},
+          {points::whole(40), "Yếu"},
+          {points::whole(0), "Kém"}};
+}
+
+std::string classify(const percentage& index, const std::vector<band>& bands) {
+  for (const auto& b : bands)
+    if (index.at_least(b.min_percent)) return b.label;
+  return bands.empty() ? "" : bands.back().label;
+}
+
+assessment_score score_assessment(const criteria_set& set,
+                                  const std::map<std::string, leaf_facts, std::less<>>& values,
+                                  points adjustments, const std::vector<band>& bands) {
+  // Post-order over the tree: a node's achieved and applicable max are its leaves' sums.
+  std::vector<node_score> by_index(set.nodes.size());
+  assessment_score out;
+  static const leaf_facts empty;
+  for (std::size_t i = set.nodes.size(); i-- > 0;) {
+    const auto& n = set.nodes[i];
+    auto& s = by_index[i];
+    s.code = n.code;
+    if (n.leaf()) {
+      auto it = values.find(n.code);
+      const leaf_facts& f = it == values.end() ? empty : it->second;
+      if (f.not_evaluated) continue;
+      s.applicable_max = n.max;
+      s.achieved = final_score(n, f).value_or(points{});
+      if (n.method.value_or(scoring_method::self) != scoring_method::self)
+        out.survey_achieved += s.achieved;
+    } else {
+      for (auto c : n.children) {
+        s.achieved += by_index[c].achieved;
+        s.applicable_max += by_index[c].applicable_max;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < set.nodes.size(); ++i) {
+    const int depth = set.nodes[i].depth();
+    if (depth == 1) {
+      out.fields.push_back(by_index[i]);
+      out.achieved_before_adjustments += by_index[i].achieved;
+      out.applicable_max += by_index[i].applicable_max;
+    } else if (depth == 2) {
+      out.criteria.push_back(by_index[i]);
+    }
+  }
+  out.adjustments = adjustments;
+  out.achieved = out.achieved_before_adjustments + adjustments;
+  out.classification = classify(out.index(), bands);
+  return out;
+}
+
+std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices) {
+  std::stable_sort(indices.begin(), indices.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<ranked> out;
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    int rank = static_cast<int>(i) + 1;
+    if (i > 0 && indices[i].second == indices[i - 1].second) rank = out.back().rank;
+    out.push_back({indices[i].first, indices[i].second, rank});
+  }
+  return out;
+}
+
+bool approval_met(const approval_rule& rule, int approvals, int returns, int members) {
+  if (rule.unanimity) return members > 0 && approvals >= members && returns == 0;
+  const int votes = approvals + returns;
+  if (votes < rule.quorum) return false;
+  return static_cast<std::int64_t>(approvals) * rule.den >=
+         static_cast<std::int64_t>(votes) * rule.num;
+}
+
+}  // namespace parix::workflow

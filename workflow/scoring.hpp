@@ -1,0 +1,76 @@
+// Scores of one assessment from its criteria tree and leaf values: achieved and
+// applicable maximum per field, criterion and file, the index and the class; and
+// rankings across units. Pure functions over exact points.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workflow/criteria.hpp"
+#include "workflow/points.hpp"
+
+namespace parix::workflow {
+
+struct leaf_facts {
+  bool not_evaluated = false;
+  std::optional<points> self_score, round1_score, round2_score, imported_score;
+};
+
+// The final score of a leaf: for self leaves the latest appraised score (round two,
+// else round one, else nothing yet); for survey and external leaves the imported one.
+std::optional<points> final_score(const criterion_node& leaf, const leaf_facts& f);
+
+struct band {
+  points min_percent;  // the index must be at least this
+  std::string label;
+};
+// Tốt ≥ 85, Khá ≥ 75, Trung bình ≥ 50, Yếu ≥ 40, else Kém (the 2024 scheme).
+std::vector<band> default_bands();
+// The label of the first band (highest first) the index reaches; the last band's label
+// when none is reached.
+std::string classify(const percentage& index, const std::vector<band>& bands);
+
+struct node_score {
+  std::string code;
+  points achieved;
+  points applicable_max;  // not-evaluated leaves removed
+  percentage index() const { return {achieved, applicable_max}; }
+};
+
+struct assessment_score {
+  std::vector<node_score> fields;    // depth 1, in order
+  std::vector<node_score> criteria;  // depth 2, in order
+  points achieved_before_adjustments;
+  points adjustments;
+  points achieved;  // with adjustments
+  points applicable_max;
+  points survey_achieved;  // survey + external leaves, for the ranking table
+  std::string classification;
+  percentage index() const { return {achieved, applicable_max}; }
+};
+
+// values: leaf code → facts (missing leaves count as empty).
+assessment_score score_assessment(const criteria_set& set,
+                                  const std::map<std::string, leaf_facts, std::less<>>& values,
+                                  points adjustments, const std::vector<band>& bands);
+
+// Ranks by index, highest first; equal indices share a rank (1, 2, 2, 4).
+struct ranked {
+  std::string unit;
+  percentage index;
+  int rank = 0;
+};
+std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices);
+
+// The council's rule: unanimity (every member approves), or at least quorum votes
+// cast of which approvals/votes >= num/den. Votes are those of the current round.
+struct approval_rule {
+  bool unanimity = true;
+  std::int64_t num = 1, den = 1;
+  std::int64_t quorum = 1;
+};
+bool approval_met(const approval_rule& rule, int approvals, int returns, int members);
+
+}  // namespace parix::workflow
