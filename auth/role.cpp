@@ -39,12 +39,14 @@ constexpr grant grants[] = {
     {role::admin, bits({manage_users, read_users, read_criteria, read_audit})},
     {role::secretariat,
      bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
-           import_scores, adjust_scores, read_assessments, read_audit})},
-    {role::agency_editor, bits({read_criteria, edit_self_assessment, read_assessments})},
-    {role::agency_head,
-     bits({read_criteria, edit_self_assessment, submit_assessment, read_assessments})},
-    {role::appraiser, bits({read_criteria, appraise, manage_windows, read_assessments})},
-    {role::council_member, bits({read_criteria, vote, read_assessments})},
+           fire_events, import_scores, adjust_scores, read_assessments, read_audit})},
+    {role::agency_editor,
+     bits({read_criteria, edit_self_assessment, read_assessments, edit_leaves})},
+    {role::agency_head, bits({read_criteria, edit_self_assessment, submit_assessment,
+                              read_assessments, edit_leaves, fire_events})},
+    {role::appraiser,
+     bits({read_criteria, appraise, manage_windows, read_assessments, edit_leaves, fire_events})},
+    {role::council_member, bits({read_criteria, vote, read_assessments, fire_events})},
     {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit})},
 };
 
@@ -98,6 +100,10 @@ std::string_view to_string(permission p) noexcept {
       return "read_assessments";
     case read_audit:
       return "read_audit";
+    case edit_leaves:
+      return "edit_leaves";
+    case fire_events:
+      return "fire_events";
   }
   return "unknown";
 }

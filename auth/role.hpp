@@ -40,6 +40,8 @@ enum class permission {
   adjust_scores,
   read_assessments,
   read_audit,
+  edit_leaves,  // write leaf values; the edit table decides which fields in which stage
+  fire_events,  // move an assessment; the transition table decides which events
 };
 
 std::string_view to_string(role r) noexcept;

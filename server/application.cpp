@@ -20,14 +20,18 @@ application::application(config cfg, const auth::clock& clock)
       hasher_(cfg_.passwords),
       sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),
       users_(*db_, hasher_, clock_),
-      criteria_(*db_, clock_) {
+      criteria_(*db_, clock_),
+      campaigns_(*db_, clock_),
+      assessments_(*db_, clock_) {
   add_health_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
   add_criteria_routes(router_);
+  add_campaign_routes(router_);
+  add_assessment_routes(router_);
   router_.freeze();
-  services_.reset(
-      new services{cfg_, clock_, *db_, hasher_, sessions_, users_, criteria_, metrics_, router_});
+  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, criteria_,
+                               campaigns_, assessments_, metrics_, router_});
 }
 
 application::~application() = default;

@@ -13,6 +13,8 @@
 #include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
+#include "workflow/assessment_service.hpp"
+#include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 
 namespace parix::server {
@@ -26,6 +28,8 @@ struct services {
   auth::session_service& sessions;
   auth::user_service& users;
   workflow::criteria_service& criteria;
+  workflow::campaign_service& campaigns;
+  workflow::assessment_service& assessments;
   server::metrics& metrics;
   const server::router& routes;
 };
@@ -51,6 +55,8 @@ class application {
   auth::session_service sessions_;
   auth::user_service users_;
   workflow::criteria_service criteria_;
+  workflow::campaign_service campaigns_;
+  workflow::assessment_service assessments_;
   server::metrics metrics_;
   router router_;
   std::unique_ptr<services> services_;
@@ -61,5 +67,7 @@ void add_health_routes(router& r);
 void add_auth_routes(router& r);
 void add_user_routes(router& r);
 void add_criteria_routes(router& r);
+void add_campaign_routes(router& r);
+void add_assessment_routes(router& r);
 
 }  // namespace parix::server

@@ -19,6 +19,32 @@ constexpr std::string_view scan_sql =
     "assessment_id, criterion_code, old_value, new_value, reason, prev_hash, hash "
     "FROM audit_entries WHERE id >= ? ORDER BY id";
 
+constexpr std::string_view leaf_sql =
+    "SELECT id, at, actor, actor_role, client_address, action, entity, campaign_id, unit_id, "
+    "assessment_id, criterion_code, old_value, new_value, reason, prev_hash, hash "
+    "FROM audit_entries WHERE assessment_id = ? AND criterion_code = ? ORDER BY id";
+
+audit_entry entry_of(const row& r) {
+  audit_entry e;
+  e.id = r.integer(0);
+  e.at = r.integer(1);
+  e.event = audit_event{r.text(2),
+                        r.text(3),
+                        r.text(4),
+                        r.text(5),
+                        r.text(6),
+                        r.optional_integer(7),
+                        r.optional_integer(8),
+                        r.optional_integer(9),
+                        r.optional_text(10),
+                        r.optional_text(11),
+                        r.optional_text(12),
+                        r.optional_text(13)};
+  e.prev_hash = r.text(14);
+  e.hash = r.text(15);
+  return e;
+}
+
 boost::json::value json_of(const std::optional<std::string>& s) {
   return s ? boost::json::value(*s) : boost::json::value(nullptr);
 }
@@ -69,26 +95,15 @@ audit_entry append_audit(connection& c, const audit_event& event, millis at) {
 
 void scan_audit(connection& c, std::int64_t first_id,
                 const std::function<void(const audit_entry&)>& each) {
-  c.query(scan_sql, {first_id}, [&](const row& r) {
-    audit_entry e;
-    e.id = r.integer(0);
-    e.at = r.integer(1);
-    e.event = audit_event{r.text(2),
-                          r.text(3),
-                          r.text(4),
-                          r.text(5),
-                          r.text(6),
-                          r.optional_integer(7),
-                          r.optional_integer(8),
-                          r.optional_integer(9),
-                          r.optional_text(10),
-                          r.optional_text(11),
-                          r.optional_text(12),
-                          r.optional_text(13)};
-    e.prev_hash = r.text(14);
-    e.hash = r.text(15);
-    each(e);
-  });
+  c.query(scan_sql, {first_id}, [&](const row& r) { each(entry_of(r)); });
+}
+
+std::vector<audit_entry> leaf_history(connection& c, std::int64_t assessment_id,
+                                      std::string_view criterion_code) {
+  std::vector<audit_entry> out;
+  c.query(leaf_sql, {assessment_id, criterion_code},
+          [&](const row& r) { out.push_back(entry_of(r)); });
+  return out;
 }
 
 std::optional<std::int64_t> verify_audit_chain(connection& c) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
@@ -48,6 +49,10 @@ audit_entry append_audit(connection& c, const audit_event& event, millis at);
 // Calls each for every entry in id order, from first_id on.
 void scan_audit(connection& c, std::int64_t first_id,
                 const std::function<void(const audit_entry&)>& each);
+
+// Every entry about one leaf of one assessment, oldest first.
+std::vector<audit_entry> leaf_history(connection& c, std::int64_t assessment_id,
+                                      std::string_view criterion_code);
 
 // Recomputes the chain. Returns the id of the first entry whose hash or link is
 // wrong, or nullopt when the whole chain holds.

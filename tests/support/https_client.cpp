@@ -71,6 +71,8 @@ https_client::https_client(unsigned short port, bool tls) : impl_(std::make_uniq
 }
 
 https_client::~https_client() = default;
+https_client::https_client(https_client&&) noexcept = default;
+https_client& https_client::operator=(https_client&&) noexcept = default;
 
 void https_client::close() {
   impl_->drop();

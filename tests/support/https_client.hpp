@@ -26,6 +26,8 @@ class https_client {
   // tls=false speaks plain HTTP (for a server configured that way).
   explicit https_client(unsigned short port, bool tls = true);
   ~https_client();
+  https_client(https_client&&) noexcept;
+  https_client& operator=(https_client&&) noexcept;
 
   // Sends one request; reconnects when the server closed the connection.
   // Headers given here are added to the default ones (Host, and Authorization when

@@ -1,0 +1,155 @@
+// One unit's file: read it, edit a leaf, fire an event (submit, windows, votes,
+// adjustments, publication), and read a leaf's history.
+#include "server/application.hpp"
+#include "server/problem.hpp"
+#include "server/routes/json_views.hpp"
+#include "server/routes/workflow_json.hpp"
+
+namespace parix::server {
+namespace {
+
+using auth::permission;
+
+message_args args_of(const workflow::refusal_detail& d) {
+  message_args out(d.values.begin(), d.values.end());
+  return out;
+}
+
+response get_assessment(request_context& ctx) {
+  auto r = ctx.app.assessments.get(ctx.who(), ctx.id_param("id"));
+  if (!r) throw error_from(r.error());
+  return json_response(ctx, assessment_json(*r), http::status::ok, r->assessment.version);
+}
+
+// A score field: a string "0.25", or null to clear; numbers are refused so that no
+// binary floating point ever carries a score.
+std::optional<std::optional<std::string>> score_field(const boost::json::object& o,
+                                                      std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::nullopt;
+  if (it->value().is_null()) return std::optional<std::string>{};
+  if (!it->value().is_string())
+    throw api_error{
+        http::status::bad_request,
+        "invalid_field",
+        {{"field", std::string{key}}, {"expected", "a decimal string such as \"0.25\", or null"}},
+        {{"field", key}}};
+  return std::optional<std::string>{std::string{it->value().as_string()}};
+}
+
+response edit_leaf(request_context& ctx) {
+  const auto id = ctx.id_param("id");
+  const std::string code{ctx.param("code")};
+  const auto version = ctx.if_match_version();
+  auto body = ctx.json();
+  only_fields(body, {"self_score", "self_explanation", "not_evaluated", "not_evaluated_reason",
+                     "round1_score", "round1_remark", "needs_explanation", "explanation_response",
+                     "round2_score", "round2_remark", "reason"});
+  workflow::leaf_edit e;
+  e.self_score = score_field(body, "self_score");
+  e.self_explanation = optional_string(body, "self_explanation");
+  e.not_evaluated = optional_bool(body, "not_evaluated");
+  e.not_evaluated_reason = optional_string(body, "not_evaluated_reason");
+  e.round1_score = score_field(body, "round1_score");
+  e.round1_remark = optional_string(body, "round1_remark");
+  e.needs_explanation = optional_bool(body, "needs_explanation");
+  e.explanation_response = optional_string(body, "explanation_response");
+  e.round2_score = score_field(body, "round2_score");
+  e.round2_remark = optional_string(body, "round2_remark");
+  e.reason = optional_string(body, "reason");
+  workflow::refusal_detail why;
+  auto r = ctx.app.assessments.edit_leaf(ctx.who(), id, code, e, version, &why);
+  if (!r) {
+    auto err = error_from(r.error(), args_of(why));
+    if (r.error() == workflow::errc::stale_version) {
+      // 412 with the current state: nothing is overwritten silently.
+      err.args.emplace_back("etag", etag_of(std::stoll(why.values["version"])));
+      if (auto current = ctx.app.assessments.get(ctx.who(), id))
+        for (const auto& l : current->leaves)
+          if (l.node->code == code) err.extensions["current"] = leaf_json(l);
+    }
+    for (const auto& [k, v] : why.values)
+      if (k == "closes_at" || k == "deadline" || k == "max" || k == "stage") err.extensions[k] = v;
+    throw err;
+  }
+  return json_response(ctx, leaf_json(*r), http::status::ok, r->value.version);
+}
+
+response fire_event(request_context& ctx) {
+  const auto id = ctx.id_param("id");
+  auto body = ctx.json();
+  only_fields(body, {"event", "until", "reason", "decision_number", "decision_date", "points"});
+  const auto name = required_string(body, "event");
+  auto ev = workflow::parse_event(name);
+  if (!ev || *ev == workflow::event::auto_submit || *ev == workflow::event::auto_close_window)
+    throw api_error{
+        http::status::bad_request,
+        "invalid_field",
+        {{"field", "event"}, {"expected", "one of the events in docs/workflow.md fired by people"}},
+        {{"field", "event"}}};
+  workflow::event_request r;
+  r.what = *ev;
+  if (auto until = optional_string(body, "until")) {
+    r.until = workflow::parse_iso_time(*until);
+    if (!r.until)
+      throw api_error{http::status::bad_request,
+                      "invalid_field",
+                      {{"field", "until"}, {"expected", "an ISO 8601 time with offset"}},
+                      {{"field", "until"}}};
+  }
+  r.reason = optional_string(body, "reason");
+  r.decision_number = optional_string(body, "decision_number");
+  r.decision_date = optional_string(body, "decision_date");
+  if (auto p = optional_string(body, "points")) {
+    r.adjustment = workflow::points::parse(*p, nullptr, true);
+    if (!r.adjustment)
+      throw api_error{
+          http::status::bad_request,
+          "invalid_field",
+          {{"field", "points"}, {"expected", "a signed decimal string such as \"-8.9\""}},
+          {{"field", "points"}}};
+  }
+  workflow::refusal_detail why;
+  auto v = ctx.app.assessments.fire(ctx.who(), id, r, &why);
+  if (!v) {
+    auto err = error_from(v.error(), args_of(why));
+    for (const auto& [k, val] : why.values)
+      if (k == "closes_at" || k == "deadline" || k == "stage") err.extensions[k] = val;
+    throw err;
+  }
+  return json_response(ctx, assessment_json(*v), http::status::ok, v->assessment.version);
+}
+
+response leaf_history(request_context& ctx) {
+  const std::string code{ctx.param("code")};
+  auto r = ctx.app.assessments.leaf_history(ctx.who(), ctx.id_param("id"), code);
+  if (!r) throw error_from(r.error(), {{"code", code}});
+  boost::json::array out;
+  for (const auto& e : *r)
+    out.push_back(
+        {{"id", e.id},
+         {"at", iso_utc(e.at)},
+         {"actor", e.event.actor},
+         {"role", e.event.actor_role},
+         {"client_address", e.event.client_address},
+         {"action", e.event.action},
+         {"old_value", e.event.old_value ? boost::json::value(*e.event.old_value) : nullptr},
+         {"new_value", e.event.new_value ? boost::json::value(*e.event.new_value) : nullptr},
+         {"reason", e.event.reason ? boost::json::value(*e.event.reason) : nullptr},
+         {"hash", e.hash}});
+  return json_response(ctx, {{"code", code}, {"history", out}});
+}
+
+}  // namespace
+
+void add_assessment_routes(router& r) {
+  r.add(
+      {http::verb::get, "/api/v1/assessments/{id}", permission::read_assessments, get_assessment});
+  r.add({http::verb::patch, "/api/v1/assessments/{id}/leaves/{code}", permission::edit_leaves,
+         edit_leaf});
+  r.add({http::verb::post, "/api/v1/assessments/{id}/events", permission::fire_events, fire_event});
+  r.add({http::verb::get, "/api/v1/assessments/{id}/leaves/{code}/history",
+         permission::read_assessments, leaf_history});
+}
+
+}  // namespace parix::server

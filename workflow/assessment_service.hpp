@@ -1,0 +1,129 @@
+// One unit's file in one campaign: reading it, editing leaf values under the edit
+// table, firing events under the transition table, council votes, adjustments,
+// publication, score imports, rankings, and the clock's automatic events. Every
+// change appends an audit entry in the same transaction as the change.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/actor.hpp"
+#include "auth/clock.hpp"
+#include "storage/assessment_records.hpp"
+#include "storage/audit_log.hpp"
+#include "storage/campaign_records.hpp"
+#include "workflow/criteria.hpp"
+#include "workflow/errc.hpp"
+#include "workflow/scoring.hpp"
+#include "workflow/state_machine.hpp"
+#include "workflow/time_text.hpp"
+
+namespace parix::workflow {
+
+// Why a request was refused, with the values a message needs ("closed at …", "max 0.5").
+struct refusal_detail {
+  std::map<std::string, std::string> values;
+};
+
+struct leaf_view {
+  const criterion_node* node = nullptr;
+  storage::leaf_value_record value;  // version 0 when never written
+};
+
+struct assessment_view {
+  storage::assessment_record assessment;
+  storage::campaign_record campaign;
+  std::string unit_code, unit_name, group_key;
+  criteria_set set;
+  std::vector<leaf_view> leaves;  // every leaf of the set, in order
+  std::vector<storage::assessment_event_record> events;
+  std::vector<storage::adjustment_record> adjustments;
+  assessment_score score;
+  time_point server_time;
+  time_point deadline;  // effective self-assessment deadline (extensions applied)
+  std::optional<time_point> window_closes_at;  // when the explanation window is open
+  int flagged = 0;
+  int missing_round1 = 0;
+};
+
+// New values for one leaf; only the fields that are set change.
+struct leaf_edit {
+  std::optional<std::optional<std::string>> self_score;  // "0.25", or null to clear
+  std::optional<std::string> self_explanation;
+  std::optional<bool> not_evaluated;
+  std::optional<std::string> not_evaluated_reason;
+  std::optional<std::optional<std::string>> round1_score;
+  std::optional<std::string> round1_remark;
+  std::optional<bool> needs_explanation;
+  std::optional<std::string> explanation_response;
+  std::optional<std::optional<std::string>> round2_score;
+  std::optional<std::string> round2_remark;
+  std::optional<std::string> reason;  // why, for the audit log
+};
+
+struct event_request {
+  event what;
+  std::optional<time_point> until;  // open_window, extend_window, extend_deadline
+  std::optional<std::string> reason;
+  std::optional<std::string> decision_number;  // publish
+  std::optional<std::string> decision_date;    // publish, "YYYY-MM-DD"
+  std::optional<points> adjustment;            // adjust
+};
+
+struct ranking_row {
+  std::string unit_code, unit_name, group_key, state;
+  assessment_score score;
+  int rank = 0;
+};
+
+struct import_row_problem {
+  int line = 0;
+  std::string problem, detail;
+};
+
+class assessment_service {
+ public:
+  assessment_service(storage::database& db, const auth::clock& clock) : db_(db), clock_(clock) {}
+
+  // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
+  // not_assigned, not_council_member. Fires due automatic events first.
+  result<assessment_view> get(const auth::actor& a, std::int64_t id);
+
+  // Edits one leaf when expected_version matches (0 for a leaf never written).
+  result<leaf_view> edit_leaf(const auth::actor& a, std::int64_t id, std::string_view code,
+                              const leaf_edit& edit, std::int64_t expected_version,
+                              refusal_detail* why = nullptr);
+
+  // Fires an event; votes are events too (vote_approve, vote_return with a remark).
+  result<assessment_view> fire(const auth::actor& a, std::int64_t id, const event_request& r,
+                               refusal_detail* why = nullptr);
+
+  // Publishes every approved assessment of a campaign; returns how many.
+  result<int> publish_campaign(const auth::actor& a, std::int64_t campaign_id,
+                               const std::string& decision_number,
+                               const std::string& decision_date);
+
+  // Imports survey/external scores: "unit_code,criterion_code,score" lines (a header
+  // line is allowed). All or nothing; *problems lists every bad row.
+  result<int> import_scores(const auth::actor& a, std::int64_t campaign_id, std::string_view csv,
+                            std::vector<import_row_problem>* problems);
+
+  // Rankings of one campaign by unit group, with scores.
+  result<std::map<std::string, std::vector<ranking_row>>> ranking(std::int64_t campaign_id);
+
+  // Every audit entry about one leaf of the file: who changed what, when and why.
+  result<std::vector<storage::audit_entry>> leaf_history(const auth::actor& a, std::int64_t id,
+                                                         std::string_view code);
+
+  // Fires auto_submit for every file past its deadline (+ grace) and auto_close_window
+  // for every window past its close time. Returns how many files moved. Thread-safe.
+  int sweep();
+
+ private:
+  storage::database& db_;
+  const auth::clock& clock_;
+};
+
+}  // namespace parix::workflow
