@@ -290,7 +290,8 @@ http_server::http_server(application& app)
     : app_(app),
       ioc_(app.cfg().limits.network_threads),
       workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
-      acceptor_(ioc_) {
+      acceptor_(ioc_),
+      sweep_timer_(ioc_) {
   const auto& listen = app.cfg().listen;
   if (listen.plain_http)
     spdlog::warn(
@@ -313,6 +314,7 @@ http_server::~http_server() {
 
 void http_server::start() {
   accept_loop_start();
+  sweep_loop_start();
   for (int i = 0; i < app_.cfg().limits.network_threads; ++i)
     threads_.emplace_back([this] { ioc_.run(); });
   spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http", app_.cfg().listen.address,
@@ -379,8 +381,33 @@ void http_server::accept_loop_start() {
       asio::detached);
 }
 
+// Deadlines and window close times are also enforced lazily on every access to a
+// file; this loop makes them happen on time even when nobody looks.
+void http_server::sweep_loop_start() {
+  asio::co_spawn(
+      ioc_,
+      [this]() -> asio::awaitable<void> {
+        while (!stopping_) {
+          sweep_timer_.expires_after(std::chrono::seconds{15});
+          auto r_wait = co_await sweep_timer_.async_wait(no_throw);
+          if (std::get<0>(r_wait) || stopping_) co_return;
+          try {
+            const int moved = co_await asio::co_spawn(
+                workers_.get_executor(),
+                [this]() -> asio::awaitable<int> { co_return app_.app().assessments.sweep(); },
+                asio::use_awaitable);
+            if (moved > 0) spdlog::info("deadline sweep: {} assessments moved by the clock", moved);
+          } catch (const std::exception& e) {
+            spdlog::error("deadline sweep failed: {}", e.what());
+          }
+        }
+      },
+      asio::detached);
+}
+
 void http_server::begin_shutdown() {
   if (stopping_.exchange(true)) return;
+  asio::post(ioc_, [this] { sweep_timer_.cancel(); });
   spdlog::info("shutting down: no new connections; finishing requests in flight");
   asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;

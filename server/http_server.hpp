@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,7 @@ class http_server {
 
  private:
   void accept_loop_start();
+  void sweep_loop_start();
   void begin_shutdown();
 
   application& app_;
@@ -48,6 +50,7 @@ class http_server {
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
+  boost::asio::steady_timer sweep_timer_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
 

@@ -8,6 +8,7 @@
 #include "server/cli/common.hpp"
 #include "storage/database.hpp"
 #include "storage/unit_records.hpp"
+#include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/shipped_criteria.hpp"
 
@@ -94,6 +95,41 @@ int demo_command(const arguments& args) {
     }
   }
   std::cout << "criteria sets: the 2024 Điện Biên sets for departments and districts\n";
+
+  // The 2024 campaign, with a schedule that starts now so that the demo is live.
+  workflow::campaign_service campaigns{*db, auth::default_clock()};
+  if (campaigns.list().empty()) {
+    using namespace std::chrono_literals;
+    const auto start = std::chrono::system_clock::now();
+    workflow::campaign_spec spec;
+    spec.year = 2024;
+    spec.name = "Chỉ số CCHC năm 2024 — tỉnh Điện Biên";
+    spec.self_deadline = start + 24h * 30;
+    spec.round1_end = start + 24h * 60;
+    spec.round2_end = start + 24h * 75;
+    spec.council_date = start + 24h * 90;
+    spec.window_length = 48h;
+    spec.groups = {
+        {"departments",
+         "Cơ quan chuyên môn thuộc UBND tỉnh",
+         "2024-departments",
+         {"SNV", "STP", "STC", "STTTT"}},
+        {"districts", "UBND huyện, thị xã, thành phố", "2024-districts", {"TPDBP", "HTG", "HMN"}}};
+    // The usual way: the Department of Justice appraises field 2 for everyone.
+    spec.assignments = {{"thamdinh.tp", std::string{"2"}, std::nullopt}};
+    spec.council = {"hoidong.1"};
+    spec.not_evaluated_leaves = {
+        {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};
+    workflow::spec_problem problem;
+    auto r = campaigns.create(cli_actor(), spec, &problem);
+    if (!r) {
+      std::cerr << "parix demo: cannot create the campaign: " << problem.field << ": "
+                << problem.detail << "\n";
+      return 1;
+    }
+    std::cout << "campaign: " << spec.name << " (id " << r->campaign.id
+              << "), 7 units in 2 groups\n";
+  }
   db->close();
   return 0;
 }
