@@ -1,6 +1,8 @@
 // Assembly of one running parix.
 #include "server/application.hpp"
 
+#include "workflow/audit_checkpoint.hpp"
+
 namespace parix::server {
 namespace {
 
@@ -17,23 +19,33 @@ application::application(config cfg, const auth::clock& clock)
     : cfg_(std::move(cfg)),
       clock_(clock),
       db_(storage::open_sqlite(db_config(cfg_))),
+      key_(workflow::signing_key::load(cfg_.signing_key)),
       hasher_(cfg_.passwords),
       sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),
       users_(*db_, hasher_, clock_),
       criteria_(*db_, clock_),
       campaigns_(*db_, clock_),
-      assessments_(*db_, clock_) {
+      assessments_(*db_, clock_, &key_) {
   add_health_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
   add_criteria_routes(router_);
   add_campaign_routes(router_);
   add_assessment_routes(router_);
+  add_audit_routes(router_);
   router_.freeze();
   services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, criteria_,
-                               campaigns_, assessments_, metrics_, router_});
+                               campaigns_, assessments_, key_, metrics_, router_});
 }
 
 application::~application() = default;
+
+int application::tick() {
+  const int moved = assessments_.sweep();
+  db_->write([&](storage::connection& c) {
+    workflow::checkpoint_if_due(c, key_, storage::to_millis(clock_.now()), std::chrono::hours{24});
+  });
+  return moved;
+}
 
 }  // namespace parix::server

@@ -16,6 +16,7 @@
 #include "workflow/assessment_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/signing_key.hpp"
 
 namespace parix::server {
 
@@ -30,6 +31,7 @@ struct services {
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
+  const workflow::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
 };
@@ -46,11 +48,15 @@ class application {
   const config& cfg() const noexcept { return cfg_; }
   storage::database& db() noexcept { return *db_; }
   server::metrics& metrics() noexcept { return metrics_; }
+  // The clock's work: automatic submissions and window closes that are due, and the
+  // daily audit checkpoint. Returns how many files moved. Thread-safe; blocking.
+  int tick();
 
  private:
   config cfg_;
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
+  workflow::signing_key key_;
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
@@ -69,5 +75,6 @@ void add_user_routes(router& r);
 void add_criteria_routes(router& r);
 void add_campaign_routes(router& r);
 void add_assessment_routes(router& r);
+void add_audit_routes(router& r);
 
 }  // namespace parix::server

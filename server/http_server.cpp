@@ -394,8 +394,7 @@ void http_server::sweep_loop_start() {
           try {
             const int moved = co_await asio::co_spawn(
                 workers_.get_executor(),
-                [this]() -> asio::awaitable<int> { co_return app_.app().assessments.sweep(); },
-                asio::use_awaitable);
+                [this]() -> asio::awaitable<int> { co_return app_.tick(); }, asio::use_awaitable);
             if (moved > 0) spdlog::info("deadline sweep: {} assessments moved by the clock", moved);
           } catch (const std::exception& e) {
             spdlog::error("deadline sweep failed: {}", e.what());

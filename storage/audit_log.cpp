@@ -24,7 +24,9 @@ constexpr std::string_view leaf_sql =
     "assessment_id, criterion_code, old_value, new_value, reason, prev_hash, hash "
     "FROM audit_entries WHERE assessment_id = ? AND criterion_code = ? ORDER BY id";
 
-audit_entry entry_of(const row& r) {
+}  // namespace
+
+audit_entry read_audit_entry(const row& r) {
   audit_entry e;
   e.id = r.integer(0);
   e.at = r.integer(1);
@@ -44,6 +46,8 @@ audit_entry entry_of(const row& r) {
   e.hash = r.text(15);
   return e;
 }
+
+namespace {
 
 boost::json::value json_of(const std::optional<std::string>& s) {
   return s ? boost::json::value(*s) : boost::json::value(nullptr);
@@ -95,14 +99,14 @@ audit_entry append_audit(connection& c, const audit_event& event, millis at) {
 
 void scan_audit(connection& c, std::int64_t first_id,
                 const std::function<void(const audit_entry&)>& each) {
-  c.query(scan_sql, {first_id}, [&](const row& r) { each(entry_of(r)); });
+  c.query(scan_sql, {first_id}, [&](const row& r) { each(read_audit_entry(r)); });
 }
 
 std::vector<audit_entry> leaf_history(connection& c, std::int64_t assessment_id,
                                       std::string_view criterion_code) {
   std::vector<audit_entry> out;
   c.query(leaf_sql, {assessment_id, criterion_code},
-          [&](const row& r) { out.push_back(entry_of(r)); });
+          [&](const row& r) { out.push_back(read_audit_entry(r)); });
   return out;
 }
 

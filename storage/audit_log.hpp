@@ -50,6 +50,10 @@ audit_entry append_audit(connection& c, const audit_event& event, millis at);
 void scan_audit(connection& c, std::int64_t first_id,
                 const std::function<void(const audit_entry&)>& each);
 
+// The columns id, at, actor, …, prev_hash, hash (as audit_entries stores them, in that
+// order) as an entry.
+audit_entry read_audit_entry(const row& r);
+
 // Every entry about one leaf of one assessment, oldest first.
 std::vector<audit_entry> leaf_history(connection& c, std::int64_t assessment_id,
                                       std::string_view criterion_code);

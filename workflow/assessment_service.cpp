@@ -6,6 +6,7 @@
 #include "storage/audit_log.hpp"
 #include "storage/criteria_records.hpp"
 #include "storage/unit_records.hpp"
+#include "workflow/audit_checkpoint.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 
@@ -179,7 +180,8 @@ storage::audit_event audit_event_for(const who& w, const loaded& l, std::string 
 // Moves the file and records the event and its audit entry.
 void record_transition(storage::connection& c, loaded& l, const who& w, event ev, stage to,
                        clock_time now, const std::optional<std::string>& reason,
-                       std::optional<clock_time> until, bool late, std::int64_t council_round) {
+                       std::optional<clock_time> until, bool late, std::int64_t council_round,
+                       const signing_key* key) {
   const auto from = l.current();
   storage::assessment_record next = l.a;
   next.state = std::string{to_string(to)};
@@ -207,20 +209,22 @@ void record_transition(storage::connection& c, loaded& l, const who& w, event ev
       e.to_state + (until ? " until " + format_time(*until, l.campaign.time_zone) : "");
   audit.reason = reason;
   storage::append_audit(c, audit, to_millis(now));
+  // A signed checkpoint at every change of stage, in the same transaction.
+  if (key && from != to) make_checkpoint(c, *key, to_millis(now));
 }
 
 // Fires what the clock says is due. Returns true if the file moved.
-bool fire_due(storage::connection& c, loaded& l, clock_time now) {
+bool fire_due(storage::connection& c, loaded& l, clock_time now, const signing_key* key) {
   if (l.current() == stage::self_assessment && now > deadline_of(l) + grace_of(l)) {
     record_transition(c, l, the_clock, event::auto_submit, stage::round1,
                       deadline_of(l) + grace_of(l), std::string{"deadline passed"}, std::nullopt,
-                      false, l.a.council_round);
+                      false, l.a.council_round, key);
     return true;
   }
   if (auto closes = window_closes(l); closes && now >= *closes) {
     record_transition(c, l, the_clock, event::auto_close_window, stage::round2, *closes,
                       std::string{"window close time passed"}, std::nullopt, false,
-                      l.a.council_round);
+                      l.a.council_round, key);
     return true;
   }
   return false;
@@ -278,7 +282,7 @@ result<assessment_view> assessment_service::get(const auth::actor& a, std::int64
     auto l = load(c, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now);
+    fire_due(c, *l, now, key_);
     return view_of(*l, now);
   });
 }
@@ -294,7 +298,7 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
     auto l = load(c, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now);  // committed even if the edit below is refused
+    fire_due(c, *l, now, key_);  // committed even if the edit below is refused
     const auto* node = l->set.find(code);
     detail.values["code"] = std::string{code};
     if (!node) return errc::unknown_criterion;
@@ -434,7 +438,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
     auto l = load(c, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now);
+    fire_due(c, *l, now, key_);
     const stage s = l->current();
     const auto& tz = l->campaign.time_zone;
     detail.values["stage"] = std::string{to_string(s)};
@@ -521,7 +525,8 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
       reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
     if (r.what == event::publish)
       reason = "decision " + *r.decision_number + " of " + *r.decision_date;
-    record_transition(c, *l, who_of(a), r.what, *to, now, reason, until, false, council_round);
+    record_transition(c, *l, who_of(a), r.what, *to, now, reason, until, false, council_round,
+                      key_);
     return view_of(*l, now);
   });
 }
@@ -690,7 +695,7 @@ int assessment_service::sweep() {
     for (const char* state : {"self_assessment", "explanation_window"})
       for (const auto& r : storage::assessments_in_state(c, state)) {
         auto l = load(c, r.id);
-        moved += fire_due(c, *l, now);
+        moved += fire_due(c, *l, now, key_);
       }
     return moved;
   });

@@ -17,6 +17,7 @@
 #include "workflow/criteria.hpp"
 #include "workflow/errc.hpp"
 #include "workflow/scoring.hpp"
+#include "workflow/signing_key.hpp"
 #include "workflow/state_machine.hpp"
 #include "workflow/time_text.hpp"
 
@@ -85,7 +86,10 @@ struct import_row_problem {
 
 class assessment_service {
  public:
-  assessment_service(storage::database& db, const auth::clock& clock) : db_(db), clock_(clock) {}
+  // key signs an audit checkpoint at every stage transition (none when null).
+  assessment_service(storage::database& db, const auth::clock& clock,
+                     const signing_key* key = nullptr)
+      : db_(db), clock_(clock), key_(key) {}
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
   // not_assigned, not_council_member. Fires due automatic events first.
@@ -124,6 +128,7 @@ class assessment_service {
  private:
   storage::database& db_;
   const auth::clock& clock_;
+  const signing_key* key_;
 };
 
 }  // namespace parix::workflow

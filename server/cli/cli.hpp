@@ -18,5 +18,6 @@ int user_command(const arguments& args);
 int backup_command(const arguments& args);
 int demo_command(const arguments& args);
 int criteria_command(const arguments& args);
+int audit_command(const arguments& args);
 
 }  // namespace parix::server::cli

@@ -14,6 +14,7 @@ constexpr const char* usage =
     "  backup    copy the database consistently while the server runs\n"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
+    "  audit     verify the audit chain, export it, check an export offline\n"
     "  version   print the version\n"
     "parix COMMAND --help describes each command.";
 
@@ -38,7 +39,7 @@ int run(int argc, char** argv) {
   static constexpr entry commands[] = {
       {"init", init_command},         {"serve", serve_command}, {"user", user_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
-      {"criteria", criteria_command},
+      {"criteria", criteria_command}, {"audit", audit_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;

@@ -290,27 +290,79 @@ TEST_F(appraisal, a_campaign_runs_from_self_assessment_to_publication) {
                        "u1.head:leaf.explanation_response", "td.field1:leaf.round2_score",
                        "td.field1:leaf.round2_remark"}));
 
-  // The audit chain holds; a row changed behind the database's back is named.
-  auto broken = srv.app().db().read_result(
-      [](storage::connection& c) { return storage::verify_audit_chain(c); });
-  EXPECT_EQ(broken, std::nullopt);
+  // The audit log, queried and exported by an auditor.
+  auto& auditor = user("thanhtra");
+  auto q =
+      auditor.get("/api/v1/audit?assessment=" + std::to_string(file["U1"]) + "&criterion=1.1.2");
+  ASSERT_EQ(q.status, 200u) << q.body;
+  EXPECT_EQ(q.json().at("entries").as_array().size(), 7u);
+  auto page = auditor.get("/api/v1/audit?actor=td.field1&limit=2").json();
+  EXPECT_EQ(page.at("entries").as_array().size(), 2u);
+  const auto next = page.at("next_after_id").as_int64();
+  auto page2 =
+      auditor.get("/api/v1/audit?actor=td.field1&limit=2&after_id=" + std::to_string(next)).json();
+  EXPECT_GT(page2.at("entries").as_array()[0].at("id").as_int64(), next);
+  EXPECT_EQ(auditor.get("/api/v1/audit?limit=0").status, 400u);
+  EXPECT_EQ(auditor.get("/api/v1/audit?from=yesterday").status, 400u);
+  EXPECT_EQ(auditor.get("/api/v1/audit?colour=red").status, 400u);
+  auto csv = auditor.get("/api/v1/audit.csv?criterion=1.1.2");
+  EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.rfind("id,at,actor,role,", 0), 0u);
+  EXPECT_NE(csv.body.find("\"Bổ sung Quyết định 45/QĐ\""), std::string::npos);
+  auto cps = auditor.get("/api/v1/audit/checkpoints").json().at("checkpoints").as_array();
+  EXPECT_GE(cps.size(), 10u) << "a signed checkpoint at every change of stage";
+  EXPECT_EQ(cps[0].at("note").as_string().rfind("parix.audit\n", 0), 0u);
+  EXPECT_TRUE(auditor.get("/api/v1/audit/verify").json().at("ok").as_bool());
+
+  // Export, then check it offline against a checkpoint the council was handed.
   srv.stop();
+  const std::string parix = PARIX_BINARY, data = " --data " + srv.dir().path().string();
+  temp_dir out;
+  ASSERT_EQ(run_command(parix + " audit export " + (out / "before").string() + data).status, 0);
+  std::filesystem::path note;
+  for (const auto& e : std::filesystem::directory_iterator(out / "before" / "checkpoints"))
+    if (note.empty() || e.path() > note) note = e.path();
+  auto ok = run_command(parix + " audit verify --export " + (out / "before").string() +
+                        " --checkpoint " + note.string());
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_EQ(run_command(parix + " audit verify" + data).status, 0);
+
+  // A shortened export is refused against the checkpoint.
+  ASSERT_EQ(run_command("mkdir -p " + (out / "short").string() + " && head -n 5 " +
+                        (out / "before/audit.jsonl").string() + " > " +
+                        (out / "short/audit.jsonl").string())
+                .status,
+            0);
+  auto shorter =
+      run_command(parix + " audit verify --export " + (out / "short").string() + " --checkpoint " +
+                  note.string() + " --pubkey " + (out / "before/pubkey.pem").string());
+  EXPECT_EQ(shorter.status, 1);
+  EXPECT_NE(shorter.output.find("fewer than the checkpoint"), std::string::npos) << shorter.output;
+
+  // Someone holding the file drops the trigger and changes a score in the log.
+  const auto db = srv.cfg().database.string();
   auto target =
-      run_command("sqlite3 " + srv.cfg().database.string() +
+      run_command("sqlite3 " + db +
                   " \"SELECT id FROM audit_entries WHERE action = 'leaf.round2_score' LIMIT 1\"");
   const auto id = std::stoll(target.output);
-  ASSERT_EQ(
-      run_command("sqlite3 " + srv.cfg().database.string() +
-                  " \"DROP TRIGGER audit_entries_refuse_update; UPDATE audit_entries SET new_value "
-                  "= '2.5' WHERE id = " +
-                  std::to_string(id) + "; UPDATE audit_entries SET new_value = '0.5' WHERE id = " +
-                  std::to_string(id) + "\"")
-          .status,
-      0);
-  auto reopened = storage::open_sqlite({srv.cfg().database, 1});
-  EXPECT_EQ(
-      reopened->read_result([](storage::connection& c) { return storage::verify_audit_chain(c); }),
-      id);
+  ASSERT_EQ(run_command("sqlite3 " + db +
+                        " \"DROP TRIGGER audit_entries_refuse_update; UPDATE audit_entries SET "
+                        "new_value = '0.5' WHERE id = " +
+                        std::to_string(id) + "\"")
+                .status,
+            0);
+  auto broken = run_command(parix + " audit verify" + data);
+  EXPECT_EQ(broken.status, 1);
+  EXPECT_NE(broken.output.find("entry " + std::to_string(id) + " "), std::string::npos)
+      << broken.output;
+  // An export of the rewritten log is refused against the earlier checkpoint.
+  ASSERT_EQ(run_command(parix + " audit export " + (out / "after").string() + data).status, 0);
+  auto refused_export =
+      run_command(parix + " audit verify --export " + (out / "after").string() + " --checkpoint " +
+                  note.string() + " --pubkey " + (out / "before/pubkey.pem").string());
+  EXPECT_EQ(refused_export.status, 1) << refused_export.output;
+  EXPECT_NE(refused_export.output.find("REFUSED: entry " + std::to_string(id)), std::string::npos)
+      << refused_export.output;
 }
 
 }  // namespace

@@ -149,6 +149,12 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         R"({"decision_number":"1","decision_date":"2025-01-01"})",
         "application/json",
         {"secretariat"}}},
+      {"GET /api/v1/audit", {"/api/v1/audit", "", "", {"admin", "secretariat", "auditor"}}},
+      {"GET /api/v1/audit.csv", {"/api/v1/audit.csv", "", "", {"admin", "secretariat", "auditor"}}},
+      {"GET /api/v1/audit/checkpoints",
+       {"/api/v1/audit/checkpoints", "", "", {"admin", "secretariat", "auditor"}}},
+      {"GET /api/v1/audit/verify",
+       {"/api/v1/audit/verify", "", "", {"admin", "secretariat", "auditor"}}},
       // Another unit's file: only roles that read everything.
       {"GET /api/v1/assessments/{id}", {"/api/v1/assessments/" + f, "", "", readers}},
       {"GET /api/v1/assessments/{id}/leaves/{code}/history",
