@@ -209,3 +209,40 @@ std::optional<publication_record> find_publication(connection& c, std::int64_t a
 }
 
 }  // namespace parix::storage
+
+namespace parix::storage {
+namespace {
+
+constexpr std::string_view campaign_leaf_scores_sql =
+    "SELECT l.assessment_id, l.code, l.not_evaluated, l.round1_score, l.round2_score, "
+    "l.imported_score FROM leaf_values l JOIN assessments a ON a.id = l.assessment_id "
+    "WHERE a.campaign_id = ?";
+constexpr std::string_view campaign_adjustments_sql =
+    "SELECT j.assessment_id, sum(j.points) FROM adjustments j "
+    "JOIN assessments a ON a.id = j.assessment_id WHERE a.campaign_id = ? GROUP BY j.assessment_id";
+
+}  // namespace
+
+void campaign_leaf_scores(connection& c, std::int64_t campaign_id,
+                          const std::function<void(const leaf_score_row&)>& each) {
+  leaf_score_row row;
+  c.query(campaign_leaf_scores_sql, {campaign_id}, [&](const storage::row& r) {
+    row.assessment_id = r.integer(0);
+    row.code = r.text(1);
+    row.not_evaluated = r.integer(2) != 0;
+    row.round1_score = r.optional_integer(3);
+    row.round2_score = r.optional_integer(4);
+    row.imported_score = r.optional_integer(5);
+    each(row);
+  });
+}
+
+std::map<std::int64_t, std::int64_t> campaign_adjustment_totals(connection& c,
+                                                                std::int64_t campaign_id) {
+  std::map<std::int64_t, std::int64_t> out;
+  c.query(campaign_adjustments_sql, {campaign_id},
+          [&](const row& r) { out[r.integer(0)] = r.integer(1); });
+  return out;
+}
+
+}  // namespace parix::storage

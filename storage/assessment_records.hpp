@@ -2,6 +2,8 @@
 // council votes, adjustments and publication.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,5 +108,23 @@ std::vector<adjustment_record> adjustments(connection& c, std::int64_t assessmen
 
 void insert_publication(connection& c, const publication_record& p);
 std::optional<publication_record> find_publication(connection& c, std::int64_t assessment_id);
+
+}  // namespace parix::storage
+
+namespace parix::storage {
+
+// The values that scoring needs, for every leaf of every file of a campaign, in one
+// pass (rankings over thousands of files read no more than this).
+struct leaf_score_row {
+  std::int64_t assessment_id = 0;
+  std::string code;
+  bool not_evaluated = false;
+  std::optional<std::int64_t> round1_score, round2_score, imported_score;
+};
+void campaign_leaf_scores(connection& c, std::int64_t campaign_id,
+                          const std::function<void(const leaf_score_row&)>& each);
+// Sum of adjustments per assessment of a campaign.
+std::map<std::int64_t, std::int64_t> campaign_adjustment_totals(connection& c,
+                                                                std::int64_t campaign_id);
 
 }  // namespace parix::storage

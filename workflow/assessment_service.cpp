@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "storage/audit_log.hpp"
+#include "storage/campaign_records.hpp"
 #include "storage/criteria_records.hpp"
 #include "storage/unit_records.hpp"
 #include "workflow/audit_checkpoint.hpp"
@@ -648,31 +649,55 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
   });
 }
 
-result<std::map<std::string, std::vector<ranking_row>>> assessment_service::ranking(
-    std::int64_t campaign_id) {
+result<std::map<std::string, group_ranking>> assessment_service::ranking(std::int64_t campaign_id) {
   return db_.read_result(
-      [&](storage::connection& c) -> result<std::map<std::string, std::vector<ranking_row>>> {
-        if (!storage::find_campaign(c, campaign_id)) return errc::campaign_not_found;
-        std::map<std::string, std::vector<ranking_row>> groups;
-        for (const auto& r : storage::campaign_assessments(c, campaign_id)) {
-          auto l = load(c, r.id);
-          groups[l->group.key].push_back(
-              {l->unit.code, l->unit.name, l->group.key, l->a.state, score_of(*l), 0});
+      [&](storage::connection& c) -> result<std::map<std::string, group_ranking>> {
+        auto campaign = storage::find_campaign(c, campaign_id);
+        if (!campaign) return errc::campaign_not_found;
+        const auto bands = bands_from_json(campaign->bands_json);
+        // Criteria sets once per group, units once, every leaf value in one query.
+        std::map<std::int64_t, std::pair<storage::unit_group_record, criteria_set>> groups_by_id;
+        for (const auto& g : storage::unit_groups(c, campaign_id))
+          groups_by_id.emplace(g.id, std::pair{g, load_criteria_set(c, *storage::find_criteria_set(
+                                                                           c, g.criteria_set_id))});
+        std::map<std::int64_t, storage::unit_record> units;
+        for (auto& u : storage::list_units(c)) units.emplace(u.id, std::move(u));
+        const auto files = storage::campaign_assessments(c, campaign_id);
+        std::map<std::int64_t, std::map<std::string, leaf_facts, std::less<>>> facts;
+        storage::campaign_leaf_scores(c, campaign_id, [&](const storage::leaf_score_row& r) {
+          facts[r.assessment_id][r.code] = {r.not_evaluated, std::nullopt, pts(r.round1_score),
+                                            pts(r.round2_score), pts(r.imported_score)};
+        });
+        const auto adjustments = storage::campaign_adjustment_totals(c, campaign_id);
+
+        std::map<std::string, group_ranking> out;
+        for (const auto& f : files) {
+          const auto& [group, set] = groups_by_id.at(f.group_id);
+          auto adj = adjustments.find(f.id);
+          const auto& unit = units.at(f.unit_id);
+          out[group.key].rows.push_back(
+              {unit.code, unit.name, group.key, f.state,
+               score_assessment(set, facts[f.id],
+                                points::from_units(adj == adjustments.end() ? 0 : adj->second),
+                                bands),
+               0});
         }
-        for (auto& [key, rows] : groups) {
-          std::vector<std::pair<std::string, percentage>> indices;
-          for (const auto& row : rows) indices.emplace_back(row.unit_code, row.score.index());
-          auto ranks = rank_units(indices);
-          std::vector<ranking_row> ordered;
-          for (const auto& rk : ranks)
-            for (auto& row : rows)
-              if (row.unit_code == rk.unit) {
-                row.rank = rk.rank;
-                ordered.push_back(row);
-              }
-          rows = std::move(ordered);
+        for (auto& [key, g] : out) {
+          std::stable_sort(g.rows.begin(), g.rows.end(), [](const auto& x, const auto& y) {
+            return x.score.index() > y.score.index();
+          });
+          for (std::size_t i = 0; i < g.rows.size(); ++i)
+            g.rows[i].rank = i > 0 && g.rows[i].score.index() == g.rows[i - 1].score.index()
+                                 ? g.rows[i - 1].rank
+                                 : static_cast<int>(i) + 1;
+          for (const auto& row : g.rows)
+            for (std::size_t i = 0; i < row.score.fields.size(); ++i) {
+              if (g.fields.size() <= i) g.fields.push_back({row.score.fields[i].code, {}, {}});
+              g.fields[i].achieved += row.score.fields[i].achieved;
+              g.fields[i].applicable_max += row.score.fields[i].applicable_max;
+            }
         }
-        return groups;
+        return out;
       });
 }
 

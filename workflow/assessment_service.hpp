@@ -79,6 +79,13 @@ struct ranking_row {
   int rank = 0;
 };
 
+// One unit group's ranking, and each field's index across its units (the pooled
+// ratio: Σ achieved / Σ applicable maximum of the field over the group's units).
+struct group_ranking {
+  std::vector<ranking_row> rows;  // best first
+  std::vector<node_score> fields;
+};
+
 struct import_row_problem {
   int line = 0;
   std::string problem, detail;
@@ -115,7 +122,7 @@ class assessment_service {
                             std::vector<import_row_problem>* problems);
 
   // Rankings of one campaign by unit group, with scores.
-  result<std::map<std::string, std::vector<ranking_row>>> ranking(std::int64_t campaign_id);
+  result<std::map<std::string, group_ranking>> ranking(std::int64_t campaign_id);
 
   // Every audit entry about one leaf of the file: who changed what, when and why.
   result<std::vector<storage::audit_entry>> leaf_history(const auth::actor& a, std::int64_t id,

@@ -167,18 +167,25 @@ response get_campaign(request_context& ctx) {
 response ranking(request_context& ctx) {
   auto r = ctx.app.assessments.ranking(ctx.id_param("id"));
   if (!r) throw error_from(r.error());
-  boost::json::object groups;
-  for (const auto& [key, rows] : *r) {
+  boost::json::object groups, field_indices;
+  for (const auto& [key, g] : *r) {
     boost::json::array list;
-    for (const auto& row : rows)
+    for (const auto& row : g.rows)
       list.push_back({{"rank", row.rank},
                       {"unit", row.unit_code},
                       {"unit_name", row.unit_name},
                       {"state", row.state},
                       {"score", score_json(row.score)}});
     groups[key] = std::move(list);
+    boost::json::array fields;
+    for (const auto& f : g.fields)
+      fields.push_back({{"code", f.code},
+                        {"achieved", f.achieved.to_string()},
+                        {"max", f.applicable_max.to_string()},
+                        {"index", f.index().to_string()}});
+    field_indices[key] = std::move(fields);
   }
-  return json_response(ctx, {{"groups", groups}});
+  return json_response(ctx, {{"groups", groups}, {"field_indices", field_indices}});
 }
 
 response import_scores(request_context& ctx) {

@@ -268,6 +268,13 @@ TEST_F(appraisal, a_campaign_runs_from_self_assessment_to_publication) {
   EXPECT_EQ(a[1].at("score").at("applicable_max").as_string(), "8");
   EXPECT_EQ(a[1].at("score").at("index").as_string(), "81.25");
   EXPECT_EQ(a[1].at("score").at("class").as_string(), "Khá");
+  // Field indices across group A: field 1 (5.6 + 5) / (6 + 6) = 88.33 %, field 2 (3 + 1.5) / (4 +
+  // 2) = 75.00 %.
+  const auto& fields = ranks.at("field_indices").at("A").as_array();
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].at("achieved").as_string(), "10.6");
+  EXPECT_EQ(fields[0].at("index").as_string(), "88.33");
+  EXPECT_EQ(fields[1].at("index").as_string(), "75.00");
   const auto& b = ranks.at("groups").at("B").as_array();
   EXPECT_EQ(b[0].at("score").at("achieved").as_string(), "8");
   EXPECT_EQ(b[0].at("score").at("adjustments").as_string(), "-0.5");
