@@ -240,7 +240,7 @@ assessment_view view_of(const loaded& l, clock_time now) {
   v.group_key = l.group.key;
   v.set = l.set;
   for (const auto& n : v.set.nodes)
-    if (n.leaf()) v.leaves.push_back({&n, value_of(l, n.code)});
+    if (n.leaf()) v.leaves.push_back({n, value_of(l, n.code)});
   v.events = l.events;
   v.adjustments = l.adjustments;
   v.score = score_of(l);
@@ -426,7 +426,7 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
           next.explanation_response.value_or(""));
     audit("round2_score", opt_units(current.round2_score), opt_units(next.round2_score));
     audit("round2_remark", current.round2_remark.value_or(""), next.round2_remark.value_or(""));
-    return leaf_view{node, next};
+    return leaf_view{*node, next};
   });
 }
 

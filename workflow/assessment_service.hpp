@@ -29,7 +29,7 @@ struct refusal_detail {
 };
 
 struct leaf_view {
-  const criterion_node* node = nullptr;
+  criterion_node node;               // a copy: a view outlives the transaction that read it
   storage::leaf_value_record value;  // version 0 when never written
 };
 

@@ -66,7 +66,7 @@ response edit_leaf(request_context& ctx) {
       err.args.emplace_back("etag", etag_of(std::stoll(why.values["version"])));
       if (auto current = ctx.app.assessments.get(ctx.who(), id))
         for (const auto& l : current->leaves)
-          if (l.node->code == code) err.extensions["current"] = leaf_json(l);
+          if (l.node.code == code) err.extensions["current"] = leaf_json(l);
     }
     for (const auto& [k, v] : why.values)
       if (k == "closes_at" || k == "deadline" || k == "max" || k == "stage") err.extensions[k] = v;

@@ -85,7 +85,7 @@ boost::json::object campaign_json(services& app, const workflow::campaign_view& 
 }
 
 boost::json::object leaf_json(const workflow::leaf_view& l) {
-  const auto& n = *l.node;
+  const auto& n = l.node;
   const auto& v = l.value;
   workflow::leaf_facts facts{
       v.not_evaluated,

@@ -1,0 +1,144 @@
+// Workflow benchmark (not a test): durable, audited score writes per second over
+// HTTPS on loopback, and the ranking of a large campaign read from the database.
+// Run by tests/bench/workflow_bench.sh, which prints the sqlite3 reference beside it.
+#include <boost/json.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "storage/assessment_records.hpp"
+#include "storage/unit_records.hpp"
+#include "tests/support/test_server.hpp"
+#include "workflow/shipped_criteria.hpp"
+#include "workflow/time_text.hpp"
+
+using namespace parix;
+using namespace std::chrono_literals;
+using server::http::verb;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// A campaign over `units` units of the departments set; returns the assessment ids.
+std::vector<std::int64_t> make_campaign(testing::test_server& srv, testing::https_client& thuky,
+                                        int units, const std::string& prefix) {
+  boost::json::array codes;
+  for (int i = 0; i < units; ++i) {
+    const auto code = prefix + std::to_string(i);
+    srv.add_unit(code, "Đơn vị " + code);
+    codes.push_back(boost::json::value(code));
+  }
+  const auto now = srv.clock().now();
+  auto iso = [](auto t) { return workflow::format_time(t, "UTC"); };
+  auto r = thuky.post_json(
+      "/api/v1/campaigns",
+      {{"year", 2024},
+       {"name", "bench " + prefix},
+       {"schedule",
+        {{"self_deadline", iso(now + 240h)},
+         {"round1_end", iso(now + 480h)},
+         {"round2_end", iso(now + 720h)},
+         {"council_date", iso(now + 960h)}}},
+       {"groups",
+        boost::json::array{
+            {{"key", "A"}, {"name", "A"}, {"criteria_set", "2024-districts"}, {"units", codes}}}}});
+  if (r.status != 201) throw std::runtime_error("campaign: " + r.body);
+  std::vector<std::int64_t> ids;
+  auto j = r.json();
+  for (const auto& a : j.at("groups").as_array()[0].at("assessments").as_array())
+    ids.push_back(a.at("assessment").as_int64());
+  return ids;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int units = argc > 1 ? std::atoi(argv[1]) : 30;
+  const int ranking_files = argc > 2 ? std::atoi(argv[2]) : 12000;
+  testing::test_server srv{[](server::config& c) {
+    c.log.level = "warn";
+    c.limits.network_threads = 0;
+    c.limits.worker_threads = 0;
+    server::resolve_defaults(c);
+  }};
+  srv.add_user("thuky", "secretariat");
+  auto thuky = srv.client();
+  thuky.login("thuky", testing::test_password);
+  for (const auto& s : workflow::shipped_criteria_sets())
+    thuky.request(verb::post, "/api/v1/criteria-sets", std::string{s.csv},
+                  {{"Content-Type", "text/csv"}});
+
+  // 1. Score writes: one agency editor per unit, all units at once, every self leaf.
+  auto ids = make_campaign(srv, thuky, units, "W");
+  std::vector<std::string> leaves;
+  {
+    auto view = thuky.get("/api/v1/assessments/" + std::to_string(ids[0])).json();
+    for (const auto& l : view.at("leaves").as_array())
+      if (l.at("method").as_string() == "self") leaves.emplace_back(l.at("code").as_string());
+  }
+  for (int i = 0; i < units; ++i)
+    srv.add_user("writer." + std::to_string(i), "agency_editor", "W" + std::to_string(i));
+  std::atomic<int> ok{0}, failed{0};
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> writers;
+  for (int i = 0; i < units; ++i)
+    writers.emplace_back([&, i] {
+      auto client = srv.client();
+      client.login("writer." + std::to_string(i), testing::test_password);
+      for (const auto& code : leaves) {
+        auto r = client.send_json(
+            verb::patch, "/api/v1/assessments/" + std::to_string(ids[i]) + "/leaves/" + code,
+            {{"self_score", "0"}, {"self_explanation", "tự đánh giá"}}, {{"If-Match", "\"v0\""}});
+        (r.status == 200 ? ok : failed) += 1;
+      }
+    });
+  for (auto& t : writers) t.join();
+  const double write_seconds = seconds_since(started);
+  const auto& stats = srv.app().db().stats();
+  std::cout << "score writes over HTTPS: " << units << " units x " << leaves.size()
+            << " self leaves = " << ok.load() << " durable audited writes (" << failed.load()
+            << " failed) in " << write_seconds << " s: " << static_cast<long>(ok / write_seconds)
+            << " writes/s; " << stats.commits.load() << " commits for " << stats.transactions.load()
+            << " transactions\n";
+
+  // 2. Ranking of a large campaign: files and leaf values written straight to the database.
+  auto big = make_campaign(srv, thuky, ranking_files, "R");
+  std::vector<std::string> all_leaves;
+  {
+    auto view = thuky.get("/api/v1/assessments/" + std::to_string(big[0])).json();
+    for (const auto& l : view.at("leaves").as_array())
+      all_leaves.emplace_back(l.at("code").as_string());
+  }
+  srv.app().db().write([&](storage::connection& c) {
+    std::int64_t n = 0;
+    for (auto id : big)
+      for (const auto& code : all_leaves) {
+        storage::leaf_value_record v;
+        v.assessment_id = id;
+        v.code = code;
+        v.round1_score = (id * 7 + static_cast<std::int64_t>(code.size()) * 13 + n++) % 2500;
+        v.updated_at = 0;
+        storage::save_leaf_value(c, v);
+      }
+  });
+  const auto campaign_id = srv.app().db().read_result(
+      [&](storage::connection& c) { return storage::find_assessment(c, big[0])->campaign_id; });
+  double best = 1e9;
+  for (int run = 0; run < 3; ++run) {
+    const auto t = std::chrono::steady_clock::now();
+    auto r = srv.app().app().assessments.ranking(campaign_id);
+    const double s = seconds_since(t);
+    if (!r || r->at("A").rows.size() != big.size()) throw std::runtime_error("ranking failed");
+    best = std::min(best, s);
+  }
+  std::cout << "ranking from the database: " << big.size() << " files x " << all_leaves.size()
+            << " leaves: best of 3 " << best << " s\n";
+  auto http = std::chrono::steady_clock::now();
+  auto reply = thuky.get("/api/v1/campaigns/" + std::to_string(campaign_id) + "/ranking");
+  std::cout << "the same over HTTPS (GET /ranking, " << reply.body.size() / 1024
+            << " KiB): " << seconds_since(http) << " s\n";
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Workflow benchmark (issue 3): durable, audited score writes per second over HTTPS on
+# loopback (30 units x every self leaf of the 2024 districts set (123 leaves), all units at
+# once), beside the reference: sqlite3 committing one row per transaction with the
+# same durability settings (WAL, synchronous=FULL) in the same run; and the ranking
+# of 12,000 files read from the database.
+#   usage: tests/bench/workflow_bench.sh [units, default 30] [ranking files, default 12000]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+units=${1:-30}
+files=${2:-12000}
+
+deploy/install-deps.sh test
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARIX_TESTS=ON > /dev/null
+cmake --build build-bench --target parix_workflow_bench
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Reference: one fsync'd commit per row, as the storage layer's settings demand.
+n=2000
+{
+  echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(x INTEGER);"
+  for i in $(seq $n); do echo "INSERT INTO t VALUES ($i);"; done
+} > "$work/ref.sql"
+start=$(date +%s.%N)
+sqlite3 "$work/ref.db" < "$work/ref.sql" > /dev/null
+end=$(date +%s.%N)
+ref=$(awk -v n=$n -v a="$start" -v b="$end" 'BEGIN { printf "%d", n / (b - a) }')
+echo "reference: sqlite3, one row per durable commit (WAL, synchronous=FULL): $ref commits/s"
+
+out=$(build-bench/tests/parix_workflow_bench "$units" "$files")
+echo "$out"
+writes=$(sed -n 's/.*: \([0-9]*\) writes\/s.*/\1/p' <<< "$out")
+awk -v w="$writes" -v r="$ref" 'BEGIN { printf "ratio parix writes / sqlite3 single-row commits: %.2f (target: >= 2000 writes/s)\n", w / r }'
