@@ -2,6 +2,8 @@
 #include "workflow/assessment_service.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
@@ -9,6 +11,7 @@
 #include "storage/unit_records.hpp"
 #include "workflow/audit_checkpoint.hpp"
 #include "workflow/campaign_service.hpp"
+#include "workflow/criteria_cache.hpp"
 #include "workflow/criteria_service.hpp"
 
 namespace parix::workflow {
@@ -24,7 +27,7 @@ struct loaded {
   storage::campaign_record campaign;
   storage::unit_record unit;
   storage::unit_group_record group;
-  criteria_set set;
+  std::shared_ptr<const criteria_set> set;
   std::map<std::string, storage::leaf_value_record, std::less<>> values;
   std::vector<storage::assessment_event_record> events;
   std::vector<storage::adjustment_record> adjustments;
@@ -33,7 +36,7 @@ struct loaded {
   std::string entity() const { return "assessment/" + std::to_string(a.id); }
 };
 
-std::optional<loaded> load(storage::connection& c, std::int64_t id) {
+std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::int64_t id) {
   auto a = storage::find_assessment(c, id);
   if (!a) return std::nullopt;
   loaded l;
@@ -41,7 +44,7 @@ std::optional<loaded> load(storage::connection& c, std::int64_t id) {
   l.campaign = *storage::find_campaign(c, a->campaign_id);
   l.unit = *storage::find_unit_by_id(c, a->unit_id);
   l.group = *storage::find_unit_group(c, a->group_id);
-  l.set = load_criteria_set(c, *storage::find_criteria_set(c, l.group.criteria_set_id));
+  l.set = sets.get(c, l.group.criteria_set_id);
   for (auto& v : storage::leaf_values(c, id)) l.values[v.code] = std::move(v);
   l.events = storage::assessment_events(c, id);
   l.adjustments = storage::adjustments(c, id);
@@ -103,7 +106,7 @@ assessment_score score_of(const loaded& l) {
   for (const auto& [code, v] : l.values) facts[code] = facts_of(v);
   points adjustments;
   for (const auto& a : l.adjustments) adjustments += points::from_units(a.points);
-  return score_assessment(l.set, facts, adjustments, bands_from_json(l.campaign.bands_json));
+  return score_assessment(*l.set, facts, adjustments, bands_from_json(l.campaign.bands_json));
 }
 
 int flagged_count(const loaded& l) {
@@ -114,7 +117,7 @@ int flagged_count(const loaded& l) {
 
 int missing_round1(const loaded& l) {
   int n = 0;
-  for (const auto& node : l.set.nodes) {
+  for (const auto& node : l.set->nodes) {
     if (!node.leaf() || node.method.value_or(scoring_method::self) != scoring_method::self)
       continue;
     auto v = value_of(l, node.code);
@@ -238,7 +241,7 @@ assessment_view view_of(const loaded& l, clock_time now) {
   v.unit_code = l.unit.code;
   v.unit_name = l.unit.name;
   v.group_key = l.group.key;
-  v.set = l.set;
+  v.set = *l.set;
   for (const auto& n : v.set.nodes)
     if (n.leaf()) v.leaves.push_back({n, value_of(l, n.code)});
   v.events = l.events;
@@ -277,10 +280,16 @@ std::string opt_units(const std::optional<std::int64_t>& u) {
 
 }  // namespace
 
+assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
+                                       const signing_key* key)
+    : db_(db), clock_(clock), key_(key), sets_(std::make_unique<criteria_cache>()) {}
+
+assessment_service::~assessment_service() = default;
+
 result<assessment_view> assessment_service::get(const auth::actor& a, std::int64_t id) {
   const auto now = clock_.now();
   return db_.write_result([&](storage::connection& c) -> result<assessment_view> {
-    auto l = load(c, id);
+    auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
     fire_due(c, *l, now, key_);
@@ -296,11 +305,11 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   return db_.write_result([&](storage::connection& c) -> result<leaf_view> {
-    auto l = load(c, id);
+    auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
     fire_due(c, *l, now, key_);  // committed even if the edit below is refused
-    const auto* node = l->set.find(code);
+    const auto* node = l->set->find(code);
     detail.values["code"] = std::string{code};
     if (!node) return errc::unknown_criterion;
     if (!node->leaf()) return errc::not_a_leaf;
@@ -436,7 +445,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   return db_.write_result([&](storage::connection& c) -> result<assessment_view> {
-    auto l = load(c, id);
+    auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
     fire_due(c, *l, now, key_);
@@ -559,7 +568,7 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
     if (!storage::find_campaign(c, campaign_id)) return errc::campaign_not_found;
     std::map<std::string, loaded> by_unit;
     for (const auto& r : storage::campaign_assessments(c, campaign_id)) {
-      auto l = load(c, r.id);
+      auto l = load(c, *sets_, r.id);
       by_unit[l->unit.code] = std::move(*l);
     }
     struct row {
@@ -598,7 +607,7 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
         found.push_back({line_no, "unknown_unit", "no unit " + f[0] + " in this campaign"});
         continue;
       }
-      const auto* node = it->second.set.find(f[1]);
+      const auto* node = it->second.set->find(f[1]);
       if (!node || !node->leaf()) {
         found.push_back({line_no, "unknown_criterion", f[1] + " is not a leaf of the unit's set"});
         continue;
@@ -705,10 +714,10 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
                                                                            std::int64_t id,
                                                                            std::string_view code) {
   return db_.read_result([&](storage::connection& c) -> result<std::vector<storage::audit_entry>> {
-    auto l = load(c, id);
+    auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    if (!l->set.find(code)) return errc::unknown_criterion;
+    if (!l->set->find(code)) return errc::unknown_criterion;
     return storage::leaf_history(c, id, code);
   });
 }
@@ -719,7 +728,7 @@ int assessment_service::sweep() {
     int moved = 0;
     for (const char* state : {"self_assessment", "explanation_window"})
       for (const auto& r : storage::assessments_in_state(c, state)) {
-        auto l = load(c, r.id);
+        auto l = load(c, *sets_, r.id);
         moved += fire_due(c, *l, now, key_);
       }
     return moved;

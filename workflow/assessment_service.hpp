@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,8 +96,8 @@ class assessment_service {
  public:
   // key signs an audit checkpoint at every stage transition (none when null).
   assessment_service(storage::database& db, const auth::clock& clock,
-                     const signing_key* key = nullptr)
-      : db_(db), clock_(clock), key_(key) {}
+                     const signing_key* key = nullptr);
+  ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
   // not_assigned, not_council_member. Fires due automatic events first.
@@ -136,6 +137,7 @@ class assessment_service {
   storage::database& db_;
   const auth::clock& clock_;
   const signing_key* key_;
+  std::unique_ptr<class criteria_cache> sets_;  // per database: set ids are per file
 };
 
 }  // namespace parix::workflow

@@ -90,12 +90,14 @@ reply https_client::request(http::verb method, const std::string& target, const 
   for (int attempt = 0;; ++attempt) {
     if (!impl_->connected()) impl_->connect();
     beast::error_code ec;
-    http::response<http::string_body> res;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);  // rankings of large campaigns are big
     impl_->with_stream([&](auto& s) {
       http::write(s, req, ec);
-      if (!ec) http::read(s, impl_->buffer, res, ec);
+      if (!ec) http::read(s, impl_->buffer, parser, ec);
       return 0;
     });
+    auto res = parser.release();
     if (ec) {
       impl_->drop();
       // A kept-alive connection the server closed meanwhile: try once on a new one.

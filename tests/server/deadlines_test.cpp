@@ -1,0 +1,116 @@
+// Deadlines: a reasoned extension for one unit, the grace period marking late work,
+// and the server clock in every response.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "tests/support/test_server.hpp"
+#include "workflow/time_text.hpp"
+
+namespace parix::testing {
+namespace {
+
+using server::http::verb;
+using namespace std::chrono_literals;
+
+class deadlines : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    srv.add_unit("U1", "Một");
+    srv.add_unit("U2", "Hai");
+    srv.add_user("thuky", "secretariat");
+    srv.add_user("u1.head", "agency_head", "U1");
+    srv.add_user("u2.head", "agency_head", "U2");
+    ASSERT_EQ(login("thuky")
+                  .request(verb::post, "/api/v1/criteria-sets",
+                           "#set-key: d\n#set-name: D\ncode,title,max,method,bonus\n1,A,1,self,\n",
+                           {{"Content-Type", "text/csv"}})
+                  .status,
+              201u);
+    const auto t0 = srv.clock().now();
+    auto iso = [](auto t) { return workflow::format_time(t, "Asia/Ho_Chi_Minh"); };
+    deadline = t0 + 24h;
+    auto r = login("thuky").post_json(
+        "/api/v1/campaigns",
+        {{"year", 2024},
+         {"name", "D"},
+         {"schedule",
+          {{"self_deadline", iso(deadline)},
+           {"round1_end", iso(t0 + 48h)},
+           {"round2_end", iso(t0 + 72h)},
+           {"council_date", iso(t0 + 96h)},
+           {"grace_minutes", 30}}},
+         {"groups",
+          boost::json::array{
+              {{"key", "A"}, {"name", "A"}, {"criteria_set", "d"}, {"units", {"U1", "U2"}}}}}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+    const auto j = r.json();
+    for (const auto& a : j.at("groups").as_array()[0].at("assessments").as_array())
+      file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
+  }
+  https_client login(const std::string& name) {
+    auto c = srv.client();
+    EXPECT_EQ(c.login(name, test_password).status, 200u);
+    return c;
+  }
+  reply score(const std::string& user, const std::string& unit, const std::string& value,
+              const std::string& etag) {
+    return login(user).send_json(verb::patch,
+                                 "/api/v1/assessments/" + std::to_string(file[unit]) + "/leaves/1",
+                                 {{"self_score", value}}, {{"If-Match", etag}});
+  }
+  test_server srv;
+  std::map<std::string, std::int64_t> file;
+  std::chrono::system_clock::time_point deadline;
+};
+
+TEST_F(deadlines, work_in_the_grace_period_is_accepted_and_marked_late) {
+  srv.clock().set(deadline + 10min);
+  auto r = score("u1.head", "U1", "0.5", "\"v0\"");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.json().at("late").as_bool());
+  srv.clock().set(deadline + 31min);
+  auto after = score("u1.head", "U1", "1", "\"v1\"");
+  EXPECT_EQ(after.status, 409u);
+  EXPECT_EQ(after.json().at("code").as_string(), "deadline_passed");
+}
+
+TEST_F(deadlines, an_extension_for_one_unit_is_an_event_with_a_reason) {
+  auto thuky = login("thuky");
+  const auto path = "/api/v1/assessments/" + std::to_string(file["U1"]) + "/events";
+  const auto later = workflow::format_time(deadline + 72h, "Asia/Ho_Chi_Minh");
+  auto no_reason = thuky.post_json(path, {{"event", "extend_deadline"}, {"until", later}});
+  EXPECT_EQ(no_reason.json().at("code").as_string(), "reason_required");
+  auto earlier = thuky.post_json(path, {{"event", "extend_deadline"},
+                                        {"until", workflow::format_time(deadline - 1h, "UTC")},
+                                        {"reason", "x"}});
+  EXPECT_EQ(earlier.json().at("code").as_string(), "invalid_time");
+  auto ok = thuky.post_json(
+      path, {{"event", "extend_deadline"}, {"until", later}, {"reason", "Mất điện kéo dài"}});
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+  EXPECT_EQ(ok.json().at("deadline").as_string(), later);
+  EXPECT_EQ(ok.json().at("events").as_array()[0].at("reason").as_string(), "Mất điện kéo dài");
+  EXPECT_EQ(login("u1.head")
+                .post_json(path, {{"event", "extend_deadline"}, {"until", later}, {"reason", "x"}})
+                .status,
+            403u);
+
+  srv.clock().set(deadline + 2h);
+  EXPECT_EQ(score("u1.head", "U1", "1", "\"v0\"").status, 200u) << "U1's deadline was extended";
+  EXPECT_EQ(score("u2.head", "U2", "1", "\"v0\"").json().at("code").as_string(), "deadline_passed");
+  auto view = login("u1.head").get("/api/v1/assessments/" + std::to_string(file["U1"])).json();
+  EXPECT_EQ(view.at("state").as_string(), "self_assessment");
+  EXPECT_EQ(view.at("open_until").as_string(), later);
+  EXPECT_EQ(view.at("server_time").as_string(),
+            workflow::format_time(deadline + 2h, "Asia/Ho_Chi_Minh"));
+}
+
+TEST_F(deadlines, a_stale_if_match_on_a_leaf_gets_412_with_the_current_value) {
+  ASSERT_EQ(score("u1.head", "U1", "0.5", "\"v0\"").status, 200u);
+  auto stale = score("u1.head", "U1", "0.7", "\"v0\"");
+  EXPECT_EQ(stale.status, 412u);
+  EXPECT_EQ(stale.json().at("current").at("self_score").as_string(), "0.5");
+}
+
+}  // namespace
+}  // namespace parix::testing
