@@ -36,7 +36,10 @@ struct loaded {
   std::string entity() const { return "assessment/" + std::to_string(a.id); }
 };
 
-std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::int64_t id) {
+// only_leaf: read just that leaf's values (a leaf edit needs no others, and reading all
+// of them for every keystroke-sized write is the writer thread's largest cost).
+std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::int64_t id,
+                           std::optional<std::string_view> only_leaf = std::nullopt) {
   auto a = storage::find_assessment(c, id);
   if (!a) return std::nullopt;
   loaded l;
@@ -45,7 +48,11 @@ std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::in
   l.unit = *storage::find_unit_by_id(c, a->unit_id);
   l.group = *storage::find_unit_group(c, a->group_id);
   l.set = sets.get(c, l.group.criteria_set_id);
-  for (auto& v : storage::leaf_values(c, id)) l.values[v.code] = std::move(v);
+  if (only_leaf) {
+    if (auto v = storage::find_leaf_value(c, id, *only_leaf)) l.values[v->code] = std::move(*v);
+  } else {
+    for (auto& v : storage::leaf_values(c, id)) l.values[v.code] = std::move(v);
+  }
   l.events = storage::assessment_events(c, id);
   l.adjustments = storage::adjustments(c, id);
   return l;
@@ -305,7 +312,7 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   return db_.write_result([&](storage::connection& c) -> result<leaf_view> {
-    auto l = load(c, *sets_, id);
+    auto l = load(c, *sets_, id, code);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
     fire_due(c, *l, now, key_);  // committed even if the edit below is refused
@@ -699,12 +706,9 @@ result<std::map<std::string, group_ranking>> assessment_service::ranking(std::in
             g.rows[i].rank = i > 0 && g.rows[i].score.index() == g.rows[i - 1].score.index()
                                  ? g.rows[i - 1].rank
                                  : static_cast<int>(i) + 1;
-          for (const auto& row : g.rows)
-            for (std::size_t i = 0; i < row.score.fields.size(); ++i) {
-              if (g.fields.size() <= i) g.fields.push_back({row.score.fields[i].code, {}, {}});
-              g.fields[i].achieved += row.score.fields[i].achieved;
-              g.fields[i].applicable_max += row.score.fields[i].applicable_max;
-            }
+          std::vector<assessment_score> scores;
+          for (const auto& row : g.rows) scores.push_back(row.score);
+          g.fields = field_indices(scores);
         }
         return out;
       });

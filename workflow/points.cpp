@@ -78,7 +78,10 @@ std::string percentage::to_string(int decimals) const {
   for (int i = 0; i < decimals; ++i) pow *= 10;
   // round half up of num × 100 × 10^d / den
   const i128 n = i128{num_} * 100 * pow;
-  const i128 q = (2 * n + den_) / (2 * i128{den_});
+  // Round half up: floor((2n + den) / 2den). C++ division truncates toward zero, so
+  // step down for a negative quotient (a penalty above the points achieved).
+  const i128 a = 2 * n + den_, b = 2 * i128{den_};
+  const i128 q = a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0);
   return fixed(q, decimals, false);
 }
 

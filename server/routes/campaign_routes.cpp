@@ -179,10 +179,8 @@ response ranking(request_context& ctx) {
     groups[key] = std::move(list);
     boost::json::array fields;
     for (const auto& f : g.fields)
-      fields.push_back({{"code", f.code},
-                        {"achieved", f.achieved.to_string()},
-                        {"max", f.applicable_max.to_string()},
-                        {"index", f.index().to_string()}});
+      fields.push_back(
+          {{"code", f.code}, {"index", f.index.to_string()}, {"units", f.index.units()}});
     field_indices[key] = std::move(fields);
   }
   return json_response(ctx, {{"groups", groups}, {"field_indices", field_indices}});

@@ -272,7 +272,7 @@ TEST_F(appraisal, a_campaign_runs_from_self_assessment_to_publication) {
   // 2) = 75.00 %.
   const auto& fields = ranks.at("field_indices").at("A").as_array();
   ASSERT_EQ(fields.size(), 2u);
-  EXPECT_EQ(fields[0].at("achieved").as_string(), "10.6");
+  EXPECT_EQ(fields[0].at("units").as_int64(), 2);
   EXPECT_EQ(fields[0].at("index").as_string(), "88.33");
   EXPECT_EQ(fields[1].at("index").as_string(), "75.00");
   const auto& b = ranks.at("groups").at("B").as_array();

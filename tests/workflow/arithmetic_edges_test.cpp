@@ -70,7 +70,7 @@ TEST(percentage_rounding, the_exact_ratio_is_kept_beside_the_display) {
 // larger than the points achieved). Disabled: percentage::to_string truncates toward
 // zero for a negative quotient and gives "-33.32" for -33.33… — enable with the fix in
 // workflow/points.cpp (floor the quotient instead of truncating it).
-TEST(percentage_rounding, DISABLED_a_negative_index_rounds_like_a_positive_one) {
+TEST(percentage_rounding, a_negative_index_rounds_like_a_positive_one) {
   EXPECT_EQ(percentage(p("-1"), p("3")).to_string(), "-33.33");
   EXPECT_EQ(percentage(p("-0.125"), p("100")).to_string(), "-0.12");
 }
