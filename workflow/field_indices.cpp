@@ -20,8 +20,15 @@ cpp_int floor_div(const cpp_int& n, const cpp_int& d) {
 
 void mean_index::add(const percentage& unit_index) {
   if (!unit_index.defined()) return;
-  sum_ += cpp_rational{cpp_int{unit_index.numerator()}, cpp_int{unit_index.denominator()}};
+  numerators_by_maximum_[unit_index.denominator()] += unit_index.numerator();
   ++units_;
+}
+
+cpp_rational mean_index::sum() const {
+  cpp_rational total;
+  for (const auto& [maximum, numerator] : numerators_by_maximum_)
+    total += cpp_rational{cpp_int{numerator}, cpp_int{maximum}};
+  return total;
 }
 
 std::string mean_index::to_string(int decimals) const {
@@ -29,7 +36,7 @@ std::string mean_index::to_string(int decimals) const {
   cpp_int pow = 1;
   for (int i = 0; i < decimals; ++i) pow *= 10;
   // mean × 100 × 10^d = sum × 100 × 10^d / units; half up: ⌊(2n + d) / 2d⌋.
-  const cpp_rational scaled = sum_ * 100 * pow / units_;
+  const cpp_rational scaled = sum() * 100 * pow / units_;
   const cpp_int n = boost::multiprecision::numerator(scaled);
   const cpp_int d = boost::multiprecision::denominator(scaled);  // > 0 by normalisation
   cpp_int q = floor_div(2 * n + d, 2 * d);
@@ -47,13 +54,13 @@ std::string mean_index::to_string(int decimals) const {
 bool mean_index::at_least(points threshold_percent) const {
   if (!defined()) return false;
   // sum / units × 100 ≥ t / scale
-  return sum_ * 100 * points::scale >= cpp_rational{cpp_int{threshold_percent.units()}} * units_;
+  return sum() * 100 * points::scale >= cpp_rational{cpp_int{threshold_percent.units()}} * units_;
 }
 
 std::strong_ordering mean_index::operator<=>(const mean_index& o) const {
   if (!defined() || !o.defined()) return defined() <=> o.defined();
-  const cpp_rational l = sum_ * o.units_;
-  const cpp_rational r = o.sum_ * units_;
+  const cpp_rational l = sum() * o.units_;
+  const cpp_rational r = o.sum() * units_;
   return l < r   ? std::strong_ordering::less
          : l > r ? std::strong_ordering::greater
                  : std::strong_ordering::equal;

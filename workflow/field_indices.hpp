@@ -9,6 +9,7 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 #include <compare>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,7 +45,11 @@ class mean_index {
   bool operator==(const mean_index& o) const { return (*this <=> o) == 0; }
 
  private:
-  boost::multiprecision::cpp_rational sum_;  // Σ achieved/maximum, a fraction (not × 100)
+  // Σ achieved/maximum (a fraction, not × 100), kept as numerator sums per maximum:
+  // a field's maximum takes few values across units (it drops only by not-evaluated
+  // leaves), so adding stays integer work and the rational sum is formed once.
+  boost::multiprecision::cpp_rational sum() const;
+  std::map<std::int64_t, std::int64_t> numerators_by_maximum_;
   int units_ = 0;
 };
 
