@@ -28,6 +28,14 @@ std::string classify(const percentage& index, const std::vector<band>& bands) {
 assessment_score score_assessment(const criteria_set& set,
                                   const std::map<std::string, leaf_facts, std::less<>>& values,
                                   points adjustments, const std::vector<band>& bands) {
+  std::vector<leaf_facts> by_node(set.nodes.size());
+  for (std::size_t i = 0; i < set.nodes.size(); ++i)
+    if (auto it = values.find(set.nodes[i].code); it != values.end()) by_node[i] = it->second;
+  return score_assessment(set, by_node, adjustments, bands);
+}
+
+assessment_score score_assessment(const criteria_set& set, std::span<const leaf_facts> by_node,
+                                  points adjustments, const std::vector<band>& bands) {
   // Post-order over the tree: a node's achieved and applicable max are its leaves' sums.
   std::vector<node_score> by_index(set.nodes.size());
   assessment_score out;
@@ -37,8 +45,7 @@ assessment_score score_assessment(const criteria_set& set,
     auto& s = by_index[i];
     s.code = n.code;
     if (n.leaf()) {
-      auto it = values.find(n.code);
-      const leaf_facts& f = it == values.end() ? empty : it->second;
+      const leaf_facts& f = i < by_node.size() ? by_node[i] : empty;
       if (f.not_evaluated) continue;
       s.applicable_max = n.max;
       s.achieved = final_score(n, f).value_or(points{});

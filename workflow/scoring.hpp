@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,11 @@ struct assessment_score {
 // values: leaf code → facts (missing leaves count as empty).
 assessment_score score_assessment(const criteria_set& set,
                                   const std::map<std::string, leaf_facts, std::less<>>& values,
+                                  points adjustments, const std::vector<band>& bands);
+
+// The same from facts indexed like set.nodes (entries of parents are ignored): the form
+// rankings use, with no lookup by code per leaf.
+assessment_score score_assessment(const criteria_set& set, std::span<const leaf_facts> by_node,
                                   points adjustments, const std::vector<band>& bands);
 
 // Ranks by index, highest first; equal indices share a rank (1, 2, 2, 4).

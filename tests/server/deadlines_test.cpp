@@ -21,6 +21,7 @@ class deadlines : public ::testing::Test {
     srv.add_user("thuky", "secretariat");
     srv.add_user("u1.head", "agency_head", "U1");
     srv.add_user("u2.head", "agency_head", "U2");
+    srv.add_user("td.one", "appraiser");
     ASSERT_EQ(login("thuky")
                   .request(verb::post, "/api/v1/criteria-sets",
                            "#set-key: d\n#set-name: D\ncode,title,max,method,bonus\n1,A,1,self,\n",
@@ -42,7 +43,8 @@ class deadlines : public ::testing::Test {
            {"grace_minutes", 30}}},
          {"groups",
           boost::json::array{
-              {{"key", "A"}, {"name", "A"}, {"criteria_set", "d"}, {"units", {"U1", "U2"}}}}}});
+              {{"key", "A"}, {"name", "A"}, {"criteria_set", "d"}, {"units", {"U1", "U2"}}}}},
+         {"assignments", boost::json::array{{{"username", "td.one"}, {"field", "1"}}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
     const auto j = r.json();
     for (const auto& a : j.at("groups").as_array()[0].at("assessments").as_array())
@@ -110,6 +112,68 @@ TEST_F(deadlines, a_stale_if_match_on_a_leaf_gets_412_with_the_current_value) {
   auto stale = score("u1.head", "U1", "0.7", "\"v0\"");
   EXPECT_EQ(stale.status, 412u);
   EXPECT_EQ(stale.json().at("current").at("self_score").as_string(), "0.5");
+}
+
+TEST_F(deadlines, a_window_is_extended_with_a_reason_and_closed_by_hand) {
+  const auto path = "/api/v1/assessments/" + std::to_string(file["U1"]);
+  auto head = login("u1.head");
+  ASSERT_EQ(head.send_json(verb::patch, path + "/leaves/1", {{"self_score", "1"}},
+                           {{"If-Match", "\"v0\""}})
+                .status,
+            200u);
+  ASSERT_EQ(head.post_json(path + "/events", {{"event", "submit"}}).status, 200u);
+  auto td = login("td.one");
+  ASSERT_EQ(
+      td.send_json(verb::patch, path + "/leaves/1",
+                   {{"round1_score", "0.5"}, {"needs_explanation", true}}, {{"If-Match", "\"v1\""}})
+          .status,
+      200u);
+  const auto now = srv.clock().now();
+  auto iso = [](auto t) { return workflow::format_time(t, "Asia/Ho_Chi_Minh"); };
+  ASSERT_EQ(
+      td.post_json(path + "/events", {{"event", "open_window"}, {"until", iso(now + 2h)}}).status,
+      200u);
+  auto thuky = login("thuky");
+  EXPECT_EQ(
+      thuky.post_json(path + "/events", {{"event", "extend_window"}, {"until", iso(now + 5h)}})
+          .json()
+          .at("code")
+          .as_string(),
+      "reason_required");
+  EXPECT_EQ(thuky
+                .post_json(path + "/events",
+                           {{"event", "extend_window"}, {"until", iso(now + 1h)}, {"reason", "x"}})
+                .json()
+                .at("code")
+                .as_string(),
+            "invalid_time");
+  EXPECT_EQ(td.post_json(path + "/events",
+                         {{"event", "extend_window"}, {"until", iso(now + 5h)}, {"reason", "x"}})
+                .status,
+            403u)
+      << "only the secretariat extends";
+  auto extended = thuky.post_json(path + "/events", {{"event", "extend_window"},
+                                                     {"until", iso(now + 5h)},
+                                                     {"reason", "Đơn vị đề nghị thêm thời gian"}});
+  ASSERT_EQ(extended.status, 200u) << extended.body;
+  EXPECT_EQ(extended.json().at("open_until").as_string(), iso(now + 5h));
+  srv.clock().advance(3h);  // past the first close time, before the extended one
+  ASSERT_EQ(head.send_json(verb::patch, path + "/leaves/1", {{"explanation_response", "Bổ sung"}},
+                           {{"If-Match", "\"v2\""}})
+                .status,
+            401u)
+      << "the session idled out";
+  head = login("u1.head");
+  ASSERT_EQ(head.send_json(verb::patch, path + "/leaves/1", {{"explanation_response", "Bổ sung"}},
+                           {{"If-Match", "\"v2\""}})
+                .status,
+            200u);
+  auto closed = login("td.one").post_json(path + "/events", {{"event", "close_window"}});
+  ASSERT_EQ(closed.status, 200u) << closed.body;
+  EXPECT_EQ(closed.json().at("state").as_string(), "round2");
+  auto late = head.send_json(verb::patch, path + "/leaves/1", {{"explanation_response", "nữa"}},
+                             {{"If-Match", "\"v3\""}});
+  EXPECT_EQ(late.json().at("code").as_string(), "window_closed");
 }
 
 }  // namespace
