@@ -2,7 +2,10 @@
 # One command from a fresh Debian 12 machine to a running parix with demo data:
 # installs packages, builds Release, prepares the data folder (TLS certificate,
 # signing key, database, demo users) and serves https://127.0.0.1:${PARIX_PORT:-8443}.
-# Safe to run again: nothing that exists is recreated.
+# Safe to run again: nothing that exists is recreated (init and demo only add what is
+# missing; the build is incremental).
+#   environment: PARIX_PORT (8443), PARIX_DATA (var, relative to the repository),
+#                PARIX_DEMO_PASSWORD (ChiSoCCHC-2024; also the admin's password)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,11 +23,14 @@ PARIX_DEMO_PASSWORD="$password" build/parix demo --data "$data"
 
 cat <<INFO
 
-parix is starting at https://127.0.0.1:${port}/  (self-signed certificate: curl -k)
-Every demo account's password: \$PARIX_DEMO_PASSWORD (now: ${password})
-Try:  curl -k https://127.0.0.1:${port}/api/v1/auth/login -H 'Content-Type: application/json' \\
-        -d '{"username":"admin","password":"${password}"}'
-Stop with Ctrl-C (graceful).
+parix is starting at https://127.0.0.1:${port}/  (self-signed certificate: use curl -k)
+Demo accounts: the list above; every password is \$PARIX_DEMO_PASSWORD (now: ${password}).
+Try:
+  token=\$(curl -sk https://127.0.0.1:${port}/api/v1/auth/login -H 'Content-Type: application/json' \\
+    -d '{"username":"admin","password":"${password}"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  curl -sk https://127.0.0.1:${port}/api/v1/me -H "Authorization: Bearer \$token"
+Stop with Ctrl-C (graceful: requests in flight finish). Logs: ${data}/logs/.
 
 INFO
+# exec: the server replaces this shell, so Ctrl-C (SIGINT) reaches it directly.
 exec build/parix serve --data "$data" --port "$port"
