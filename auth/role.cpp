@@ -41,9 +41,9 @@ constexpr grant grants[] = {
      bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
            fire_events, import_scores, adjust_scores, read_assessments, read_audit})},
     {role::agency_editor,
-     bits({read_criteria, edit_self_assessment, read_assessments, edit_leaves})},
+     bits({read_criteria, edit_self_assessment, read_assessments, edit_leaves, upload_evidence})},
     {role::agency_head, bits({read_criteria, edit_self_assessment, submit_assessment,
-                              read_assessments, edit_leaves, fire_events})},
+                              read_assessments, edit_leaves, fire_events, upload_evidence})},
     {role::appraiser,
      bits({read_criteria, appraise, manage_windows, read_assessments, edit_leaves, fire_events})},
     {role::council_member, bits({read_criteria, vote, read_assessments, fire_events})},
@@ -104,6 +104,8 @@ std::string_view to_string(permission p) noexcept {
       return "edit_leaves";
     case fire_events:
       return "fire_events";
+    case upload_evidence:
+      return "upload_evidence";
   }
   return "unknown";
 }

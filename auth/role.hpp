@@ -40,8 +40,9 @@ enum class permission {
   adjust_scores,
   read_assessments,
   read_audit,
-  edit_leaves,  // write leaf values; the edit table decides which fields in which stage
-  fire_events,  // move an assessment; the transition table decides which events
+  edit_leaves,      // write leaf values; the edit table decides which fields in which stage
+  fire_events,      // move an assessment; the transition table decides which events
+  upload_evidence,  // upload files and attach or remove draft evidence on the own unit's file
 };
 
 std::string_view to_string(role r) noexcept;

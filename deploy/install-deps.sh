@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
-  libssl-dev openssl libsqlite3-dev sqlite3 libarchive-dev libargon2-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libarchive-dev libargon2-dev libutf8proc-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev
 )
 test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format)

@@ -12,11 +12,15 @@
 #include "server/config.hpp"
 #include "server/metrics.hpp"
 #include "server/router.hpp"
+#include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "workflow/assessment_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/evidence_sealer.hpp"
+#include "workflow/evidence_service.hpp"
 #include "workflow/signing_key.hpp"
+#include "workflow/upload_service.hpp"
 
 namespace parix::server {
 
@@ -31,6 +35,8 @@ struct services {
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
+  workflow::upload_service& uploads;
+  workflow::evidence_service& evidence;
   const workflow::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
@@ -48,21 +54,26 @@ class application {
   const config& cfg() const noexcept { return cfg_; }
   storage::database& db() noexcept { return *db_; }
   server::metrics& metrics() noexcept { return metrics_; }
-  // The clock's work: automatic submissions and window closes that are due, and the
-  // daily audit checkpoint. Returns how many files moved. Thread-safe; blocking.
+  // The clock's work: automatic submissions and window closes that are due (sealing
+  // their evidence), the daily audit checkpoint, and expired uploads. Returns how many
+  // files moved. Thread-safe; blocking.
   int tick();
 
  private:
   config cfg_;
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
+  std::unique_ptr<storage::blob_store> blobs_;
   workflow::signing_key key_;
+  workflow::evidence_sealer sealer_;
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
   workflow::criteria_service criteria_;
   workflow::campaign_service campaigns_;
   workflow::assessment_service assessments_;
+  workflow::upload_service uploads_;
+  workflow::evidence_service evidence_;
   server::metrics metrics_;
   router router_;
   std::unique_ptr<services> services_;
@@ -76,5 +87,7 @@ void add_criteria_routes(router& r);
 void add_campaign_routes(router& r);
 void add_assessment_routes(router& r);
 void add_audit_routes(router& r);
+void add_upload_routes(router& r);
+void add_evidence_routes(router& r);
 
 }  // namespace parix::server

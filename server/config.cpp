@@ -37,6 +37,12 @@ class table_reader {
       out = static_cast<T>(v);
     } else if constexpr (std::is_same_v<T, std::string>) {
       out = require(n->value<std::string>(), key, "a string");
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      const toml::array* a = n->as_array();
+      if (!a) throw std::runtime_error("configuration key " + prefix_ + key + " must be an array");
+      out.clear();
+      for (const auto& item : *a)
+        out.push_back(require(item.value<std::string>(), key, "an array of strings"));
     } else if constexpr (std::is_same_v<T, fs::path>) {
       out = require(n->value<std::string>(), key, "a string (a path)");
     } else {
@@ -85,6 +91,8 @@ void resolve_defaults(config& c) {
   if (c.signing_key.empty()) c.signing_key = c.data_dir / "keys" / "signing-ed25519.pem";
   if (c.listen.certificate.empty()) c.listen.certificate = c.data_dir / "tls" / "server.crt";
   if (c.listen.private_key.empty()) c.listen.private_key = c.data_dir / "tls" / "server.key";
+  if (c.evidence.blob_dir.empty()) c.evidence.blob_dir = c.data_dir / "blobs";
+  if (c.evidence.upload_dir.empty()) c.evidence.upload_dir = c.data_dir / "uploads";
   const int cores = std::max(1u, std::thread::hardware_concurrency());
   if (c.limits.network_threads <= 0) c.limits.network_threads = cores;
   // More workers than this thrash two cores (measured: tests/bench/http_bench.sh).
@@ -155,11 +163,35 @@ config load_config(const fs::path& file) {
       l.get("lock_for", c.throttle.lock_for);
       l.get("forget_after", c.throttle.forget_after);
     }
+    if (auto t = r.sub("evidence")) {
+      table_reader l{*t, "evidence."};
+      l.get("blob_dir", c.evidence.blob_dir);
+      l.get("upload_dir", c.evidence.upload_dir);
+      l.get("max_file_size", c.evidence.max_file_size);
+      l.get("max_leaf_total", c.evidence.max_leaf_total);
+      l.get("allowed_kinds", c.evidence.allowed_kinds);
+      l.get("upload_expiry", c.evidence.upload_expiry);
+      l.get("zip_max_entries", c.evidence.zip_max_entries);
+      l.get("zip_max_depth", c.evidence.zip_max_depth);
+      l.get("zip_max_total_size", c.evidence.zip_max_total_size);
+      l.get("zip_max_ratio", c.evidence.zip_max_ratio);
+    }
   }
   if (c.passwords.memory_kib < 19 * 1024 || c.passwords.iterations < 2)
     throw std::runtime_error(
         "passwords.memory_kib must be at least 19456 and passwords.iterations at least 2");
   if (c.passwords.min_length < 8) throw std::runtime_error("passwords.min_length must be >= 8");
+  if (c.evidence.max_file_size == 0 || c.evidence.max_leaf_total < c.evidence.max_file_size)
+    throw std::runtime_error(
+        "evidence.max_file_size must be > 0 and evidence.max_leaf_total at least as large");
+  static const std::set<std::string> kinds{"pdf", "doc", "docx", "xls", "xlsx",
+                                           "odt", "ods", "jpeg", "png", "zip"};
+  for (const auto& k : c.evidence.allowed_kinds)
+    if (!kinds.contains(k))
+      throw std::runtime_error("evidence.allowed_kinds: unknown kind \"" + k +
+                               "\" (pdf, doc, docx, xls, xlsx, odt, ods, jpeg, png, zip)");
+  if (c.evidence.zip_max_entries == 0 || c.evidence.zip_max_ratio == 0)
+    throw std::runtime_error("evidence.zip_max_entries and evidence.zip_max_ratio must be > 0");
   c.data_dir = under(base, c.data_dir);
   c.database = under(base, c.database);
   c.signing_key = under(base, c.signing_key);
@@ -167,6 +199,8 @@ config load_config(const fs::path& file) {
   c.listen.private_key = under(base, c.listen.private_key);
   c.log.file = under(base, c.log.file);
   c.log.access_file = under(base, c.log.access_file);
+  c.evidence.blob_dir = under(base, c.evidence.blob_dir);
+  c.evidence.upload_dir = under(base, c.evidence.upload_dir);
   resolve_defaults(c);
   return c;
 }

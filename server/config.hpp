@@ -10,6 +10,7 @@
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
+#include "workflow/evidence_config.hpp"
 
 namespace parix::server {
 
@@ -53,6 +54,7 @@ struct config {
   auth::password_config passwords;
   auth::session_config sessions;
   auth::throttle_config throttle;
+  workflow::evidence_config evidence;
   int database_readers = 4;
 };
 

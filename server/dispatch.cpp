@@ -96,9 +96,52 @@ bool runs_inline(const routed& r) noexcept {
          r.match.found->permission == auth::permission::public_access;
 }
 
+namespace {
+
+// Authentication, CSRF and the route's permission. Throws api_error.
+void authorize(services& app, const request& req, const route& rt, request_context& ctx,
+               std::string& user) {
+  if (rt.permission == auth::permission::public_access) return;
+  auto creds = credentials_of(req);
+  if (!creds) throw api_error{http::status::unauthorized, "unauthenticated"};
+  auto a = app.sessions.authenticate(creds->token, ctx.client_address);
+  if (!a) throw error_from(a.error());
+  ctx.actor = std::move(*a);
+  user = ctx.actor->username;
+  if (creds->from_cookie && unsafe(req.method())) check_origin(app, req);
+  if (!auth::has_permission(ctx.actor->role, rt.permission))
+    throw api_error{http::status::forbidden,
+                    "forbidden",
+                    {{"role", std::string{auth::to_string(ctx.actor->role)}},
+                     {"permission", std::string{auth::to_string(rt.permission)}}}};
+}
+
+}  // namespace
+
+response guarded(const request_info& info, const std::function<response()>& work) {
+  try {
+    return work();
+  } catch (api_error& e) {
+    if (e.status == http::status::unauthorized)
+      e.with_header(http::field::www_authenticate, "Bearer realm=\"parix\"");
+    return to_problem(e, info.lang, info.version, info.keep_alive, info.path, info.request_id);
+  } catch (const storage::error& e) {
+    const bool busy = e.kind() == storage::failure::busy;
+    spdlog::error("request {}: storage error: {}", info.request_id, e.what());
+    api_error problem{
+        busy ? http::status::service_unavailable : http::status::internal_server_error,
+        busy ? "busy" : "internal_error"};
+    return to_problem(problem, info.lang, info.version, false, info.path, info.request_id);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: unhandled exception: {}", info.request_id, e.what());
+    return to_problem(api_error{http::status::internal_server_error, "internal_error"}, info.lang,
+                      info.version, false, info.path, info.request_id);
+  }
+}
+
 response handle_request(services& app, const request& req, routed& routing,
                         const std::string& client_address, const std::string& request_id,
-                        language lang, std::string& user) {
+                        language lang, std::string& user, std::unique_ptr<body_source>* body_out) {
   const route& rt = *routing.match.found;
   request_context ctx{req,
                       *routing.target,
@@ -108,40 +151,38 @@ response handle_request(services& app, const request& req, routed& routing,
                       lang,
                       std::nullopt,
                       app};
-  try {
-    if (rt.permission != auth::permission::public_access) {
-      auto creds = credentials_of(req);
-      if (!creds) throw api_error{http::status::unauthorized, "unauthenticated"};
-      auto a = app.sessions.authenticate(creds->token, client_address);
-      if (!a) throw error_from(a.error());
-      ctx.actor = std::move(*a);
-      user = ctx.actor->username;
-      if (creds->from_cookie && unsafe(req.method())) check_origin(app, req);
-      if (!auth::has_permission(ctx.actor->role, rt.permission))
-        throw api_error{http::status::forbidden,
-                        "forbidden",
-                        {{"role", std::string{auth::to_string(ctx.actor->role)}},
-                         {"permission", std::string{auth::to_string(rt.permission)}}}};
-    }
+  const request_info info{lang, req.version(), req.keep_alive(), ctx.target.path(), request_id};
+  return guarded(info, [&] {
+    authorize(app, req, rt, ctx, user);
     response res = rt.handle(ctx);
     if (ctx.actor && user.empty()) user = ctx.actor->username;
+    if (body_out) *body_out = std::move(ctx.body_out);
     return res;
-  } catch (api_error& e) {
-    if (e.status == http::status::unauthorized)
-      e.with_header(http::field::www_authenticate, "Bearer realm=\"parix\"");
-    return to_problem(e, lang, req.version(), req.keep_alive(), ctx.target.path(), request_id);
-  } catch (const storage::error& e) {
-    const bool busy = e.kind() == storage::failure::busy;
-    spdlog::error("request {}: storage error: {}", request_id, e.what());
-    api_error problem{
-        busy ? http::status::service_unavailable : http::status::internal_server_error,
-        busy ? "busy" : "internal_error"};
-    return to_problem(problem, lang, req.version(), false, ctx.target.path(), request_id);
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: unhandled exception: {}", request_id, e.what());
-    return to_problem(api_error{http::status::internal_server_error, "internal_error"}, lang,
-                      req.version(), false, ctx.target.path(), request_id);
-  }
+  });
+}
+
+std::unique_ptr<body_sink> begin_stream(services& app, const request& req, routed& routing,
+                                        const std::string& client_address,
+                                        const std::string& request_id, language lang,
+                                        std::string& user, std::optional<response>& refusal) {
+  const route& rt = *routing.match.found;
+  request_context ctx{req,
+                      *routing.target,
+                      std::move(routing.match.params),
+                      request_id,
+                      client_address,
+                      lang,
+                      std::nullopt,
+                      app};
+  const request_info info{lang, req.version(), false, ctx.target.path(), request_id};
+  std::unique_ptr<body_sink> sink;
+  response res = guarded(info, [&] {
+    authorize(app, req, rt, ctx, user);
+    sink = rt.stream(ctx);
+    return response{};
+  });
+  if (!sink) refusal = std::move(res);
+  return sink;
 }
 
 }  // namespace parix::server

@@ -35,6 +35,9 @@ constexpr std::chrono::seconds tls_shutdown_timeout{5};
 constexpr std::chrono::milliseconds tls_shutdown_timeout_when_stopping{500};
 constexpr std::chrono::seconds drain_timeout{3};
 constexpr std::size_t drain_limit = 64 * 1024 * 1024;
+// Pieces of streamed bodies (uploads, downloads): large enough that the hop to the
+// worker pool costs little per byte, small enough to keep memory flat per connection.
+constexpr std::size_t stream_chunk_size = 1024 * 1024;
 
 // Expected ends of a connection: the peer left, a timeout fired, shutdown cancelled
 // the wait, or the peer closed TLS without close_notify (common and harmless for
@@ -153,6 +156,123 @@ struct session_runner {
     conn->cancel = nullptr;
   }
 
+  // Runs blocking work on the worker pool and resumes on the connection's strand.
+  template <class F>
+  auto on_workers(F f) -> asio::awaitable<decltype(f())> {
+    co_return co_await asio::co_spawn(
+        server.workers_.get_executor(), [&]() -> asio::awaitable<decltype(f())> { co_return f(); },
+        asio::use_awaitable);
+  }
+
+  // Writes a response whose body comes from a body_source in pieces: the header first,
+  // then each piece as the worker pool reads it (a download never sits whole in memory).
+  template <class Stream>
+  asio::awaitable<boost::system::error_code> write_streamed(Stream& stream, const response& head,
+                                                            body_source& source) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    http::response<http::buffer_body> res{head.result(), head.version()};
+    for (const auto& field : head.base()) res.set(field.name_string(), field.value());
+    res.keep_alive(head.keep_alive());
+    res.body().data = nullptr;
+    res.body().more = true;
+    http::response_serializer<http::buffer_body> sr{res};
+    lowest.expires_after(limits().request_timeout);
+    auto [hec, hn] = co_await http::async_write_header(stream, sr, no_throw);
+    if (hec) co_return hec;
+    std::vector<char> chunk(stream_chunk_size);
+    for (;;) {
+      const std::size_t n = co_await on_workers([&] { return source.read(chunk); });
+      res.body().data = n ? chunk.data() : nullptr;
+      res.body().size = n;
+      res.body().more = n > 0;
+      lowest.expires_after(limits().request_timeout);
+      auto [ec, written] = co_await http::async_write(stream, sr, no_throw);
+      if (ec == http::error::need_buffer) continue;
+      if (ec) co_return ec;
+      if (sr.is_done()) co_return boost::system::error_code{};
+      if (n == 0) co_return make_error_code(http::error::partial_message);  // source ran short
+    }
+  }
+
+  // A request whose body goes to the route's body_sink piece by piece (tus PATCH). The
+  // wait for each piece is bounded by request_timeout, not the whole body: a large
+  // upload over a slow line is fine, a stalled one is not. When the connection is cut,
+  // the sink is told (finish(false)) so that it keeps what arrived. Returns whether the
+  // connection may carry another request.
+  template <class Stream>
+  asio::awaitable<bool> stream_body(Stream& stream, beast::flat_buffer& buffer,
+                                    http::request_parser<http::string_body>& parser, routed& route,
+                                    const std::string& client, const std::string& request_id,
+                                    language lang, std::chrono::steady_clock::time_point started) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    auto& lowest = beast::get_lowest_layer(stream);
+    request& req = parser.get();
+    const std::string route_name = route.match.found->pattern;
+    std::string user;
+    std::optional<response> refusal;
+    std::unique_ptr<body_sink> sink = co_await on_workers(
+        [&] { return begin_stream(app(), req, route, client, request_id, lang, user, refusal); });
+    auto send = [&](response res) -> asio::awaitable<bool> {
+      finish(res, request_id, tls);
+      lowest.expires_after(limits().request_timeout);
+      auto [ec, n] = co_await http::async_write(stream, res, no_throw);
+      log_access(request_id, user, client, req, route_name, res, started);
+      co_return !ec && res.keep_alive();
+    };
+    if (!sink) {
+      refusal->keep_alive(false);
+      co_await send(std::move(*refusal));
+      co_return false;
+    }
+    if (boost::beast::iequals(req[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> cont{http::status::continue_, 11};
+      co_await http::async_write(stream, cont, no_throw);
+    }
+    const request_info info{lang, req.version(), req.keep_alive(), std::string{req.target()},
+                            request_id};
+    http::request_parser<http::buffer_body> body_parser{std::move(parser)};
+    body_parser.body_limit(boost::none);  // the sink knows the upload's length
+    std::vector<char> chunk(stream_chunk_size);
+    while (!body_parser.is_done()) {
+      body_parser.get().body().data = chunk.data();
+      body_parser.get().body().size = chunk.size();
+      lowest.expires_after(limits().request_timeout);
+      auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, no_throw);
+      const std::size_t got = chunk.size() - body_parser.get().body().size;
+      if (ec && ec != http::error::need_buffer) {
+        // Keep what arrived whole (the sink fsyncs it); nobody is left to answer.
+        co_await on_workers([&] {
+          guarded(info, [&] {
+            if (got > 0 && sink->write({chunk.data(), got})) return sink->finish(false);
+            return sink->finish(false);
+          });
+          return 0;
+        });
+        fail(ec, "read streamed body", client);
+        co_return false;
+      }
+      if (got == 0) continue;
+      std::optional<response> early = co_await on_workers([&] {
+        std::optional<response> out;
+        response r = guarded(info, [&] {
+          out = sink->write({chunk.data(), got});
+          return response{};
+        });
+        if (!out && r.result() != http::status::ok) out = std::move(r);
+        return out;
+      });
+      if (early) {
+        co_await on_workers([&] { return guarded(info, [&] { return sink->finish(false); }); });
+        early->keep_alive(false);
+        co_await send(std::move(*early));
+        co_return false;
+      }
+    }
+    response res =
+        co_await on_workers([&] { return guarded(info, [&] { return sink->finish(true); }); });
+    co_return co_await send(std::move(res));
+  }
+
   template <class Stream>
   asio::awaitable<void> run(Stream& stream, http_server::connection& conn,
                             const std::string& client) {
@@ -230,6 +350,12 @@ struct session_runner {
       }
 
       routed route = route_request(server.app_.routes(), req.method(), req.target());
+      if (!route.error && route.match.found->stream) {
+        const bool keep =
+            co_await stream_body(stream, buffer, parser, route, client, request_id, lang, started);
+        if (!keep) co_return;
+        continue;
+      }
       const std::uint64_t limit = route.match.found && route.match.found->body_limit
                                       ? route.match.found->body_limit
                                       : limits().json_body_limit;
@@ -259,6 +385,7 @@ struct session_runner {
       std::string user;
       std::string route_name = route.match.found ? route.match.found->pattern : "unmatched";
       response res;
+      std::unique_ptr<body_source> body_out;
       if (route.error) {
         res = to_problem(*route.error, lang, req.version(), req.keep_alive(),
                          route.target ? std::string_view{route.target->path()} : "", request_id);
@@ -268,14 +395,21 @@ struct session_runner {
         res = co_await asio::co_spawn(
             server.workers_.get_executor(),
             [&]() -> asio::awaitable<response> {
-              co_return handle_request(app(), req, route, client, request_id, lang, user);
+              co_return handle_request(app(), req, route, client, request_id, lang, user,
+                                       &body_out);
             },
             asio::use_awaitable);
       }
       finish(res, request_id, tls);
-      lowest.expires_after(limits().request_timeout);
-      auto r_wec = co_await http::async_write(stream, res, no_throw);
-      auto wec = std::get<0>(r_wec);
+      if (req.method() == http::verb::head) body_out.reset();
+      boost::system::error_code wec;
+      if (body_out) {
+        wec = co_await write_streamed(stream, res, *body_out);
+      } else {
+        lowest.expires_after(limits().request_timeout);
+        auto r_wec = co_await http::async_write(stream, res, no_throw);
+        wec = std::get<0>(r_wec);
+      }
       log_access(request_id, user, client, req, route_name, res, started);
       if (wec) {
         fail(wec, "write", client);

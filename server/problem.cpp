@@ -70,6 +70,26 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::already_voted), s::conflict, "already_voted"},
       {&f, int(w::not_council_member), s::forbidden, "not_council_member"},
       {&f, int(w::stale_version), s::precondition_failed, "stale_version"},
+      {&f, int(w::upload_not_found), s::not_found, "upload_not_found"},
+      {&f, int(w::upload_gone), s::gone, "upload_gone"},
+      {&f, int(w::offset_mismatch), s::conflict, "offset_mismatch"},
+      {&f, int(w::upload_busy), s::locked, "upload_busy"},
+      {&f, int(w::checksum_mismatch), static_cast<s>(460), "checksum_mismatch"},
+      {&f, int(w::checksum_unsupported), s::bad_request, "checksum_unsupported"},
+      {&f, int(w::file_checksum_mismatch), s::unprocessable_entity, "file_checksum_mismatch"},
+      {&f, int(w::file_too_large), s::payload_too_large, "file_too_large"},
+      {&f, int(w::leaf_evidence_limit), s::payload_too_large, "leaf_evidence_limit"},
+      {&f, int(w::type_not_allowed), s::unsupported_media_type, "type_not_allowed"},
+      {&f, int(w::extension_mismatch), s::unprocessable_entity, "extension_mismatch"},
+      {&f, int(w::unsafe_archive), s::unprocessable_entity, "unsafe_archive"},
+      {&f, int(w::invalid_file_name), s::unprocessable_entity, "invalid_file_name"},
+      {&f, int(w::upload_incomplete), s::conflict, "upload_incomplete"},
+      {&f, int(w::upload_attached), s::conflict, "upload_attached"},
+      {&f, int(w::evidence_not_found), s::not_found, "evidence_not_found"},
+      {&f, int(w::evidence_sealed), s::conflict, "evidence_sealed"},
+      {&f, int(w::invalid_document_date), s::unprocessable_entity, "invalid_document_date"},
+      {&f, int(w::blob_missing), s::internal_server_error, "blob_missing"},
+      {&f, int(w::range_not_satisfiable), s::range_not_satisfiable, "range_not_satisfiable"},
   };
   for (const mapping& m : workflow_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;
@@ -105,6 +125,7 @@ response to_problem(const api_error& e, language l, unsigned version, bool keep_
   res.set(http::field::content_type, "application/problem+json; charset=utf-8");
   res.set(http::field::content_language, tag(l));
   for (const auto& [f, v] : e.headers) res.set(f, v);
+  if (e.status == static_cast<http::status>(460)) res.reason("Checksum Mismatch");  // tus 1.0
   res.keep_alive(keep_alive);
   res.body() = boost::json::serialize(body);
   res.prepare_payload();

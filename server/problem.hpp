@@ -26,7 +26,11 @@ class api_error : public std::runtime_error {
         extensions(std::move(extra)) {}
 
   api_error& with_header(http::field f, std::string value) {
-    headers.emplace_back(f, std::move(value));
+    headers.emplace_back(std::string{http::to_string(f)}, std::move(value));
+    return *this;
+  }
+  api_error& with_header(std::string_view name, std::string value) {
+    headers.emplace_back(std::string{name}, std::move(value));
     return *this;
   }
 
@@ -34,7 +38,7 @@ class api_error : public std::runtime_error {
   std::string code;
   message_args args;
   boost::json::object extensions;
-  std::vector<std::pair<http::field, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // The api_error for a domain error code (auth::errc, and later workflow::errc).

@@ -4,7 +4,9 @@
 
 #include <boost/json/object.hpp>
 #include <boost/url/url_view.hpp>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +20,15 @@ namespace parix::server {
 
 struct services;
 
+// Bytes a handler answers with after the response header, read in pieces on the
+// worker pool (a download), never whole in memory. Not thread-safe.
+class body_source {
+ public:
+  virtual ~body_source() = default;
+  // Fills out with the next bytes; returns how many (0 only at the end). Blocking.
+  virtual std::size_t read(std::span<char> out) = 0;
+};
+
 using route_params = std::vector<std::pair<std::string_view, std::string>>;
 
 struct request_context {
@@ -29,6 +40,8 @@ struct request_context {
   language lang = language::vi;
   std::optional<auth::actor> actor;
   services& app;
+  // Set by a handler whose body is streamed (its response's Content-Length says how long).
+  std::unique_ptr<body_source> body_out = nullptr;
 
   // The path parameter {name}; empty if the route has none of that name.
   std::string_view param(std::string_view name) const;

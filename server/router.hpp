@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,22 @@ namespace parix::server {
 
 using handler = std::function<response(request_context&)>;
 
+// A request body taken in pieces as it arrives (tus uploads), never whole in memory.
+// Called on the worker pool, one call at a time. Each may throw api_error.
+class body_sink {
+ public:
+  virtual ~body_sink() = default;
+  // The next piece of the body. A response ends the request early (a refusal): the
+  // server sends it and closes the connection without reading the rest.
+  virtual std::optional<response> write(std::span<const char> bytes) = 0;
+  // The body ended: whole (complete), or cut short when the connection was lost or
+  // timed out (the response is then not sent).
+  virtual response finish(bool complete) = 0;
+};
+// Called once the header is read and the request authorised; returns the sink the
+// body goes to. Runs on the worker pool.
+using stream_handler = std::function<std::unique_ptr<body_sink>(request_context&)>;
+
 // Where a handler runs. Blocking work (SQLite, hashing) must not hold a network thread.
 enum class runs_on { workers, network };
 
@@ -27,6 +46,8 @@ struct route {
   handler handle;
   std::size_t body_limit = 0;  // 0: the JSON default from the configuration
   runs_on where = runs_on::workers;
+  // Set for routes whose body is streamed to a body_sink instead of read whole.
+  stream_handler stream = nullptr;
 };
 
 class router {

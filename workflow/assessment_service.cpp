@@ -14,6 +14,7 @@
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_cache.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/evidence_sealer.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -193,7 +194,7 @@ storage::audit_event audit_event_for(const who& w, const loaded& l, std::string 
 void record_transition(storage::connection& c, loaded& l, const who& w, event ev, stage to,
                        clock_time now, const std::optional<std::string>& reason,
                        std::optional<clock_time> until, bool late, std::int64_t council_round,
-                       const signing_key* key) {
+                       const transition_effects& effects) {
   const auto from = l.current();
   storage::assessment_record next = l.a;
   next.state = std::string{to_string(to)};
@@ -221,12 +222,29 @@ void record_transition(storage::connection& c, loaded& l, const who& w, event ev
       e.to_state + (until ? " until " + format_time(*until, l.campaign.time_zone) : "");
   audit.reason = reason;
   storage::append_audit(c, audit, to_millis(now));
+  // Drafts become signed archive versions in the same transaction as the move, so a
+  // crash leaves either both or neither.
+  if (effects.sealer && seals_evidence(from, to)) {
+    seal_request r;
+    r.assessment_id = l.a.id;
+    r.campaign_id = l.campaign.id;
+    r.unit_id = l.unit.id;
+    r.campaign = l.campaign.name;
+    r.unit_code = l.unit.code;
+    r.unit_name = l.unit.name;
+    r.sealed_stage = from;
+    r.at = now;
+    r.by = w.name;
+    r.by_role = w.role;
+    r.set = l.set;
+    effects.sealer->seal(c, r);
+  }
   // A signed checkpoint at every change of stage, in the same transaction.
-  if (key && from != to) make_checkpoint(c, *key, to_millis(now));
+  if (effects.key && from != to) make_checkpoint(c, *effects.key, to_millis(now));
 }
 
 // Fires what the clock says is due. Returns true if the file moved.
-bool fire_due(storage::connection& c, loaded& l, clock_time now, const signing_key* key) {
+bool fire_due(storage::connection& c, loaded& l, clock_time now, const transition_effects& key) {
   if (l.current() == stage::self_assessment && now > deadline_of(l) + grace_of(l)) {
     record_transition(c, l, the_clock, event::auto_submit, stage::round1,
                       deadline_of(l) + grace_of(l), std::string{"deadline passed"}, std::nullopt,
@@ -282,6 +300,60 @@ result<std::int64_t> parse_score(const std::string& text, const criterion_node& 
   return p->units();
 }
 
+// The edit table, the field's assignment and role, for each field an edit touches.
+result<void> permit_fields(storage::connection& c, const auth::actor& a, const loaded& l,
+                           const criterion_node& node, std::span<const leaf_field> fields,
+                           refusal_detail& detail) {
+  const stage s = l.current();
+  const auto& tz = l.campaign.time_zone;
+  for (auto f : fields) {
+    detail.values["action"] = "edit " + std::string{to_string(f)};
+    if (auto ok = may_edit(f, s, a.role); !ok) {
+      // Say why in the user's terms: a deadline or a window that has passed.
+      const bool self_field = f == leaf_field::self_score || f == leaf_field::self_explanation ||
+                              f == leaf_field::not_evaluated || f == leaf_field::evidence;
+      if (ok.error() == errc::wrong_stage && self_field && s != stage::self_assessment &&
+          may_edit(f, stage::self_assessment, a.role) &&
+          !(f == leaf_field::evidence && last_window_close(l))) {
+        detail.values["deadline"] = format_time(deadline_of(l), tz);
+        return errc::deadline_passed;
+      }
+      if (ok.error() == errc::wrong_stage &&
+          (f == leaf_field::explanation_response || f == leaf_field::evidence) &&
+          last_window_close(l)) {
+        detail.values["closes_at"] = format_time(*last_window_close(l), tz);
+        return errc::window_closed;
+      }
+      return ok.error();
+    }
+    if (a.role == auth::role::appraiser && !assigned(c, a, l, node.field()))
+      return errc::not_assigned;
+  }
+  return {};
+}
+
+// The clock's part: before the deadline (+ grace, then late) in self-assessment; in
+// the window, before it closes and only on a flagged leaf. Returns whether it is late.
+result<bool> permit_timing(const loaded& l, std::string_view code, clock_time now,
+                           refusal_detail& detail) {
+  const stage s = l.current();
+  const auto& tz = l.campaign.time_zone;
+  bool late = false;
+  if (s == stage::self_assessment) {
+    const auto deadline = deadline_of(l);
+    detail.values["deadline"] = format_time(deadline, tz);
+    if (now > deadline + grace_of(l)) return errc::deadline_passed;
+    late = now > deadline;
+  }
+  if (s == stage::explanation_window) {
+    auto closes = window_closes(l);
+    if (closes) detail.values["closes_at"] = format_time(*closes, tz);
+    if (closes && now >= *closes) return errc::window_closed;
+    if (!value_of(l, std::string{code}).needs_explanation) return errc::leaf_not_flagged;
+  }
+  return late;
+}
+
 std::string opt_units(const std::optional<std::int64_t>& u) {
   return u ? points::from_units(*u).to_string() : "";
 }
@@ -289,8 +361,8 @@ std::string opt_units(const std::optional<std::int64_t>& u) {
 }  // namespace
 
 assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
-                                       const signing_key* key)
-    : db_(db), clock_(clock), key_(key), sets_(std::make_unique<criteria_cache>()) {}
+                                       const signing_key* key, const evidence_sealer* sealer)
+    : db_(db), clock_(clock), effects_{key, sealer}, sets_(std::make_unique<criteria_cache>()) {}
 
 assessment_service::~assessment_service() = default;
 
@@ -300,7 +372,7 @@ result<assessment_view> assessment_service::get(const auth::actor& a, std::int64
     auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, key_);
+    fire_due(c, *l, now, effects_);
     return view_of(*l, now);
   });
 }
@@ -316,13 +388,12 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
     auto l = load(c, *sets_, id, code);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, key_);  // committed even if the edit below is refused
+    fire_due(c, *l, now, effects_);  // committed even if the edit below is refused
     const auto* node = l->set->find(code);
     detail.values["code"] = std::string{code};
     if (!node) return errc::unknown_criterion;
     if (!node->leaf()) return errc::not_a_leaf;
     const stage s = l->current();
-    const auto& tz = l->campaign.time_zone;
     detail.values["stage"] = std::string{to_string(s)};
     detail.values["role"] = std::string{auth::to_string(a.role)};
     detail.values["field"] = node->field();
@@ -340,46 +411,15 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
     if (edit.round2_remark) fields.push_back(leaf_field::round2_remark);
     if (fields.empty()) return errc::invalid_score;
 
-    bool late = false;
-    for (auto f : fields) {
-      detail.values["action"] = "edit " + std::string{to_string(f)};
-      if (auto ok = may_edit(f, s, a.role); !ok) {
-        // Say why in the user's terms: a deadline or a window that has passed.
-        const bool self_field = f == leaf_field::self_score || f == leaf_field::self_explanation ||
-                                f == leaf_field::not_evaluated;
-        if (ok.error() == errc::wrong_stage && self_field && s != stage::self_assessment &&
-            may_edit(f, stage::self_assessment, a.role)) {
-          detail.values["deadline"] = format_time(deadline_of(*l), tz);
-          return errc::deadline_passed;
-        }
-        if (ok.error() == errc::wrong_stage && f == leaf_field::explanation_response &&
-            last_window_close(*l)) {
-          detail.values["closes_at"] = format_time(*last_window_close(*l), tz);
-          return errc::window_closed;
-        }
-        return ok.error();
-      }
-      if (a.role == auth::role::appraiser && !assigned(c, a, *l, node->field()))
-        return errc::not_assigned;
-    }
+    if (auto ok = permit_fields(c, a, *l, *node, fields, detail); !ok) return ok.error();
     const bool score_field = edit.self_score || edit.round1_score || edit.round2_score;
     if (score_field && node->method.value_or(scoring_method::self) != scoring_method::self) {
       detail.values["method"] = std::string{to_string(*node->method)};
       return errc::not_self_scored;
     }
-    if (s == stage::self_assessment) {
-      const auto deadline = deadline_of(*l);
-      detail.values["deadline"] = format_time(deadline, tz);
-      if (now > deadline + grace_of(*l)) return errc::deadline_passed;
-      late = now > deadline;
-    }
+    auto late = permit_timing(*l, code, now, detail);
+    if (!late) return late.error();
     auto current = value_of(*l, std::string{code});
-    if (s == stage::explanation_window) {
-      auto closes = window_closes(*l);
-      if (closes) detail.values["closes_at"] = format_time(*closes, tz);
-      if (closes && now >= *closes) return errc::window_closed;
-      if (!current.needs_explanation) return errc::leaf_not_flagged;
-    }
     if (current.version != expected_version) {
       detail.values["version"] = std::to_string(current.version);
       return errc::stale_version;
@@ -409,7 +449,7 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
     if (edit.needs_explanation) next.needs_explanation = *edit.needs_explanation;
     if (edit.explanation_response) next.explanation_response = *edit.explanation_response;
     if (edit.round2_remark) next.round2_remark = *edit.round2_remark;
-    next.late = current.late || late;
+    next.late = current.late || *late;
     next.updated_at = to_millis(now);
     if (!storage::save_leaf_value(c, next)) return errc::stale_version;
     next.version += 1;
@@ -424,7 +464,7 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
       e.old_value = before;
       e.new_value = after;
       e.reason = edit.reason;
-      if (late)
+      if (*late)
         e.reason =
             edit.reason.value_or("") + (edit.reason ? " " : "") + "(late: in the grace period)";
       storage::append_audit(c, e, to_millis(now));
@@ -456,7 +496,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
     auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
     if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, key_);
+    fire_due(c, *l, now, effects_);
     const stage s = l->current();
     const auto& tz = l->campaign.time_zone;
     detail.values["stage"] = std::string{to_string(s)};
@@ -544,7 +584,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
     if (r.what == event::publish)
       reason = "decision " + *r.decision_number + " of " + *r.decision_date;
     record_transition(c, *l, who_of(a), r.what, *to, now, reason, until, false, council_round,
-                      key_);
+                      effects_);
     return view_of(*l, now);
   });
 }
@@ -741,6 +781,41 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
   });
 }
 
+result<file_facts> assessment_service::visible_file(storage::connection& c, const auth::actor& a,
+                                                    std::int64_t id) {
+  auto l = load(c, *sets_, id, std::string_view{});
+  if (!l) return errc::assessment_not_found;
+  if (auto ok = may_see(c, a, *l); !ok) return ok.error();
+  return file_facts{l->a.id,      l->campaign.id, l->unit.id, l->unit.code,
+                    l->unit.name, l->current(),   l->set,     l->campaign.time_zone};
+}
+
+result<leaf_permit> assessment_service::permit_evidence_change(storage::connection& c,
+                                                               const auth::actor& a,
+                                                               std::int64_t id,
+                                                               std::string_view code,
+                                                               refusal_detail& detail) {
+  const auto now = clock_.now();
+  auto l = load(c, *sets_, id, code);
+  if (!l) return errc::assessment_not_found;
+  if (auto ok = may_see(c, a, *l); !ok) return ok.error();
+  fire_due(c, *l, now, effects_);  // committed even if the change below is refused
+  const auto* node = l->set->find(code);
+  detail.values["code"] = std::string{code};
+  if (!node) return errc::unknown_criterion;
+  if (!node->leaf()) return errc::not_a_leaf;
+  detail.values["stage"] = std::string{to_string(l->current())};
+  detail.values["role"] = std::string{auth::to_string(a.role)};
+  detail.values["field"] = node->field();
+  const leaf_field fields[] = {leaf_field::evidence};
+  if (auto ok = permit_fields(c, a, *l, *node, fields, detail); !ok) return ok.error();
+  auto late = permit_timing(*l, code, now, detail);
+  if (!late) return late.error();
+  return leaf_permit{file_facts{l->a.id, l->campaign.id, l->unit.id, l->unit.code, l->unit.name,
+                                l->current(), l->set, l->campaign.time_zone},
+                     *late, now};
+}
+
 int assessment_service::sweep() {
   const auto now = clock_.now();
   return db_.write_result([&](storage::connection& c) {
@@ -748,7 +823,7 @@ int assessment_service::sweep() {
     for (const char* state : {"self_assessment", "explanation_window"})
       for (const auto& r : storage::assessments_in_state(c, state)) {
         auto l = load(c, *sets_, r.id);
-        moved += fire_due(c, *l, now, key_);
+        moved += fire_due(c, *l, now, effects_);
       }
     return moved;
   });

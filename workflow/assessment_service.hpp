@@ -88,6 +88,31 @@ struct group_ranking {
   std::vector<field_index> fields;
 };
 
+class evidence_sealer;  // workflow/evidence_sealer.hpp
+
+// What a transition does besides moving the file: a signed audit checkpoint (key) and
+// sealing the draft evidence (sealer). Either may be null.
+struct transition_effects {
+  const signing_key* key = nullptr;
+  const evidence_sealer* sealer = nullptr;
+};
+
+// The facts about a file that other services of the same file (evidence) need.
+struct file_facts {
+  std::int64_t assessment_id = 0, campaign_id = 0, unit_id = 0;
+  std::string unit_code, unit_name;
+  stage current = stage::self_assessment;
+  std::shared_ptr<const criteria_set> set;
+  std::string time_zone;
+};
+
+// A change to a leaf's evidence is allowed now; late: inside the grace period.
+struct leaf_permit {
+  file_facts file;
+  bool late = false;
+  time_point now;
+};
+
 struct import_row_problem {
   int line = 0;
   std::string problem, detail;
@@ -95,9 +120,10 @@ struct import_row_problem {
 
 class assessment_service {
  public:
-  // key signs an audit checkpoint at every stage transition (none when null).
+  // key signs an audit checkpoint at every stage transition (none when null); sealer
+  // seals draft evidence when a file is submitted or its window closes (none when null).
   assessment_service(storage::database& db, const auth::clock& clock,
-                     const signing_key* key = nullptr);
+                     const signing_key* key = nullptr, const evidence_sealer* sealer = nullptr);
   ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
@@ -134,10 +160,20 @@ class assessment_service {
   // for every window past its close time. Returns how many files moved. Thread-safe.
   int sweep();
 
+  // For the evidence service, inside its own transaction c. visible_file: the file if
+  // the actor may see it (assessment_not_found, wrong_unit, not_assigned,
+  // not_council_member). permit_evidence_change: fires due automatic events, then
+  // applies the edit table's `evidence` rule with the same stage, role, unit,
+  // deadline, window and flag checks as a leaf edit. Thread-safe.
+  result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
+  result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
+                                             std::int64_t id, std::string_view code,
+                                             refusal_detail& why);
+
  private:
   storage::database& db_;
   const auth::clock& clock_;
-  const signing_key* key_;
+  transition_effects effects_;
   std::unique_ptr<class criteria_cache> sets_;  // per database: set ids are per file
 };
 

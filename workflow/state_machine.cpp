@@ -60,6 +60,18 @@ constexpr edit_rule edit_rules[] = {
     {leaf_field::explanation_response, explanation_window, agency},
     {leaf_field::round2_score, round2, bit(role::appraiser)},
     {leaf_field::round2_remark, round2, bit(role::appraiser)},
+    {leaf_field::evidence, self_assessment, agency},
+    {leaf_field::evidence, explanation_window, agency},
+};
+
+// When a file leaves these stages, each leaf's draft evidence is sealed into a signed
+// archive version in the same transaction (docs/evidence.md).
+struct sealing_rule {
+  stage from, to;
+};
+constexpr sealing_rule sealing_rules[] = {
+    {self_assessment, round1},
+    {explanation_window, round2},
 };
 
 // The error a failed guard reports.
@@ -170,7 +182,8 @@ constexpr std::pair<leaf_field, std::string_view> field_names[] = {
     {leaf_field::needs_explanation, "needs_explanation"},
     {leaf_field::explanation_response, "explanation_response"},
     {leaf_field::round2_score, "round2_score"},
-    {leaf_field::round2_remark, "round2_remark"}};
+    {leaf_field::round2_remark, "round2_remark"},
+    {leaf_field::evidence, "evidence"}};
 
 std::string who(std::uint16_t roles, bool system) {
   std::string out;
@@ -212,6 +225,12 @@ result<void> may_edit(leaf_field f, stage s, auth::role r) {
     if (rule.roles & bit(r)) return {};
   }
   return in_stage ? errc::wrong_role : errc::wrong_stage;
+}
+
+bool seals_evidence(stage from, stage to) noexcept {
+  for (const auto& r : sealing_rules)
+    if (r.from == from && r.to == to) return true;
+  return false;
 }
 
 std::string_view to_string(stage s) noexcept {
@@ -269,7 +288,13 @@ std::string render_workflow_doc() {
       "the fields or units they are assigned; in `explanation_window` only flagged leaves\n"
       "may be answered, and only before the window's close time; self-assessment edits\n"
       "only before the deadline (+ grace, marked late). Survey and external leaves are\n"
-      "imported by the secretariat at any stage before approval.\n";
+      "imported by the secretariat at any stage before approval. `evidence` means\n"
+      "attaching and removing draft evidence files (the same rules apply).\n\n"
+      "## When evidence is sealed\n\n"
+      "Leaving these stages seals every leaf's draft evidence into a signed archive\n"
+      "version, in the same transaction as the transition:\n\n| from | to |\n| --- | --- |\n";
+  for (const auto& r : sealing_rules)
+    out += "| " + std::string{to_string(r.from)} + " | " + std::string{to_string(r.to)} + " |\n";
   return out;
 }
 

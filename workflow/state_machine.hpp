@@ -101,11 +101,16 @@ enum class leaf_field {
   explanation_response,
   round2_score,
   round2_remark,
+  evidence,  // attaching or removing a draft evidence file
 };
 std::string_view to_string(leaf_field f) noexcept;
 std::optional<leaf_field> parse_leaf_field(std::string_view s) noexcept;
 // errc::wrong_stage or errc::wrong_role when the table does not allow it.
 result<void> may_edit(leaf_field f, stage s, auth::role r);
+
+// True when leaving `from` for `to` seals the file's draft evidence (submission, and
+// the close of an explanation window). Pure.
+bool seals_evidence(stage from, stage to) noexcept;
 
 // docs/workflow.md: a Mermaid diagram and tables generated from the two tables.
 std::string render_workflow_doc();

@@ -19,5 +19,8 @@ int backup_command(const arguments& args);
 int demo_command(const arguments& args);
 int criteria_command(const arguments& args);
 int audit_command(const arguments& args);
+int evidence_command(const arguments& args);
+int verify_command(const arguments& args);
+int keys_command(const arguments& args);
 
 }  // namespace parix::server::cli

@@ -15,6 +15,9 @@ constexpr const char* usage =
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
     "  audit     verify the audit chain, export it, check an export offline\n"
+    "  evidence  fsck: re-hash stored evidence, check every signature\n"
+    "  verify    check a sealed evidence archive and its statement offline\n"
+    "  keys      list the signing keys, rotate to a new one\n"
     "  version   print the version\n"
     "parix COMMAND --help describes each command.";
 
@@ -39,7 +42,8 @@ int run(int argc, char** argv) {
   static constexpr entry commands[] = {
       {"init", init_command},         {"serve", serve_command}, {"user", user_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
-      {"criteria", criteria_command}, {"audit", audit_command},
+      {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
+      {"verify", verify_command},     {"keys", keys_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;

@@ -7,6 +7,7 @@
 #include "server/routes/json_views.hpp"
 #include "storage/audit_query.hpp"
 #include "storage/checkpoint_records.hpp"
+#include "storage/evidence_records.hpp"
 #include "storage/unit_records.hpp"
 #include "workflow/time_text.hpp"
 
@@ -169,11 +170,18 @@ response verify(request_context& ctx) {
 }
 
 response keys(request_context& ctx) {
-  const auto& k = ctx.app.key;
-  return json_response(ctx,
-                       {{"keys", boost::json::array{{{"key_id", k.key_id()},
-                                                     {"algorithm", "Ed25519"},
-                                                     {"public_key_pem", k.public_key_pem()}}}}});
+  // Every key that has signed, the current one marked: after a rotation, statements and
+  // checkpoints signed by an older key still verify against its listed public key.
+  auto all =
+      ctx.app.db.read_result([](storage::connection& c) { return storage::signing_keys(c); });
+  boost::json::array out;
+  for (const auto& k : all)
+    out.push_back({{"key_id", k.key_id},
+                   {"algorithm", k.algorithm},
+                   {"public_key_pem", k.public_key_pem},
+                   {"current", k.key_id == ctx.app.key.key_id()},
+                   {"first_seen_at", iso_utc(k.first_seen_at)}});
+  return json_response(ctx, {{"keys", out}});
 }
 
 }  // namespace
