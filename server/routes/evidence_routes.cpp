@@ -69,6 +69,7 @@ boost::json::object version_json(const workflow::version_view& v) {
           {"archive_size", r.archive_size},
           {"tagmanifest_sha256", r.tagmanifest_sha256},
           {"statement_sha256", r.statement_sha256},
+          {"manifest_sha256", r.manifest_sha256},
           {"key_id", r.key_id},
           {"signature_status", std::string{workflow::to_string(v.signature)}},
           {"file_count", r.file_count},
@@ -124,20 +125,21 @@ response remove(request_context& ctx) {
   return json_response(ctx, file_json(*f));
 }
 
-// RFC 6266 with RFC 8187 (ex-5987): an ASCII fallback, and the exact UTF-8 name.
+// RFC 6266 with RFC 8187 (ex-5987): the exact UTF-8 name percent-encoded, and for old
+// clients an ASCII fallback with "_" for each character it cannot hold.
 std::string content_disposition(std::string_view name) {
   std::string ascii, encoded;
   static constexpr char hex[] = "0123456789ABCDEF";
   for (unsigned char c : name) {
     const bool attr_char =
-        std::isalnum(c) || std::string_view{"!#$&+-.^_`|~"}.find(c) != std::string_view::npos;
-    if (attr_char && c < 0x80) {
+        c < 0x80 && (std::isalnum(c) || std::string_view{"!#$&+-.^_`|~"}.find(static_cast<char>(
+                                            c)) != std::string_view::npos);
+    if (attr_char)
       encoded.push_back(static_cast<char>(c));
-    } else {
+    else
       encoded += {'%', hex[c >> 4], hex[c & 15]};
-    }
-    ascii.push_back(
-        c < 0x80 && c >= 0x20 && c != '"' && c != '\\' && c != 0x7f ? static_cast<char>(c) : '_');
+    if (c >= 0x80 && c < 0xC0) continue;  // a UTF-8 continuation byte: one "_" per character
+    ascii.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? static_cast<char>(c) : '_');
   }
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }

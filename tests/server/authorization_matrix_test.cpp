@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "tests/support/evidence_support.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/time_text.hpp"
 
@@ -34,6 +35,8 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   srv.add_user("other.td", "appraiser");
   srv.add_user("hoidong", "council_member");
   srv.add_user("thanhtra", "auditor");
+  srv.add_user("u2.canbo", "agency_editor", "U2");
+  srv.add_user("u2.head", "agency_head", "U2");
   auto thuky = srv.client();
   ASSERT_EQ(thuky.login("thuky", test_password).status, 200u);
   ASSERT_EQ(
@@ -72,6 +75,24 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   const std::string campaign = std::to_string(cj.at("id").as_int64());
 
   const std::set<std::string> readers{"secretariat", "auditor"};
+
+  // U2's evidence: an upload of U2's editor, a sealed version and a draft of U2's file.
+  auto u2 = srv.client();
+  ASSERT_EQ(u2.login("u2.canbo", test_password).status, 200u);
+  std::string sealed_upload, draft_upload, foreign_upload;
+  ASSERT_EQ(upload_file(u2, "a.pdf", pdf_bytes("a"), &sealed_upload).status, 204u);
+  const auto evidence_path = "/api/v1/assessments/" + f + "/leaves/1.1/evidence";
+  ASSERT_EQ(u2.post_json(evidence_path, {{"upload_id", sealed_upload}}).status, 201u);
+  auto u2_head = srv.client();
+  ASSERT_EQ(u2_head.login("u2.head", test_password).status, 200u);
+  ASSERT_EQ(u2_head.post_json("/api/v1/assessments/" + f + "/events", {{"event", "submit"}}).status,
+            200u);
+  auto listed = u2.get(evidence_path).json();
+  const auto& version = listed.at("versions").as_array().at(0);
+  const auto version_id = std::to_string(version.at("id").as_int64());
+  const auto file_id = std::to_string(version.at("files").as_array().at(0).at("id").as_int64());
+  ASSERT_EQ(upload_file(u2, "b.pdf", pdf_bytes("b"), &foreign_upload).status, 204u);
+  const auto upload_path = "/api/v1/uploads/" + foreign_upload;
   auth::actor setup;
   setup.username = "test-setup";
   auto token = srv.app().app().users.create_api_token(setup, 1, "probe", std::nullopt);
@@ -165,7 +186,28 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         "application/json",
         {}}},
       {"POST /api/v1/assessments/{id}/events",
-       {"/api/v1/assessments/" + f + "/events", R"({"event":"submit"})", "application/json", {}}},
+       {"/api/v1/assessments/" + f + "/events", R"({"event":"vote_approve"})",
+        "application/json",
+        {}}},
+      // Evidence of another unit's file, and another user's upload.
+      {"GET /api/v1/assessments/{id}/leaves/{code}/evidence", {evidence_path, "", "", readers}},
+      {"POST /api/v1/assessments/{id}/leaves/{code}/evidence",
+       {evidence_path, R"({"upload_id":")" + foreign_upload + R"("})", "application/json", {}}},
+      {"DELETE /api/v1/assessments/{id}/leaves/{code}/evidence/{file}",
+       {evidence_path + "/" + file_id, "", "", {}}},
+      {"GET /api/v1/evidence/files/{id}/content",
+       {"/api/v1/evidence/files/" + file_id + "/content", "", "", readers}},
+      {"GET /api/v1/evidence/versions/{id}/archive",
+       {"/api/v1/evidence/versions/" + version_id + "/archive", "", "", readers}},
+      {"GET /api/v1/evidence/versions/{id}/statement",
+       {"/api/v1/evidence/versions/" + version_id + "/statement", "", "", readers}},
+      // Creating an upload is not about anyone else's object: agency users may.
+      {"POST /api/v1/uploads", {"/api/v1/uploads", "", "", {"agency_editor", "agency_head"}}},
+      {"GET /api/v1/uploads/{id}", {upload_path, "", "", {}}},
+      {"HEAD /api/v1/uploads/{id}", {upload_path, "", "", {}}},
+      {"PATCH /api/v1/uploads/{id}",
+       {upload_path, "x", "application/offset+octet-stream", {}}},
+      {"DELETE /api/v1/uploads/{id}", {upload_path, "", "", {}}},
   };
 
   std::map<std::string, https_client> clients;
@@ -191,7 +233,8 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
     }
     for (auto& [role, client] : clients) {
       if (key == "POST /api/v1/auth/logout") continue;  // would end the session the other rows use
-      std::map<std::string, std::string> headers{{"If-Match", "\"v0\""}};
+      std::map<std::string, std::string> headers{
+          {"If-Match", "\"v0\""}, {"Tus-Resumable", "1.0.0"}, {"Upload-Offset", "0"}};
       if (!it->second.content_type.empty()) headers["Content-Type"] = it->second.content_type;
       auto reply = client.request(r.method, it->second.target, it->second.body, headers);
       const bool refused = reply.status == 403 || reply.status == 404;

@@ -245,8 +245,11 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
       {leaf_field::explanation_response, stage::explanation_window, agency},
       {leaf_field::round2_score, stage::round2, appraiser},
       {leaf_field::round2_remark, stage::round2, appraiser},
+      // Evidence: the agency attaches in self-assessment, and in the window (flagged only).
+      {leaf_field::evidence, stage::self_assessment, agency},
+      {leaf_field::evidence, stage::explanation_window, agency},
   };
-  const leaf_field all_fields[] = {
+  const leaf_field all_fields[] = {leaf_field::evidence,
       leaf_field::self_score,           leaf_field::self_explanation, leaf_field::not_evaluated,
       leaf_field::round1_score,         leaf_field::round1_remark,    leaf_field::needs_explanation,
       leaf_field::explanation_response, leaf_field::round2_score,     leaf_field::round2_remark};
@@ -266,6 +269,19 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
         else
           EXPECT_TRUE(d) << what;
       }
+}
+
+TEST(sealing, drafts_are_sealed_on_submission_and_when_the_window_closes_and_only_then) {
+  for (auto from : all_stages)
+    for (auto to : all_stages) {
+      const bool expected = (from == stage::self_assessment && to == stage::round1) ||
+                            (from == stage::explanation_window && to == stage::round2);
+      EXPECT_EQ(seals_evidence(from, to), expected) << to_string(from) << " -> " << to_string(to);
+    }
+  // Every event that makes those moves seals: by hand and by the clock.
+  int sealing_events = 0;
+  for (const auto& t : transitions()) sealing_events += seals_evidence(t.from, t.to);
+  EXPECT_EQ(sealing_events, 4);  // submit, auto_submit, close_window, auto_close_window
 }
 
 TEST(edit_table, names_round_trip) {

@@ -1,0 +1,489 @@
+// Evidence over HTTPS: resumable tus uploads, content checks, drafts on a leaf under
+// the workflow's rules, sealing on submission and at the window's close, downloads,
+// offline verification and fsck, and who may touch what.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "storage/audit_log.hpp"
+#include "tests/support/evidence_support.hpp"
+#include "tests/support/test_server.hpp"
+#include "workflow/time_text.hpp"
+
+namespace parix::testing {
+namespace {
+
+using server::http::verb;
+using namespace std::chrono_literals;
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+void write_file(const std::filesystem::path& p, const std::string& bytes) {
+  std::ofstream out{p, std::ios::binary};
+  out << bytes;
+}
+
+class evidence : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    srv.add_unit("U1", "Sở Một");
+    srv.add_unit("U2", "Sở Hai");
+    srv.add_user("thuky", "secretariat");
+    srv.add_user("u1.editor", "agency_editor", "U1");
+    srv.add_user("u1.head", "agency_head", "U1");
+    srv.add_user("u2.head", "agency_head", "U2");
+    srv.add_user("td.one", "appraiser");
+    srv.add_user("thanhtra", "auditor");
+    ASSERT_EQ(login("thuky")
+                  .request(verb::post, "/api/v1/criteria-sets",
+                           "#set-key: e\n#set-name: E\ncode,title,max,method,bonus\n"
+                           "1,Lĩnh vực,2,,\n1.1,Kế hoạch,1,self,\n1.2,Báo cáo,1,self,\n",
+                           {{"Content-Type", "text/csv"}})
+                  .status,
+              201u);
+    const auto t0 = srv.clock().now();
+    auto iso = [](auto t) { return workflow::format_time(t, "Asia/Ho_Chi_Minh"); };
+    deadline = t0 + 24h;
+    auto r = login("thuky").post_json(
+        "/api/v1/campaigns",
+        {{"year", 2024},
+         {"name", "E"},
+         {"schedule",
+          {{"self_deadline", iso(deadline)},
+           {"round1_end", iso(t0 + 48h)},
+           {"round2_end", iso(t0 + 72h)},
+           {"council_date", iso(t0 + 96h)}}},
+         {"groups",
+          boost::json::array{
+              {{"key", "A"}, {"name", "A"}, {"criteria_set", "e"}, {"units", {"U1", "U2"}}}}},
+         {"assignments", boost::json::array{{{"username", "td.one"}, {"field", "1"}}}}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+    const auto j = r.json();
+    for (const auto& a : j.at("groups").as_array()[0].at("assessments").as_array())
+      file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
+  }
+  https_client login(const std::string& name) {
+    auto c = srv.client();
+    EXPECT_EQ(c.login(name, test_password).status, 200u);
+    return c;
+  }
+  std::string leaf(const std::string& unit, const std::string& code) {
+    return "/api/v1/assessments/" + std::to_string(file[unit]) + "/leaves/" + code;
+  }
+  // Uploads bytes as user and attaches them to unit's leaf; returns the attach reply.
+  reply attach(https_client& c, const std::string& unit, const std::string& code,
+               const std::string& name, const std::string& bytes,
+               boost::json::object document = {}) {
+    std::string id;
+    auto done = upload_file(c, name, bytes, &id);
+    EXPECT_EQ(done.status, 204u) << done.body;
+    boost::json::object body{{"upload_id", id}};
+    if (!document.empty()) body["document"] = document;
+    return c.post_json(leaf(unit, code) + "/evidence", body);
+  }
+  reply fire(const std::string& user, const std::string& unit, boost::json::object event) {
+    return login(user).post_json(
+        "/api/v1/assessments/" + std::to_string(file[unit]) + "/events", event);
+  }
+  boost::json::object evidence_of(https_client& c, const std::string& unit,
+                                  const std::string& code) {
+    auto r = c.get(leaf(unit, code) + "/evidence");
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json().as_object();
+  }
+  std::vector<std::string> audit_actions() {
+    std::vector<std::string> out;
+    srv.app().db().read([&](storage::connection& c) {
+      storage::scan_audit(c, 1, [&](const storage::audit_entry& e) {
+        out.push_back(e.event.action);
+      });
+    });
+    return out;
+  }
+
+  test_server srv;
+  std::map<std::string, std::int64_t> file;
+  std::chrono::system_clock::time_point deadline;
+};
+
+TEST_F(evidence, options_describe_the_tus_server) {
+  auto r = srv.client().request(verb::options, "/api/v1/uploads");
+  EXPECT_EQ(r.status, 204u);
+  EXPECT_EQ(r.header("Tus-Version"), "1.0.0");
+  EXPECT_EQ(r.header("Tus-Checksum-Algorithm"), "sha256");
+  EXPECT_EQ(r.header("Tus-Max-Size"), std::to_string(200 << 20));
+  EXPECT_NE(r.header("Tus-Extension").find("termination"), std::string::npos);
+}
+
+TEST_F(evidence, an_upload_resumes_where_a_cut_connection_left_it) {
+  auto c = login("u1.editor");
+  std::string bytes = pdf_bytes();
+  bytes.resize(3 << 20, 'x');
+  auto created = tus_create(c, "Kế hoạch CCHC 2024.pdf", bytes.size(), sha256_hex(bytes));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_FALSE(created.header("Upload-Expires").empty());
+  const auto id = upload_id_of(created);
+  auto first = tus_patch(c, id, 0, bytes.substr(0, 1 << 20));
+  ASSERT_EQ(first.status, 204u) << first.body;
+  EXPECT_EQ(first.header("Upload-Offset"), std::to_string(1 << 20));
+  // The second part announces 2 MiB but the connection dies after 1 MiB.
+  tus_patch_cut(srv.port(), *c.token(), id, 1 << 20, bytes.substr(1 << 20, 1 << 20), 2 << 20);
+  std::int64_t offset = 0;
+  for (int i = 0; i < 50; ++i) {  // the server notices the cut a moment later
+    auto head = tus_head(c, id);
+    ASSERT_EQ(head.status, 200u);
+    offset = std::stoll(head.header("Upload-Offset"));
+    if (offset > (1 << 20)) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GT(offset, 1 << 20) << "the bytes that arrived before the cut are kept";
+  EXPECT_LE(offset, 2 << 20);
+  auto rest = tus_patch(c, id, offset, bytes.substr(offset));
+  ASSERT_EQ(rest.status, 204u) << rest.body;
+  EXPECT_EQ(rest.header("Upload-Offset"), std::to_string(bytes.size()));
+  EXPECT_EQ(rest.header("Upload-Sha256"), sha256_hex(bytes));
+  auto shown = c.get("/api/v1/uploads/" + id).json();
+  EXPECT_EQ(shown.at("state").as_string(), "complete");
+  EXPECT_EQ(shown.at("kind").as_string(), "pdf");
+  EXPECT_EQ(shown.at("file_name").as_string(), "Kế hoạch CCHC 2024.pdf");
+}
+
+TEST_F(evidence, a_wrong_part_checksum_is_refused_with_460_and_the_offset_stays) {
+  auto c = login("u1.editor");
+  const std::string bytes = pdf_bytes("checksum") + std::string(1000, 'a');
+  auto created = tus_create(c, "a.pdf", bytes.size(), sha256_hex(bytes));
+  const auto id = upload_id_of(created);
+  const auto part = bytes.substr(0, 500);
+  auto bad = tus_patch(c, id, 0, part, sha256_base64("something else"));
+  EXPECT_EQ(bad.status, 460u) << bad.body;
+  EXPECT_EQ(bad.json().at("code").as_string(), "checksum_mismatch");
+  EXPECT_EQ(tus_head(c, id).header("Upload-Offset"), "0");
+  auto good = tus_patch(c, id, 0, part, sha256_base64(part));
+  EXPECT_EQ(good.status, 204u);
+  EXPECT_EQ(good.header("Upload-Offset"), "500");
+  auto wrong_offset = tus_patch(c, id, 10, bytes.substr(10));
+  EXPECT_EQ(wrong_offset.status, 409u);
+  EXPECT_EQ(wrong_offset.header("Upload-Offset"), "500");
+  auto md5 = c.request(verb::patch, "/api/v1/uploads/" + id, "x",
+                       {{"Tus-Resumable", "1.0.0"},
+                        {"Content-Type", "application/offset+octet-stream"},
+                        {"Upload-Offset", "500"},
+                        {"Upload-Checksum", "md5 AAAA"}});
+  EXPECT_EQ(md5.status, 400u);
+  EXPECT_EQ(tus_head(c, id).header("Upload-Offset"), "500");
+}
+
+TEST_F(evidence, the_whole_files_sha256_is_checked_when_the_upload_completes) {
+  auto c = login("u1.editor");
+  const std::string bytes = pdf_bytes("whole");
+  auto created = tus_create(c, "a.pdf", bytes.size(), sha256_hex("not these bytes"));
+  auto r = tus_patch(c, upload_id_of(created), 0, bytes);
+  EXPECT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.json().at("code").as_string(), "file_checksum_mismatch");
+  auto missing = c.request(verb::post, "/api/v1/uploads", "",
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Length", "10"},
+                            {"Upload-Metadata", "filename " + base64("a.pdf")}});
+  EXPECT_EQ(missing.status, 400u);
+  EXPECT_NE(missing.body.find("sha256"), std::string::npos);
+}
+
+TEST_F(evidence, content_decides_the_type_and_a_wrong_name_is_refused) {
+  auto c = login("u1.editor");
+  std::string id;
+  auto html = upload_file(c, "bao-cao.pdf", "<html><script>alert(1)</script></html>", &id);
+  EXPECT_EQ(html.status, 415u) << html.body;
+  EXPECT_EQ(html.json().at("code").as_string(), "type_not_allowed");
+  auto mismatch = upload_file(c, "bao-cao.docx", pdf_bytes(), &id);
+  EXPECT_EQ(mismatch.status, 422u) << mismatch.body;
+  EXPECT_EQ(mismatch.json().at("code").as_string(), "extension_mismatch");
+  auto english = c.request(verb::get, "/api/v1/uploads/" + id, "", {{"Accept-Language", "en"}});
+  EXPECT_EQ(english.json().at("state").as_string(), "refused");
+  auto png = upload_file(c, "ảnh.png", png_bytes(), &id);
+  EXPECT_EQ(png.status, 204u) << png.body;
+  auto too_big = tus_create(c, "huge.pdf", (200 << 20) + 1, sha256_hex("x"));
+  EXPECT_EQ(too_big.status, 413u);
+  EXPECT_EQ(too_big.json().at("code").as_string(), "file_too_large");
+}
+
+TEST_F(evidence, zip_slip_and_zip_bombs_are_refused_and_a_good_zip_is_listed) {
+  auto c = login("u1.editor");
+  std::string id;
+  auto slip = upload_file(c, "slip.zip", make_zip({{"../../etc/passwd", "root"}}), &id);
+  EXPECT_EQ(slip.status, 422u) << slip.body;
+  auto slip_json = slip.json();
+  EXPECT_EQ(slip_json.at("code").as_string(), "unsafe_archive");
+  EXPECT_NE(slip_json.at("detail").as_string().find("path_traversal"), std::string::npos);
+  auto link = upload_file(c, "link.zip", make_zip({{"x", "/etc/passwd", true}}), &id);
+  EXPECT_EQ(link.status, 422u);
+  auto bomb = upload_file(c, "bomb.zip", make_zip({{"zeros.txt", std::string(300 << 20, '\0')}}),
+                          &id);
+  EXPECT_EQ(bomb.status, 422u) << bomb.body;
+  EXPECT_NE(bomb.json().at("detail").as_string().find("zip_bomb"), std::string::npos);
+  auto good = upload_file(c, "hồ sơ.zip",
+                          make_zip({{"Quyết định/QĐ 12.pdf", pdf_bytes()}, {"ảnh.png", png_bytes()}}),
+                          &id);
+  ASSERT_EQ(good.status, 204u) << good.body;
+  auto shown = c.get("/api/v1/uploads/" + id).json();
+  EXPECT_EQ(shown.at("kind").as_string(), "zip");
+  const auto listing = shown.at("listing").as_array();
+  ASSERT_EQ(listing.size(), 2u);
+  EXPECT_EQ(listing[0].at("path").as_string(), "Quyết định/QĐ 12.pdf");
+}
+
+TEST_F(evidence, after_the_deadline_attaching_is_refused_and_earlier_drafts_stay) {
+  auto c = login("u1.editor");
+  auto first = attach(c, "U1", "1.1", "Kế hoạch.pdf", pdf_bytes("plan"),
+                      {{"number", "12/KH-UBND"}, {"issue_date", "2024-01-15"}, {"issuer", "UBND"}});
+  ASSERT_EQ(first.status, 201u) << first.body;
+  srv.clock().set(deadline + 1min);
+  c = login("u1.editor");  // a day later: the morning's session has ended
+  std::string id;
+  ASSERT_EQ(upload_file(c, "Muộn.pdf", pdf_bytes("late"), &id).status, 204u);
+  auto late = c.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", id}});
+  EXPECT_EQ(late.status, 409u) << late.body;
+  EXPECT_EQ(late.json().at("code").as_string(), "deadline_passed");
+  // The file moved on by itself at the deadline, and its drafts became version 1.
+  auto ev = evidence_of(c, "U1", "1.1");
+  EXPECT_TRUE(ev.at("drafts").as_array().empty());
+  const auto versions = ev.at("versions").as_array();
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0].at("stage").as_string(), "self_assessment");
+  EXPECT_EQ(versions[0].at("sealed_by").as_string(), "system");
+  const auto files = versions[0].at("files").as_array();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].at("file_name").as_string(), "Kế hoạch.pdf");
+  EXPECT_EQ(files[0].at("document").at("issue_date").as_string(), "2024-01-15");
+}
+
+TEST_F(evidence, drafts_are_removed_until_sealed_and_never_after) {
+  auto c = login("u1.editor");
+  auto a = attach(c, "U1", "1.1", "a.pdf", pdf_bytes("a"));
+  auto b = attach(c, "U1", "1.1", "b.pdf", pdf_bytes("b"));
+  ASSERT_EQ(b.status, 201u);
+  const auto a_id = a.json().at("id").as_int64();
+  auto removed = c.request(verb::delete_, leaf("U1", "1.1") + "/evidence/" + std::to_string(a_id));
+  ASSERT_EQ(removed.status, 200u) << removed.body;
+  EXPECT_EQ(removed.json().at("state").as_string(), "removed");
+  auto ev = evidence_of(c, "U1", "1.1");
+  EXPECT_EQ(ev.at("drafts").as_array().size(), 1u);
+  EXPECT_EQ(ev.at("removed").as_array().size(), 1u);
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  const auto b_id = b.json().at("id").as_int64();
+  auto sealed = c.request(verb::delete_, leaf("U1", "1.1") + "/evidence/" + std::to_string(b_id));
+  EXPECT_EQ(sealed.status, 409u) << sealed.body;
+  auto ev2 = evidence_of(c, "U1", "1.1");
+  ASSERT_EQ(ev2.at("versions").as_array().size(), 1u);
+  EXPECT_EQ(ev2.at("versions").as_array()[0].at("files").as_array().size(), 1u);
+}
+
+TEST_F(evidence, a_sealed_version_verifies_offline_and_tampering_is_found) {
+  auto c = login("u1.editor");
+  ASSERT_EQ(attach(c, "U1", "1.1", "Báo cáo CCHC năm 2024.pdf", pdf_bytes("report")).status, 201u);
+  ASSERT_EQ(attach(c, "U1", "1.1", "ảnh hội nghị.png", png_bytes()).status, 201u);
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  auto appraiser = login("td.one");
+  auto ev = evidence_of(appraiser, "U1", "1.1");
+  const auto v = ev.at("versions").as_array().at(0).as_object();
+  EXPECT_EQ(v.at("signature_status").as_string(), "valid");
+  EXPECT_EQ(v.at("file_count").as_int64(), 2);
+  EXPECT_EQ(v.at("sealed_by").as_string(), "u1.head");
+  const std::string sha{v.at("archive_sha256").as_string()};
+
+  auto zip = appraiser.get(std::string{v.at("archive").as_string()});
+  ASSERT_EQ(zip.status, 200u);
+  EXPECT_EQ(zip.header("ETag"), "\"" + sha + "\"");
+  EXPECT_EQ(sha256_hex(zip.body), sha);
+  EXPECT_EQ(zip.header("Content-Type"), "application/zip");
+  auto statement = appraiser.get(std::string{v.at("statement").as_string()});
+  ASSERT_EQ(statement.status, 200u);
+  auto keys = srv.client().get("/api/v1/keys").json();
+  temp_dir t;
+  write_file(t / "a.zip", zip.body);
+  write_file(t / "a.statement.json", statement.body);
+  write_file(t / "key.pem",
+             std::string{keys.at("keys").as_array()[0].at("public_key_pem").as_string()});
+  const std::string verify = std::string{PARIX_BINARY} + " verify " + (t / "a.zip").string() +
+                             " " + (t / "a.statement.json").string() + " --pubkey " +
+                             (t / "key.pem").string() + " 2>&1";
+  auto ok = run_command(verify);
+  EXPECT_EQ(ok.status, 0) << ok.output;
+
+  // One byte changed in the stored archive: fsck finds it, and so does verify.
+  const auto stored = srv.dir() / "blobs" / sha.substr(0, 2) / sha.substr(2);
+  ASSERT_TRUE(std::filesystem::exists(stored));
+  std::string bytes = read_file(stored);
+  bytes[bytes.size() / 2] ^= 1;
+  std::filesystem::permissions(stored, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  write_file(stored, bytes);
+  write_file(t / "a.zip", bytes);
+  auto bad = run_command(verify);
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_NE(bad.output.find("FAIL"), std::string::npos) << bad.output;
+  auto fsck = run_command(std::string{PARIX_BINARY} + " evidence fsck --data " +
+                          srv.dir().path().string() + " 2>&1");
+  EXPECT_EQ(fsck.status, 1) << fsck.output;
+  EXPECT_NE(fsck.output.find("changed"), std::string::npos) << fsck.output;
+  EXPECT_NE(fsck.output.find(sha), std::string::npos) << fsck.output;
+}
+
+TEST_F(evidence, the_same_drafts_seal_to_the_same_manifest) {
+  auto one = login("u1.editor");
+  auto two = login("u2.head");
+  for (auto* c : {&one, &two}) {
+    const std::string unit = c == &one ? "U1" : "U2";
+    ASSERT_EQ(attach(*c, unit, "1.2", "Báo cáo.pdf", pdf_bytes("same")).status, 201u);
+    ASSERT_EQ(attach(*c, unit, "1.2", "Phụ lục.png", png_bytes()).status, 201u);
+  }
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  srv.clock().advance(5min);
+  ASSERT_EQ(fire("u2.head", "U2", {{"event", "submit"}}).status, 200u);
+  auto thuky = login("thuky");
+  auto v1 = evidence_of(thuky, "U1", "1.2").at("versions").as_array().at(0).as_object();
+  auto v2 = evidence_of(thuky, "U2", "1.2").at("versions").as_array().at(0).as_object();
+  EXPECT_EQ(v1.at("manifest_sha256"), v2.at("manifest_sha256"));
+  EXPECT_NE(v1.at("archive_sha256"), v2.at("archive_sha256"))
+      << "bag-info.txt names the unit and the time, so the archives differ";
+}
+
+TEST_F(evidence, in_the_window_only_flagged_leaves_take_evidence_and_closing_seals_them) {
+  auto c = login("u1.editor");
+  ASSERT_EQ(attach(c, "U1", "1.1", "v1.pdf", pdf_bytes("v1")).status, 201u);
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  auto td = login("td.one");
+  for (const std::string code : {"1.1", "1.2"}) {
+    auto r = td.send_json(verb::patch, leaf("U1", code),
+                          {{"round1_score", "0.5"}, {"needs_explanation", code == "1.1"}},
+                          {{"If-Match", "\"v0\""}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+  }
+  ASSERT_EQ(fire("td.one", "U1", {{"event", "open_window"}}).status, 200u);
+  auto unflagged = attach(c, "U1", "1.2", "x.pdf", pdf_bytes("x"));
+  EXPECT_EQ(unflagged.status, 409u) << unflagged.body;
+  EXPECT_EQ(unflagged.json().at("code").as_string(), "leaf_not_flagged");
+  ASSERT_EQ(attach(c, "U1", "1.1", "bổ sung.pdf", pdf_bytes("more")).status, 201u);
+  ASSERT_EQ(fire("td.one", "U1", {{"event", "close_window"}}).status, 200u);
+  auto versions = evidence_of(td, "U1", "1.1").at("versions").as_array();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[1].at("version").as_int64(), 2);
+  EXPECT_EQ(versions[1].at("stage").as_string(), "explanation_window");
+  EXPECT_EQ(versions[1].at("files").as_array()[0].at("file_name").as_string(), "bổ sung.pdf");
+  auto closed = attach(c, "U1", "1.1", "too late.pdf", pdf_bytes("late"));
+  EXPECT_EQ(closed.status, 409u);
+  EXPECT_EQ(closed.json().at("code").as_string(), "window_closed");
+}
+
+TEST_F(evidence, downloads_answer_ranges_and_keep_vietnamese_names) {
+  auto c = login("u1.editor");
+  std::string bytes = pdf_bytes("range");
+  bytes.resize(5000, 'r');
+  auto f = attach(c, "U1", "1.1", "Quyết định số 12.pdf", bytes);
+  ASSERT_EQ(f.status, 201u);
+  const std::string url{f.json().at("download").as_string()};
+  auto whole = c.get(url);
+  ASSERT_EQ(whole.status, 200u);
+  EXPECT_EQ(whole.body, bytes);
+  EXPECT_EQ(whole.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(whole.header("Content-Type"), "application/pdf");
+  EXPECT_EQ(whole.header("ETag"), "\"" + sha256_hex(bytes) + "\"");
+  EXPECT_NE(whole.header("Content-Security-Policy").find("sandbox"), std::string::npos);
+  EXPECT_EQ(whole.header("Content-Disposition"),
+            "attachment; filename=\"Quy_t __nh s_ 12.pdf\"; "
+            "filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20s%E1%BB%91%2012.pdf");
+  auto part = c.get(url, {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(part.status, 206u);
+  EXPECT_EQ(part.body, bytes.substr(100, 100));
+  EXPECT_EQ(part.header("Content-Range"), "bytes 100-199/5000");
+  auto tail = c.get(url, {{"Range", "bytes=-10"}});
+  EXPECT_EQ(tail.body, bytes.substr(4990));
+  auto beyond = c.get(url, {{"Range", "bytes=6000-"}});
+  EXPECT_EQ(beyond.status, 416u);
+  EXPECT_EQ(beyond.header("Content-Range"), "bytes */5000");
+  auto cached = c.get(url, {{"If-None-Match", whole.header("ETag")}});
+  EXPECT_EQ(cached.status, 304u);
+}
+
+TEST_F(evidence, another_units_user_gets_403_or_404_on_every_evidence_route) {
+  auto owner = login("u1.editor");
+  std::string upload;
+  ASSERT_EQ(upload_file(owner, "u1.pdf", pdf_bytes("mine"), &upload).status, 204u);
+  auto f = attach(owner, "U1", "1.1", "u1-attached.pdf", pdf_bytes("attached"));
+  ASSERT_EQ(f.status, 201u);
+  const auto file_id = std::to_string(f.json().at("id").as_int64());
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  const auto version_id = std::to_string(
+      evidence_of(owner, "U1", "1.1").at("versions").as_array()[0].at("id").as_int64());
+
+  auto other = login("u2.head");
+  auto refused = [](const reply& r) { return r.status == 403u || r.status == 404u; };
+  EXPECT_TRUE(refused(other.get(leaf("U1", "1.1") + "/evidence")));
+  EXPECT_TRUE(refused(other.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", upload}})));
+  EXPECT_TRUE(refused(other.request(verb::delete_, leaf("U1", "1.1") + "/evidence/" + file_id)));
+  EXPECT_TRUE(refused(other.get("/api/v1/evidence/files/" + file_id + "/content")));
+  EXPECT_TRUE(refused(other.get("/api/v1/evidence/versions/" + version_id + "/archive")));
+  EXPECT_TRUE(refused(other.get("/api/v1/evidence/versions/" + version_id + "/statement")));
+  EXPECT_TRUE(refused(other.get("/api/v1/uploads/" + upload)));
+  EXPECT_TRUE(refused(tus_head(other, upload)));
+  EXPECT_TRUE(refused(tus_patch(other, upload, 0, "x")));
+  EXPECT_TRUE(refused(other.request(verb::delete_, "/api/v1/uploads/" + upload, "",
+                                    {{"Tus-Resumable", "1.0.0"}})));
+  // Their own unit's draft cannot be attached to with another's upload either.
+  auto theirs = other.post_json(leaf("U2", "1.1") + "/evidence", {{"upload_id", upload}});
+  EXPECT_EQ(theirs.status, 404u);
+  // Appraisers and auditors read but never upload.
+  EXPECT_EQ(login("td.one").request(verb::post, "/api/v1/uploads").status, 403u);
+  EXPECT_EQ(login("thanhtra").get("/api/v1/evidence/files/" + file_id + "/content").status, 200u);
+  // The owner's upload is untouched by all of that.
+  EXPECT_EQ(owner.get("/api/v1/uploads/" + upload).json().at("state").as_string(), "complete");
+}
+
+TEST_F(evidence, terminated_and_expired_uploads_are_gone) {
+  auto c = login("u1.editor");
+  const std::string bytes = pdf_bytes("gone");
+  auto one = upload_id_of(tus_create(c, "a.pdf", bytes.size(), sha256_hex(bytes)));
+  auto del = c.request(verb::delete_, "/api/v1/uploads/" + one, "", {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(del.status, 204u);
+  EXPECT_EQ(tus_patch(c, one, 0, bytes).status, 410u);
+  auto two = upload_id_of(tus_create(c, "b.pdf", bytes.size(), sha256_hex(bytes)));
+  srv.clock().advance(25h);
+  srv.app().tick();
+  c = login("u1.editor");
+  EXPECT_EQ(tus_head(c, two).status, 410u);
+  EXPECT_FALSE(std::filesystem::exists(srv.dir() / "uploads" / (two + ".part")));
+}
+
+TEST_F(evidence, every_upload_attach_removal_seal_and_download_is_audited) {
+  auto c = login("u1.editor");
+  auto f = attach(c, "U1", "1.1", "a.pdf", pdf_bytes("audit"));
+  auto g = attach(c, "U1", "1.1", "b.pdf", pdf_bytes("audit-b"));
+  c.request(verb::delete_,
+            leaf("U1", "1.1") + "/evidence/" + std::to_string(g.json().at("id").as_int64()));
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(c.get(std::string{f.json().at("download").as_string()}).status, 200u);
+  const auto actions = audit_actions();
+  for (const char* a : {"evidence.upload.create", "evidence.upload.complete", "evidence.attach",
+                        "evidence.remove", "evidence.seal", "evidence.download"})
+    EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+  auto verify = login("thanhtra").get("/api/v1/audit/verify").json();
+  EXPECT_TRUE(verify.at("ok").as_bool());
+}
+
+TEST_F(evidence, statements_signed_before_a_key_rotation_still_verify) {
+  auto c = login("u1.editor");
+  ASSERT_EQ(attach(c, "U1", "1.1", "a.pdf", pdf_bytes("rotate")).status, 201u);
+  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  auto rotate = run_command(std::string{PARIX_BINARY} + " keys rotate --data " +
+                            srv.dir().path().string() + " 2>&1");
+  ASSERT_EQ(rotate.status, 0) << rotate.output;
+  auto keys = srv.client().get("/api/v1/keys").json().at("keys").as_array();
+  EXPECT_EQ(keys.size(), 2u);
+  auto v = evidence_of(c, "U1", "1.1").at("versions").as_array().at(0);
+  EXPECT_EQ(v.at("signature_status").as_string(), "valid");
+}
+
+}  // namespace
+}  // namespace parix::testing
