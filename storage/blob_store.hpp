@@ -39,7 +39,8 @@ class blob_store {
   // its folder fsynced, so a crash never leaves a torn blob under a final name. When
   // the blob already exists the file is removed instead (deduplication). Returns the
   // blob's size. Throws storage::error (failure::io). Thread-safe.
-  virtual std::uint64_t put_file(const std::filesystem::path& file, std::string_view sha256_hex) = 0;
+  virtual std::uint64_t put_file(const std::filesystem::path& file,
+                                 std::string_view sha256_hex) = 0;
 
   virtual bool exists(std::string_view sha256_hex) const = 0;
   // Opens a blob for reading; nullptr when it is missing. Thread-safe.

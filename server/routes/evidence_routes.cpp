@@ -132,8 +132,8 @@ std::string content_disposition(std::string_view name) {
   static constexpr char hex[] = "0123456789ABCDEF";
   for (unsigned char c : name) {
     const bool attr_char =
-        c < 0x80 && (std::isalnum(c) || std::string_view{"!#$&+-.^_`|~"}.find(static_cast<char>(
-                                            c)) != std::string_view::npos);
+        c < 0x80 && (std::isalnum(c) || std::string_view{"!#$&+-.^_`|~"}.find(
+                                            static_cast<char>(c)) != std::string_view::npos);
     if (attr_char)
       encoded.push_back(static_cast<char>(c));
     else

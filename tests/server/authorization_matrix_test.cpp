@@ -186,7 +186,8 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         "application/json",
         {}}},
       {"POST /api/v1/assessments/{id}/events",
-       {"/api/v1/assessments/" + f + "/events", R"({"event":"vote_approve"})",
+       {"/api/v1/assessments/" + f + "/events",
+        R"({"event":"vote_approve"})",
         "application/json",
         {}}},
       // Evidence of another unit's file, and another user's upload.
@@ -205,8 +206,7 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
       {"POST /api/v1/uploads", {"/api/v1/uploads", "", "", {"agency_editor", "agency_head"}}},
       {"GET /api/v1/uploads/{id}", {upload_path, "", "", {}}},
       {"HEAD /api/v1/uploads/{id}", {upload_path, "", "", {}}},
-      {"PATCH /api/v1/uploads/{id}",
-       {upload_path, "x", "application/offset+octet-stream", {}}},
+      {"PATCH /api/v1/uploads/{id}", {upload_path, "x", "application/offset+octet-stream", {}}},
       {"DELETE /api/v1/uploads/{id}", {upload_path, "", "", {}}},
   };
 

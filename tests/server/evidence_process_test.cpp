@@ -113,10 +113,12 @@ TEST(evidence_process, kill_9_while_sealing_leaves_a_whole_version_or_the_drafts
   const auto db = dir.path() / "data" / "parix.db";
   const std::string versions_sql =
       "SELECT COUNT(*) FROM evidence_versions WHERE assessment_id = " + std::to_string(id);
-  const std::string drafts_sql = "SELECT COUNT(*) FROM evidence_files WHERE assessment_id = " +
-                                 std::to_string(id) + " AND state = 'draft'";
-  const std::string sealed_sql = "SELECT COUNT(*) FROM evidence_files WHERE assessment_id = " +
-                                 std::to_string(id) + " AND state = 'sealed'";
+  const std::string drafts_sql =
+      "SELECT COUNT(*) FROM evidence_files WHERE assessment_id = " + std::to_string(id) +
+      " AND state = 'draft'";
+  const std::string sealed_sql =
+      "SELECT COUNT(*) FROM evidence_files WHERE assessment_id = " + std::to_string(id) +
+      " AND state = 'sealed'";
   bool sealed = false;
   int interrupted = 0;
   for (int delay_ms : {30, 150, 400, 900, 2000, 60000}) {
@@ -164,8 +166,7 @@ TEST(evidence_process, kill_9_while_sealing_leaves_a_whole_version_or_the_drafts
   ASSERT_EQ(c.login("thamdinh.tp", demo_password).status, 200u);
   auto keys = c.get("/api/v1/keys");
   ASSERT_EQ(keys.status, 200u);
-  auto list =
-      c.get("/api/v1/assessments/" + std::to_string(id) + "/leaves/1.1.1/evidence").json();
+  auto list = c.get("/api/v1/assessments/" + std::to_string(id) + "/leaves/1.1.1/evidence").json();
   EXPECT_EQ(list.at("versions").as_array().at(0).at("signature_status").as_string(), "valid");
 }
 

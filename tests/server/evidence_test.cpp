@@ -85,8 +85,8 @@ class evidence : public ::testing::Test {
     return c.post_json(leaf(unit, code) + "/evidence", body);
   }
   reply fire(const std::string& user, const std::string& unit, boost::json::object event) {
-    return login(user).post_json(
-        "/api/v1/assessments/" + std::to_string(file[unit]) + "/events", event);
+    return login(user).post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/events",
+                                 event);
   }
   boost::json::object evidence_of(https_client& c, const std::string& unit,
                                   const std::string& code) {
@@ -97,9 +97,8 @@ class evidence : public ::testing::Test {
   std::vector<std::string> audit_actions() {
     std::vector<std::string> out;
     srv.app().db().read([&](storage::connection& c) {
-      storage::scan_audit(c, 1, [&](const storage::audit_entry& e) {
-        out.push_back(e.event.action);
-      });
+      storage::scan_audit(c, 1,
+                          [&](const storage::audit_entry& e) { out.push_back(e.event.action); });
     });
     return out;
   }
@@ -219,13 +218,13 @@ TEST_F(evidence, zip_slip_and_zip_bombs_are_refused_and_a_good_zip_is_listed) {
   EXPECT_NE(slip_json.at("detail").as_string().find("path_traversal"), std::string::npos);
   auto link = upload_file(c, "link.zip", make_zip({{"x", "/etc/passwd", true}}), &id);
   EXPECT_EQ(link.status, 422u);
-  auto bomb = upload_file(c, "bomb.zip", make_zip({{"zeros.txt", std::string(300 << 20, '\0')}}),
-                          &id);
+  auto bomb =
+      upload_file(c, "bomb.zip", make_zip({{"zeros.txt", std::string(300 << 20, '\0')}}), &id);
   EXPECT_EQ(bomb.status, 422u) << bomb.body;
   EXPECT_NE(bomb.json().at("detail").as_string().find("zip_bomb"), std::string::npos);
-  auto good = upload_file(c, "hồ sơ.zip",
-                          make_zip({{"Quyết định/QĐ 12.pdf", pdf_bytes()}, {"ảnh.png", png_bytes()}}),
-                          &id);
+  auto good =
+      upload_file(c, "hồ sơ.zip",
+                  make_zip({{"Quyết định/QĐ 12.pdf", pdf_bytes()}, {"ảnh.png", png_bytes()}}), &id);
   ASSERT_EQ(good.status, 204u) << good.body;
   auto shown = c.get("/api/v1/uploads/" + id).json();
   EXPECT_EQ(shown.at("kind").as_string(), "zip");
@@ -306,8 +305,8 @@ TEST_F(evidence, a_sealed_version_verifies_offline_and_tampering_is_found) {
   write_file(t / "a.statement.json", statement.body);
   write_file(t / "key.pem",
              std::string{keys.at("keys").as_array()[0].at("public_key_pem").as_string()});
-  const std::string verify = std::string{PARIX_BINARY} + " verify " + (t / "a.zip").string() +
-                             " " + (t / "a.statement.json").string() + " --pubkey " +
+  const std::string verify = std::string{PARIX_BINARY} + " verify " + (t / "a.zip").string() + " " +
+                             (t / "a.statement.json").string() + " --pubkey " +
                              (t / "key.pem").string() + " 2>&1";
   auto ok = run_command(verify);
   EXPECT_EQ(ok.status, 0) << ok.output;
@@ -429,8 +428,8 @@ TEST_F(evidence, another_units_user_gets_403_or_404_on_every_evidence_route) {
   EXPECT_TRUE(refused(other.get("/api/v1/uploads/" + upload)));
   EXPECT_TRUE(refused(tus_head(other, upload)));
   EXPECT_TRUE(refused(tus_patch(other, upload, 0, "x")));
-  EXPECT_TRUE(refused(other.request(verb::delete_, "/api/v1/uploads/" + upload, "",
-                                    {{"Tus-Resumable", "1.0.0"}})));
+  EXPECT_TRUE(refused(
+      other.request(verb::delete_, "/api/v1/uploads/" + upload, "", {{"Tus-Resumable", "1.0.0"}})));
   // Their own unit's draft cannot be attached to with another's upload either.
   auto theirs = other.post_json(leaf("U2", "1.1") + "/evidence", {{"upload_id", upload}});
   EXPECT_EQ(theirs.status, 404u);

@@ -76,8 +76,8 @@ std::string upload_id_of(const reply& created) {
 
 reply upload_file(https_client& c, const std::string& file_name, const std::string& bytes,
                   std::string* id) {
-  auto created = tus_create(c, file_name, static_cast<std::int64_t>(bytes.size()),
-                            sha256_hex(bytes));
+  auto created =
+      tus_create(c, file_name, static_cast<std::int64_t>(bytes.size()), sha256_hex(bytes));
   EXPECT_EQ(created.status, 201u) << created.body;
   if (created.status != 201u) return created;
   *id = upload_id_of(created);
@@ -161,8 +161,7 @@ server_process::server_process(const std::filesystem::path& dir, bool init,
   pid_ = ::fork();
   if (pid_ == 0) {
     const std::string data = data_.string();
-    if (!std::freopen(log.c_str(), "w", stdout) || ::dup2(::fileno(stdout), 2) < 0)
-      std::_Exit(126);
+    if (!std::freopen(log.c_str(), "w", stdout) || ::dup2(::fileno(stdout), 2) < 0) std::_Exit(126);
     // Under AddressSanitizer freed memory waits in a quarantine of up to 256 MiB before
     // it is reused, which would make every measurement of the server's memory measure
     // the quarantine instead. Keep it small in the child; detection stays on.

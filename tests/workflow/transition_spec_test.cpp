@@ -249,10 +249,11 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
       {leaf_field::evidence, stage::self_assessment, agency},
       {leaf_field::evidence, stage::explanation_window, agency},
   };
-  const leaf_field all_fields[] = {leaf_field::evidence,
-      leaf_field::self_score,           leaf_field::self_explanation, leaf_field::not_evaluated,
-      leaf_field::round1_score,         leaf_field::round1_remark,    leaf_field::needs_explanation,
-      leaf_field::explanation_response, leaf_field::round2_score,     leaf_field::round2_remark};
+  const leaf_field all_fields[] = {leaf_field::evidence,          leaf_field::self_score,
+                                   leaf_field::self_explanation,  leaf_field::not_evaluated,
+                                   leaf_field::round1_score,      leaf_field::round1_remark,
+                                   leaf_field::needs_explanation, leaf_field::explanation_response,
+                                   leaf_field::round2_score,      leaf_field::round2_remark};
   for (auto f : all_fields)
     for (auto s : all_stages)
       for (auto r : auth::all_roles) {
