@@ -1,9 +1,20 @@
-// Base64 through OpenSSL's EVP block encoder.
+// Base64 through OpenSSL's EVP block coder, with the strictness EVP lacks.
 #include "workflow/base64.hpp"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace parix::workflow {
+namespace {
+
+bool is_base64_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
+}
+
+}  // namespace
 
 std::string to_base64(std::span<const unsigned char> bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -13,23 +24,26 @@ std::string to_base64(std::span<const unsigned char> bytes) {
   return out;
 }
 
+// EVP_DecodeBlock alone skips surrounding whitespace and returns the padded length, so
+// the alphabet and padding are checked here, and the result must encode back to the
+// same text (no stray trailing bits).
 std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '/' || (c == '=' && i + 2 >= text.size());
-    if (!ok) return std::nullopt;
-  }
-  std::vector<unsigned char> out(3 * text.size() / 4 + 1);
+  if (text.size() % 4 != 0 || text.size() > static_cast<std::size_t>(INT32_MAX))
+    return std::nullopt;
+  std::size_t padding = 0;
+  if (text.ends_with("=="))
+    padding = 2;
+  else if (text.ends_with("="))
+    padding = 1;
+  if (!std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(padding), is_base64_char))
+    return std::nullopt;
+  if (text.empty()) return std::vector<unsigned char>{};
+  std::vector<unsigned char> out(text.size() / 4 * 3);
   const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
                                 static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes: take them off.
-  std::size_t len = static_cast<std::size_t>(n);
-  if (!text.empty() && text.back() == '=') --len;
-  if (text.size() > 1 && text[text.size() - 2] == '=') --len;
-  out.resize(len);
+  if (n < 0 || static_cast<std::size_t>(n) < padding) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n) - padding);
+  if (to_base64(out) != text) return std::nullopt;
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Canonical JSON, signing and parsing of evidence statements and their documents.
 #include "workflow/evidence_statement.hpp"
 
-#include <openssl/evp.h>
+#include "workflow/base64.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -22,42 +22,6 @@ json::object sorted_object(std::vector<std::pair<std::string_view, json::value>>
   o.reserve(members.size());
   for (auto& [k, v] : members) o.emplace(k, std::move(v));
   return o;
-}
-
-std::string base64(std::span<const unsigned char> bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-// Standard base64 with padding, strictly: EVP_DecodeBlock alone skips surrounding
-// whitespace and returns the padded length, so the alphabet and padding are checked
-// here and the result must encode back to the same text (no stray trailing bits).
-std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
-  if (text.size() % 4 != 0 || text.size() > static_cast<std::size_t>(INT32_MAX))
-    return std::nullopt;
-  std::size_t padding = 0;
-  if (text.ends_with("=="))
-    padding = 2;
-  else if (text.ends_with("="))
-    padding = 1;
-  if (!std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(padding), is_base64_char))
-    return std::nullopt;
-  if (text.empty()) return std::vector<unsigned char>{};
-  std::vector<unsigned char> out(text.size() / 4 * 3);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0 || static_cast<std::size_t>(n) < padding) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  if (base64(out) != text) return std::nullopt;
-  return out;
 }
 
 const json::string* string_member(const json::object& o, std::string_view key) {
@@ -142,7 +106,7 @@ std::string statement_document(const signed_statement& s) {
   return json::serialize(sorted_object({
       {"format", json::string(statement_format)},
       {"key_id", json::string(s.key_id)},
-      {"signature", json::string(base64(s.signature))},
+      {"signature", json::string(to_base64(s.signature))},
       {"signed", json::string(s.signed_text)},
   }));
 }
@@ -156,7 +120,7 @@ std::optional<signed_statement> parse_statement_document(std::string_view text) 
   const auto* signed_text = string_member(*o, "signed");
   if (!format || *format != statement_format || !key_id || !signature || !signed_text)
     return std::nullopt;
-  auto raw = unbase64(*signature);
+  auto raw = from_base64(*signature);
   if (!raw) return std::nullopt;
   return signed_statement{std::string(*signed_text), std::move(*raw), std::string(*key_id)};
 }
