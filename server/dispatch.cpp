@@ -116,6 +116,19 @@ void authorize(services& app, const request& req, const route& rt, request_conte
                      {"permission", std::string{auth::to_string(rt.permission)}}}};
 }
 
+request_context context_for(services& app, const request& req, routed& routing,
+                            const std::string& client_address, const std::string& request_id,
+                            language lang) {
+  return {req,
+          *routing.target,
+          std::move(routing.match.params),
+          request_id,
+          client_address,
+          lang,
+          std::nullopt,
+          app};
+}
+
 }  // namespace
 
 response guarded(const request_info& info, const std::function<response()>& work) {
@@ -143,14 +156,7 @@ response handle_request(services& app, const request& req, routed& routing,
                         const std::string& client_address, const std::string& request_id,
                         language lang, std::string& user, std::unique_ptr<body_source>* body_out) {
   const route& rt = *routing.match.found;
-  request_context ctx{req,
-                      *routing.target,
-                      std::move(routing.match.params),
-                      request_id,
-                      client_address,
-                      lang,
-                      std::nullopt,
-                      app};
+  request_context ctx = context_for(app, req, routing, client_address, request_id, lang);
   const request_info info{lang, req.version(), req.keep_alive(), ctx.target.path(), request_id};
   return guarded(info, [&] {
     authorize(app, req, rt, ctx, user);
@@ -166,14 +172,7 @@ std::unique_ptr<body_sink> begin_stream(services& app, const request& req, route
                                         const std::string& request_id, language lang,
                                         std::string& user, std::optional<response>& refusal) {
   const route& rt = *routing.match.found;
-  request_context ctx{req,
-                      *routing.target,
-                      std::move(routing.match.params),
-                      request_id,
-                      client_address,
-                      lang,
-                      std::nullopt,
-                      app};
+  request_context ctx = context_for(app, req, routing, client_address, request_id, lang);
   const request_info info{lang, req.version(), false, ctx.target.path(), request_id};
   std::unique_ptr<body_sink> sink;
   response res = guarded(info, [&] {

@@ -154,6 +154,17 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
   });
 }
 
+result<void> evidence_service::may_attach(const auth::actor& a, std::int64_t assessment_id,
+                                          std::string_view code, refusal_detail* why) {
+  refusal_detail scratch;
+  refusal_detail& detail = why ? *why : scratch;
+  return db_.write_result([&](storage::connection& c) -> result<void> {
+    auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
+    if (!permit) return permit.error();
+    return {};
+  });
+}
+
 result<storage::evidence_file_record> evidence_service::remove(const auth::actor& a,
                                                                std::int64_t assessment_id,
                                                                std::string_view code,
@@ -231,60 +242,53 @@ result<evidence_download> evidence_service::file(const auth::actor& a, std::int6
         return *f;
       });
   if (!found) return found.error();
-  evidence_download d;
-  d.sha256 = found->blob_sha256;
-  d.size = static_cast<std::uint64_t>(found->size);
-  d.file_name = found->file_name;
-  d.content_type = found->content_type;
+  return open_download(found->blob_sha256, found->size, found->file_name, found->content_type);
+}
+
+result<storage::evidence_version_record> evidence_service::read_version(const auth::actor& a,
+                                                                        std::int64_t version_id,
+                                                                        std::string_view part,
+                                                                        const std::string& what) {
+  return db_.write_result([&](storage::connection& c) -> result<storage::evidence_version_record> {
+    auto v = storage::find_evidence_version(c, version_id);
+    if (!v) return errc::evidence_not_found;
+    auto facts = assessments_.visible_file(c, a, v->assessment_id);
+    if (!facts) return facts.error();
+    audit_read(c, a, *facts, v->criterion_code,
+               leaf_entity(v->assessment_id, v->criterion_code) + "/evidence/v" +
+                   std::to_string(v->version) + std::string{part},
+               what + (part.empty() ? v->archive_sha256 : v->statement_sha256));
+    return *v;
+  });
+}
+
+result<evidence_download> evidence_service::open_download(std::string sha256, std::int64_t size,
+                                                          std::string file_name,
+                                                          std::string content_type) const {
+  evidence_download d{std::move(sha256), static_cast<std::uint64_t>(size), std::move(file_name),
+                      std::move(content_type), nullptr};
   d.reader = blobs_.open(d.sha256);
   if (!d.reader) return errc::blob_missing;
   return d;
 }
 
 result<evidence_download> evidence_service::archive(const auth::actor& a, std::int64_t version_id) {
-  auto found =
-      db_.write_result([&](storage::connection& c) -> result<storage::evidence_version_record> {
-        auto v = storage::find_evidence_version(c, version_id);
-        if (!v) return errc::evidence_not_found;
-        auto facts = assessments_.visible_file(c, a, v->assessment_id);
-        if (!facts) return facts.error();
-        audit_read(c, a, *facts, v->criterion_code,
-                   leaf_entity(v->assessment_id, v->criterion_code) + "/evidence/v" +
-                       std::to_string(v->version),
-                   "archive sha256 " + v->archive_sha256);
-        return *v;
-      });
-  if (!found) return found.error();
-  evidence_download d;
-  d.sha256 = found->archive_sha256;
-  d.size = static_cast<std::uint64_t>(found->archive_size);
-  d.file_name = "TLKC-" + found->criterion_code + "-v" + std::to_string(found->version) + ".zip";
-  d.content_type = "application/zip";
-  d.reader = blobs_.open(d.sha256);
-  if (!d.reader) return errc::blob_missing;
-  return d;
+  auto v = read_version(a, version_id, "", "archive sha256 ");
+  if (!v) return v.error();
+  return open_download(v->archive_sha256, v->archive_size,
+                       "TLKC-" + v->criterion_code + "-v" + std::to_string(v->version) + ".zip",
+                       "application/zip");
 }
 
 result<storage::evidence_version_record> evidence_service::statement(const auth::actor& a,
                                                                      std::int64_t version_id,
                                                                      std::string* document) {
-  auto found =
-      db_.write_result([&](storage::connection& c) -> result<storage::evidence_version_record> {
-        auto v = storage::find_evidence_version(c, version_id);
-        if (!v) return errc::evidence_not_found;
-        auto facts = assessments_.visible_file(c, a, v->assessment_id);
-        if (!facts) return facts.error();
-        audit_read(c, a, *facts, v->criterion_code,
-                   leaf_entity(v->assessment_id, v->criterion_code) + "/evidence/v" +
-                       std::to_string(v->version) + "/statement",
-                   "statement sha256 " + v->statement_sha256);
-        return *v;
-      });
-  if (found && document)
+  auto v = read_version(a, version_id, "/statement", "statement sha256 ");
+  if (v && document)
     *document = statement_document(
-        {found->statement, from_base64(found->signature).value_or(std::vector<unsigned char>{}),
-         found->key_id});
-  return found;
+        {v->statement, from_base64(v->signature).value_or(std::vector<unsigned char>{}),
+         v->key_id});
+  return v;
 }
 
 fsck_report fsck_evidence(storage::database& db, const storage::blob_store& blobs) {

@@ -79,6 +79,11 @@ class evidence_service {
   result<storage::evidence_file_record> attach(const auth::actor& a, std::int64_t assessment_id,
                                                std::string_view code, const attach_request& r,
                                                refusal_detail* why = nullptr);
+  // Whether the actor could attach to the leaf now (the same rules as attach, without
+  // an upload): lets an upload that names its leaf be refused before its bytes are
+  // sent. Fires due automatic events. Thread-safe.
+  result<void> may_attach(const auth::actor& a, std::int64_t assessment_id, std::string_view code,
+                          refusal_detail* why = nullptr);
   // Removes a draft (never a sealed file: evidence_sealed). Same rules as attach.
   result<storage::evidence_file_record> remove(const auth::actor& a, std::int64_t assessment_id,
                                                std::string_view code, std::int64_t file_id,
@@ -94,6 +99,14 @@ class evidence_service {
                                                      std::string* document);
 
  private:
+  // The version if the actor may see its file, with an audit entry of the read
+  // ("what" + the hash): part "" is the archive, "/statement" the statement.
+  result<storage::evidence_version_record> read_version(const auth::actor& a,
+                                                        std::int64_t version_id,
+                                                        std::string_view part,
+                                                        const std::string& what);
+  result<evidence_download> open_download(std::string sha256, std::int64_t size,
+                                          std::string file_name, std::string content_type) const;
   void audit_read(storage::connection& c, const auth::actor& a, const file_facts& f,
                   const std::string& code, std::string entity, std::string what);
 

@@ -245,6 +245,12 @@ TEST_F(evidence, after_the_deadline_attaching_is_refused_and_earlier_drafts_stay
   auto late = c.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", id}});
   EXPECT_EQ(late.status, 409u) << late.body;
   EXPECT_EQ(late.json().at("code").as_string(), "deadline_passed");
+  // An upload that names its leaf is refused before a byte is sent.
+  const auto bytes = pdf_bytes("named");
+  auto named = tus_create(c, "x.pdf", bytes.size(), sha256_hex(bytes),
+                          {{"assessment", std::to_string(file["U1"])}, {"criterion", "1.1"}});
+  EXPECT_EQ(named.status, 409u) << named.body;
+  EXPECT_EQ(named.json().at("code").as_string(), "deadline_passed");
   // The file moved on by itself at the deadline, and its drafts became version 1.
   auto ev = evidence_of(c, "U1", "1.1");
   EXPECT_TRUE(ev.at("drafts").as_array().empty());
@@ -256,6 +262,21 @@ TEST_F(evidence, after_the_deadline_attaching_is_refused_and_earlier_drafts_stay
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].at("file_name").as_string(), "Kế hoạch.pdf");
   EXPECT_EQ(files[0].at("document").at("issue_date").as_string(), "2024-01-15");
+}
+
+TEST_F(evidence, an_upload_naming_a_leaf_it_may_not_touch_is_refused_at_creation) {
+  const auto bytes = pdf_bytes("named");
+  auto own = login("u1.editor");
+  auto ok = tus_create(own, "x.pdf", bytes.size(), sha256_hex(bytes),
+                       {{"assessment", std::to_string(file["U1"])}, {"criterion", "1.1"}});
+  EXPECT_EQ(ok.status, 201u) << ok.body;
+  auto other = login("u2.head");
+  auto foreign = tus_create(other, "x.pdf", bytes.size(), sha256_hex(bytes),
+                            {{"assessment", std::to_string(file["U1"])}, {"criterion", "1.1"}});
+  EXPECT_EQ(foreign.status, 403u) << foreign.body;
+  auto no_leaf = tus_create(own, "x.pdf", bytes.size(), sha256_hex(bytes),
+                            {{"assessment", std::to_string(file["U1"])}, {"criterion", "9.9"}});
+  EXPECT_EQ(no_leaf.status, 404u) << no_leaf.body;
 }
 
 TEST_F(evidence, drafts_are_removed_until_sealed_and_never_after) {

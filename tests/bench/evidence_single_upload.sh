@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One 1 GiB tus upload with curl against a fresh Release server, printing MB/s and the
+# server's CPU time (user/sys, clock ticks of 10 ms). For profiling the upload path:
+#   NET=1 (network threads), PERF=1 (perf record -g the server into /tmp/perf.data),
+#   STRACE=1 (strace -c the server into /tmp/strace.out).
+# Run tests/bench/evidence_bench.sh once first (it builds build/parix).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d)
+data=$work/data
+PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 build/parix init --data "$data" > /dev/null
+build/parix demo --data "$data" > /dev/null
+printf '\n[limits]\nnetwork_threads = %s\n\n[evidence]\nmax_file_size = 1200000000\nmax_leaf_total = 1200000000\n' \
+  "${NET:-0}" >> "$data/parix.toml"
+port=$(( 20000 + RANDOM % 20000 ))
+build/parix serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server; wait $server; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done
+base=https://127.0.0.1:$port
+token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"stp.canbo","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+f=${FILE:-/tmp/parix-bench-1g.pdf}
+[ -f "$f" ] || { printf '%%PDF-1.7\n'; head -c $(( 1024 * 1048576 - 9 )) /dev/urandom; } > "$f"
+sha=$(openssl dgst -sha256 -r "$f" | cut -d' ' -f1)
+size=$(stat -c %s "$f")
+meta="filename $(printf big.pdf | base64 -w0),sha256 $(printf %s "$sha" | base64 -w0)"
+loc=$(curl -sk -D - -o /dev/null "$base/api/v1/uploads" -X POST -H "Authorization: Bearer $token" \
+  -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $size" -H "Upload-Metadata: $meta" |
+  tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u0 s0 _ < "/proc/$server/stat"
+if [ -n "${PERF:-}" ]; then perf record -g -p "$server" -o /tmp/perf.data 2> /dev/null & pf=$!; sleep 0.5; fi
+if [ -n "${STRACE:-}" ]; then strace -c -f -p "$server" -o /tmp/strace.out & st=$!; sleep 0.5; fi
+t0=$(date +%s.%N)
+/usr/bin/time -f "curl cpu: user %U s, sys %S s" curl -sk -o /dev/null -w "HTTP %{http_code}\n" \
+  "$base$loc" -X PATCH -T "$f" -H "Authorization: Bearer $token" -H 'Tus-Resumable: 1.0.0' \
+  -H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: 0' -H 'Expect:'
+t1=$(date +%s.%N)
+read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u1 s1 _ < "/proc/$server/stat"
+if [ -n "${STRACE:-}" ]; then kill -INT "$st"; wait "$st" || true; fi
+if [ -n "${PERF:-}" ]; then kill -INT "$pf"; wait "$pf" || true; fi
+awk -v a="$t0" -v b="$t1" -v sz="$size" 'BEGIN { printf "%.1f MB/s in %.2f s\n", sz / 1e6 / (b - a), b - a }'
+echo "server cpu: user $((u1 - u0)) ticks, sys $((s1 - s0)) ticks"
