@@ -190,11 +190,28 @@ storage::audit_event audit_event_for(const who& w, const loaded& l, std::string 
   return e;
 }
 
+// What sealing the file's drafts made in stage `from` needs to know.
+seal_request seal_request_for(const loaded& l, const who& w, stage from, clock_time now) {
+  seal_request r;
+  r.assessment_id = l.a.id;
+  r.campaign_id = l.campaign.id;
+  r.unit_id = l.unit.id;
+  r.campaign = l.campaign.name;
+  r.unit_code = l.unit.code;
+  r.unit_name = l.unit.name;
+  r.sealed_stage = from;
+  r.at = now;
+  r.by = w.name;
+  r.by_role = w.role;
+  r.set = l.set;
+  return r;
+}
+
 // Moves the file and records the event and its audit entry.
 void record_transition(storage::connection& c, loaded& l, const who& w, event ev, stage to,
                        clock_time now, const std::optional<std::string>& reason,
                        std::optional<clock_time> until, bool late, std::int64_t council_round,
-                       const transition_effects& effects) {
+                       const transition_effects& effects, const prepared_seal* prepared = nullptr) {
   const auto from = l.current();
   storage::assessment_record next = l.a;
   next.state = std::string{to_string(to)};
@@ -225,39 +242,39 @@ void record_transition(storage::connection& c, loaded& l, const who& w, event ev
   // Drafts become signed archive versions in the same transaction as the move, so a
   // crash leaves either both or neither.
   if (effects.sealer && seals_evidence(from, to)) {
-    seal_request r;
-    r.assessment_id = l.a.id;
-    r.campaign_id = l.campaign.id;
-    r.unit_id = l.unit.id;
-    r.campaign = l.campaign.name;
-    r.unit_code = l.unit.code;
-    r.unit_name = l.unit.name;
-    r.sealed_stage = from;
-    r.at = now;
-    r.by = w.name;
-    r.by_role = w.role;
-    r.set = l.set;
+    auto r = seal_request_for(l, w, from, now);
+    r.prepared = prepared;
     effects.sealer->seal(c, r);
   }
   // A signed checkpoint at every change of stage, in the same transaction.
   if (effects.key && from != to) make_checkpoint(c, *effects.key, to_millis(now));
 }
 
+// The clock's move that is due now, if any: the event and the time it happened (the
+// deadline + grace, or the window's close time), which need not be now.
+struct due_move {
+  event what;
+  stage to;
+  clock_time at;
+  const char* reason;
+};
+std::optional<due_move> due_now(const loaded& l, clock_time now) {
+  if (l.current() == stage::self_assessment && now > deadline_of(l) + grace_of(l))
+    return due_move{event::auto_submit, stage::round1, deadline_of(l) + grace_of(l),
+                    "deadline passed"};
+  if (auto closes = window_closes(l); closes && now >= *closes)
+    return due_move{event::auto_close_window, stage::round2, *closes, "window close time passed"};
+  return std::nullopt;
+}
+
 // Fires what the clock says is due. Returns true if the file moved.
-bool fire_due(storage::connection& c, loaded& l, clock_time now, const transition_effects& key) {
-  if (l.current() == stage::self_assessment && now > deadline_of(l) + grace_of(l)) {
-    record_transition(c, l, the_clock, event::auto_submit, stage::round1,
-                      deadline_of(l) + grace_of(l), std::string{"deadline passed"}, std::nullopt,
-                      false, l.a.council_round, key);
-    return true;
-  }
-  if (auto closes = window_closes(l); closes && now >= *closes) {
-    record_transition(c, l, the_clock, event::auto_close_window, stage::round2, *closes,
-                      std::string{"window close time passed"}, std::nullopt, false,
-                      l.a.council_round, key);
-    return true;
-  }
-  return false;
+bool fire_due(storage::connection& c, loaded& l, clock_time now, const transition_effects& key,
+              const prepared_seal* prepared = nullptr) {
+  auto due = due_now(l, now);
+  if (!due) return false;
+  record_transition(c, l, the_clock, due->what, due->to, due->at, std::string{due->reason},
+                    std::nullopt, false, l.a.council_round, key, prepared);
+  return true;
 }
 
 assessment_view view_of(const loaded& l, clock_time now) {
@@ -492,6 +509,19 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
   const auto now = clock_.now();
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
+  // A submission or a window's close seals evidence: the archives are built here, before
+  // the transaction, so that the single writer is not held while gigabytes are copied.
+  // The transaction uses them if the drafts are still the same (or builds its own).
+  prepared_seal prepared;
+  if (effects_.sealer) {
+    auto request = db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
+      auto l = load(c, *sets_, id, std::string_view{});
+      if (!l || !may_see(c, a, *l) || !event_seals(l->current(), r.what, a.role))
+        return std::nullopt;
+      return seal_request_for(*l, who_of(a), l->current(), now);
+    });
+    if (request) prepared = effects_.sealer->prepare(db_, *request);
+  }
   return db_.write_result([&](storage::connection& c) -> result<assessment_view> {
     auto l = load(c, *sets_, id);
     if (!l) return errc::assessment_not_found;
@@ -584,7 +614,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
     if (r.what == event::publish)
       reason = "decision " + *r.decision_number + " of " + *r.decision_date;
     record_transition(c, *l, who_of(a), r.what, *to, now, reason, until, false, council_round,
-                      effects_);
+                      effects_, &prepared);
     return view_of(*l, now);
   });
 }
@@ -818,15 +848,37 @@ result<leaf_permit> assessment_service::permit_evidence_change(storage::connecti
 
 int assessment_service::sweep() {
   const auto now = clock_.now();
-  return db_.write_result([&](storage::connection& c) {
-    int moved = 0;
+  // Which files are due, and what sealing each will do, is read first; each file then
+  // moves in its own transaction with its archives built beforehand, so that a
+  // deadline passing for a hundred agencies does not hold the writer for all of them.
+  struct due_file {
+    std::int64_t id;
+    std::optional<seal_request> seal;
+  };
+  auto due = db_.read_result([&](storage::connection& c) {
+    std::vector<due_file> out;
     for (const char* state : {"self_assessment", "explanation_window"})
       for (const auto& r : storage::assessments_in_state(c, state)) {
-        auto l = load(c, *sets_, r.id);
-        moved += fire_due(c, *l, now, effects_);
+        auto l = load(c, *sets_, r.id, std::string_view{});
+        auto move = due_now(*l, now);
+        if (!move) continue;
+        std::optional<seal_request> seal;
+        if (effects_.sealer && seals_evidence(l->current(), move->to))
+          seal = seal_request_for(*l, the_clock, l->current(), move->at);
+        out.push_back({r.id, std::move(seal)});
       }
-    return moved;
+    return out;
   });
+  int moved = 0;
+  for (const auto& f : due) {
+    prepared_seal prepared;
+    if (f.seal) prepared = effects_.sealer->prepare(db_, *f.seal);
+    moved += db_.write_result([&](storage::connection& c) {
+      auto l = load(c, *sets_, f.id);
+      return l && fire_due(c, *l, now, effects_, &prepared);
+    });
+  }
+  return moved;
 }
 
 }  // namespace parix::workflow

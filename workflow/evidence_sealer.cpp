@@ -28,49 +28,99 @@ std::string utc_millis(auth::clock::time_point t) {
 
 }  // namespace
 
-int evidence_sealer::seal(storage::connection& c, const seal_request& r) const {
+namespace {
+
+std::vector<std::int64_t> ids_of(const std::vector<storage::evidence_file_record>& drafts) {
+  std::vector<std::int64_t> ids;
+  for (const auto& d : drafts) ids.push_back(d.id);
+  return ids;
+}
+
+std::map<std::string, std::vector<storage::evidence_file_record>> drafts_by_leaf(
+    storage::connection& c, std::int64_t assessment_id) {
   std::map<std::string, std::vector<storage::evidence_file_record>> by_leaf;
-  for (auto& f : storage::assessment_drafts(c, r.assessment_id))
+  for (auto& f : storage::assessment_drafts(c, assessment_id))
     by_leaf[f.criterion_code].push_back(std::move(f));
+  return by_leaf;
+}
+
+}  // namespace
+
+prepared_leaf evidence_sealer::build(const seal_request& r, const std::string& code,
+                                     const std::vector<storage::evidence_file_record>& drafts,
+                                     std::int64_t version) const {
+  const auto* node = r.set ? r.set->find(code) : nullptr;
+  std::vector<archive_file> files;
+  for (const auto& d : drafts) {
+    archive_file f;
+    f.name = d.file_name;
+    f.sha256 = d.blob_sha256;
+    f.size = static_cast<std::uint64_t>(d.size);
+    f.open = blob_opener(blobs_, d.blob_sha256);
+    f.doc_number = d.doc_number.value_or("");
+    f.doc_date = d.doc_date.value_or("");
+    f.doc_issuer = d.doc_issuer.value_or("");
+    f.doc_summary = d.doc_summary.value_or("");
+    files.push_back(std::move(f));
+  }
+  archive_info info;
+  info.campaign = r.campaign;
+  info.unit_code = r.unit_code;
+  info.unit_name = r.unit_name;
+  info.criterion_code = code;
+  info.criterion_title = node ? node->title : "";
+  info.stage = std::string{to_string(r.sealed_stage)};
+  info.sealed_at = utc_millis(r.at);
+  info.sealed_by = r.by;
+  info.version = version;
+  const auto staging = blobs_.new_staging_file("archive.zip");
+  built_archive built;
+  try {
+    built = build_evidence_archive(files, info, staging);
+    blobs_.put_file(staging, built.archive_sha256);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(staging, ignored);
+    throw;
+  }
+  return {ids_of(drafts),
+          version,
+          built.archive_sha256,
+          built.tagmanifest_sha256,
+          built.manifest_sha256_text,
+          built.size,
+          built.payload_bytes,
+          built.file_count};
+}
+
+prepared_seal evidence_sealer::prepare(storage::database& db, const seal_request& r) const {
+  std::map<std::string, std::vector<storage::evidence_file_record>> by_leaf;
+  std::map<std::string, std::int64_t> versions;
+  db.read([&](storage::connection& c) {
+    by_leaf = drafts_by_leaf(c, r.assessment_id);
+    for (const auto& [code, drafts] : by_leaf)
+      versions[code] = storage::next_evidence_version(c, r.assessment_id, code);
+  });
+  prepared_seal out;
+  for (const auto& [code, drafts] : by_leaf)
+    out.emplace(code, build(r, code, drafts, versions[code]));
+  return out;
+}
+
+int evidence_sealer::seal(storage::connection& c, const seal_request& r) const {
   const auto sealed_at = utc_millis(r.at);
   const auto stage_name = std::string{to_string(r.sealed_stage)};
   int versions = 0;
-  for (const auto& [code, drafts] : by_leaf) {
-    const auto* node = r.set ? r.set->find(code) : nullptr;
+  for (const auto& [code, drafts] : drafts_by_leaf(c, r.assessment_id)) {
     const auto version = storage::next_evidence_version(c, r.assessment_id, code);
-    std::vector<archive_file> files;
-    for (const auto& d : drafts) {
-      archive_file f;
-      f.name = d.file_name;
-      f.sha256 = d.blob_sha256;
-      f.size = static_cast<std::uint64_t>(d.size);
-      f.open = [this, hash = d.blob_sha256] { return blobs_.open(hash); };
-      f.doc_number = d.doc_number.value_or("");
-      f.doc_date = d.doc_date.value_or("");
-      f.doc_issuer = d.doc_issuer.value_or("");
-      f.doc_summary = d.doc_summary.value_or("");
-      files.push_back(std::move(f));
-    }
-    archive_info info;
-    info.campaign = r.campaign;
-    info.unit_code = r.unit_code;
-    info.unit_name = r.unit_name;
-    info.criterion_code = code;
-    info.criterion_title = node ? node->title : "";
-    info.stage = stage_name;
-    info.sealed_at = sealed_at;
-    info.sealed_by = r.by;
-    info.version = version;
-    const auto staging = blobs_.new_staging_file("archive.zip");
-    built_archive built;
-    try {
-      built = build_evidence_archive(files, info, staging);
-      blobs_.put_file(staging, built.archive_sha256);
-    } catch (...) {
-      std::error_code ignored;
-      std::filesystem::remove(staging, ignored);
-      throw;
-    }
+    std::optional<prepared_leaf> made;
+    if (r.prepared)
+      if (auto it = r.prepared->find(code); it != r.prepared->end() &&
+                                            it->second.version == version &&
+                                            it->second.draft_ids == ids_of(drafts))
+        made = it->second;
+    if (!made) made = build(r, code, drafts, version);
+    const prepared_leaf& built = *made;
 
     statement_fields s;
     s.archive_sha256 = built.archive_sha256;

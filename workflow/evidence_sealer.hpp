@@ -3,17 +3,33 @@
 // the write transaction that moves the file, so a crash leaves all of it or none.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/clock.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/connection.hpp"
+#include "storage/database.hpp"
+#include "storage/evidence_records.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/signing_key.hpp"
 #include "workflow/state_machine.hpp"
 
 namespace parix::workflow {
+
+// Archives built ahead of the sealing transaction, leaf by leaf, with the drafts and
+// version they were built from: the transaction uses one only when its drafts and
+// version are still those, and builds the archive itself otherwise.
+struct prepared_leaf {
+  std::vector<std::int64_t> draft_ids;
+  std::int64_t version = 0;
+  std::string archive_sha256, tagmanifest_sha256, manifest_sha256_text;
+  std::uint64_t size = 0, payload_bytes = 0;
+  std::size_t file_count = 0;
+};
+using prepared_seal = std::map<std::string, prepared_leaf>;
 
 struct seal_request {
   std::int64_t assessment_id = 0, campaign_id = 0, unit_id = 0;
@@ -22,6 +38,7 @@ struct seal_request {
   auth::clock::time_point at;
   std::string by, by_role;  // who fired the transition ("system" for the clock)
   std::shared_ptr<const criteria_set> set;
+  const prepared_seal* prepared = nullptr;  // archives built beforehand, if any
 };
 
 class evidence_sealer {
@@ -35,10 +52,19 @@ class evidence_sealer {
   // (rolling the whole transaction back, drafts intact) when a blob is missing or
   // changed, or the disk fails. Thread-safe.
   int seal(storage::connection& c, const seal_request& r) const;
+  // Builds and stores, outside any transaction, the archives that seal(c, r) would build
+  // now, so that the sealing transaction (which holds the single writer) only records
+  // them: a 1 GiB criterion takes seconds to archive. Reads in its own transaction.
+  // Blobs of a preparation that is not used stay unreferenced (fsck lists them).
+  prepared_seal prepare(storage::database& db, const seal_request& r) const;
 
   const signing_key& key() const noexcept { return key_; }
 
  private:
+  prepared_leaf build(const seal_request& r, const std::string& code,
+                      const std::vector<storage::evidence_file_record>& drafts,
+                      std::int64_t version) const;
+
   storage::blob_store& blobs_;
   const signing_key& key_;
 };

@@ -233,6 +233,13 @@ bool seals_evidence(stage from, stage to) noexcept {
   return false;
 }
 
+bool event_seals(stage from, event on, auth::role r) noexcept {
+  for (const auto& t : table)
+    if (t.from == from && t.on == on && (t.roles & bit(r)) && seals_evidence(t.from, t.to))
+      return true;
+  return false;
+}
+
 std::string_view to_string(stage s) noexcept {
   return name_of(s, stage_names);
 }

@@ -111,6 +111,9 @@ result<void> may_edit(leaf_field f, stage s, auth::role r);
 // True when leaving `from` for `to` seals the file's draft evidence (submission, and
 // the close of an explanation window). Pure.
 bool seals_evidence(stage from, stage to) noexcept;
+// True when role r may fire `on` from `from` and that transition seals evidence
+// (guards aside): worth preparing the archives before the transaction. Pure.
+bool event_seals(stage from, event on, auth::role r) noexcept;
 
 // docs/workflow.md: a Mermaid diagram and tables generated from the two tables.
 std::string render_workflow_doc();

@@ -57,14 +57,14 @@ rss_before=$(awk '/VmRSS/ { print $2 }' "/proc/$server/status")
 
 now() { date +%s.%N; }
 # One tus upload of a file with curl: create, then one PATCH streamed from disk (-T).
-upload() {  # file name → prints the final HTTP status
+upload() {  # file name sha → prints the final HTTP status and the upload id
   local f=$1 name=$2 sz sha meta loc
   sz=$(stat -c %s "$f"); sha=$3
   meta="filename $(printf %s "$name" | base64 -w0),sha256 $(printf %s "$sha" | base64 -w0)"
   loc=$(curl -sk -D - -o /dev/null "$base/api/v1/uploads" -X POST -H "Authorization: Bearer $token" \
     -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $sz" -H "Upload-Metadata: $meta" |
     tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
-  curl -sk -o /dev/null -w '%{http_code}\n' "$base$loc" -X PATCH -T "$f" \
+  curl -sk -o /dev/null -w "%{http_code} ${loc##*/}\n" "$base$loc" -X PATCH -T "$f" \
     -H "Authorization: Bearer $token" -H 'Tus-Resumable: 1.0.0' \
     -H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: 0' -H 'Expect:'
 }
@@ -74,7 +74,7 @@ cat "$big" > /dev/null
 t0=$(now); big_sha=$(openssl dgst -sha256 -r "$big" | cut -d' ' -f1); t1=$(now)
 dgst=$(awk -v s="$size_mib" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", s * 1.048576 / (b - a) }')
 
-t0=$(now); status=$(upload "$big" "Bản quét 1 GiB.pdf" "$big_sha"); t1=$(now)
+t0=$(now); read -r status big_id < <(upload "$big" "Bản quét 1 GiB.pdf" "$big_sha"); t1=$(now)
 [ "$status" = 204 ] || { echo "single upload failed: HTTP $status" >&2; exit 1; }
 single=$(awk -v s="$size_mib" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", s * 1.048576 / (b - a) }')
 rss_after_single=$(awk '/VmRSS/ { print $2 }' "/proc/$server/status")
@@ -84,13 +84,43 @@ t0=$(now)
 for i in $(seq "$concurrent"); do upload "$small" "Tài liệu $i.pdf" "$small_sha" > "$work/status.$i" & done
 wait $(jobs -p | grep -v "^$sampler\$" | grep -v "^$server\$") 2>/dev/null || true
 t1=$(now)
-bad=$(cat "$work"/status.* | grep -vc '^204$' || true)
+bad=$(cat "$work"/status.* | grep -vc '^204 ' || true)
 many=$(awk -v n="$concurrent" -v m="$each_mb" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n * m / (b - a) }')
 kill "$sampler" 2>/dev/null || true
 rss_peak=$(sort -n "$rss_log" | tail -1)
+
+# Sealing: the 1 GiB file attached to a leaf of STP's file, then submitted. The seal
+# (archive built, hashed, fsynced, signed) runs inside the submission's transaction.
+assessment=$(sqlite3 "$data/parix.db" \
+  "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'STP'")
+curl -sk -o /dev/null "$base/api/v1/assessments/$assessment/leaves/1.1.1/evidence" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{\"upload_id\":\"$big_id\"}"
+head_token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"stp.giamdoc","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+# Meanwhile another unit's file is read every 0.2 s (a read of a file is a write
+# transaction: it fires due deadlines), to see whether the writer stays free.
+other=$(sqlite3 "$data/parix.db" \
+  "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'HTG'")
+htg_token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"htg.canbo","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+( for _ in $(seq 60); do
+    curl -sk -o /dev/null -w '%{time_total}\n' "$base/api/v1/assessments/$other" \
+      -H "Authorization: Bearer $htg_token"
+    sleep 0.2
+  done ) > "$work/probe" &
+probe=$!
+sleep 0.5
+t0=$(now)
+seal_status=$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/v1/assessments/$assessment/events" \
+  -H "Authorization: Bearer $head_token" -H 'Content-Type: application/json' -d '{"event":"submit"}')
+t1=$(now)
+kill "$probe" 2>/dev/null || true
+seal=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+probe_max=$(sort -n "$work/probe" | tail -1)
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "openssl dgst -sha256, ${size_mib} MiB:          $dgst MB/s"
 echo "parix, one ${size_mib} MiB upload over TLS:     $single MB/s   ratio $(awk -v a="$single" -v b="$dgst" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5)"
 echo "parix, $concurrent concurrent ${each_mb} MB uploads:      $many MB/s total   ratio $(awk -v a="$many" -v b="$dgst" 'BEGIN { printf "%.2f", a / b }'); failed: $bad"
+echo "submission sealing the ${size_mib} MiB file: HTTP $seal_status in $seal s; another file read meanwhile every 0.2 s: slowest ${probe_max} s"
 echo "server RSS: before $(( rss_before / 1024 )) MiB, after the single upload $(( rss_after_single / 1024 )) MiB, peak $(( rss_peak / 1024 )) MiB"
