@@ -6,9 +6,12 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/evidence_records.hpp"
 #include "tests/support/evidence_support.hpp"
 #include "tests/support/test_server.hpp"
+#include "workflow/evidence_sealer.hpp"
 #include "workflow/time_text.hpp"
 
 namespace parix::testing {
@@ -490,6 +493,54 @@ TEST_F(evidence, every_upload_attach_removal_seal_and_download_is_audited) {
     EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
   auto verify = login("thanhtra").get("/api/v1/audit/verify").json();
   EXPECT_TRUE(verify.at("ok").as_bool());
+}
+
+// Archives are built before the sealing transaction; the transaction must use one only
+// if the drafts it was built from are still the drafts.
+TEST_F(evidence, a_prepared_archive_is_used_only_while_its_drafts_are_unchanged) {
+  auto c = login("u1.editor");
+  auto a = attach(c, "U1", "1.1", "a.pdf", pdf_bytes("prep-a"));
+  ASSERT_EQ(attach(c, "U1", "1.1", "b.pdf", pdf_bytes("prep-b")).status, 201u);
+  ASSERT_EQ(attach(c, "U1", "1.2", "c.pdf", pdf_bytes("prep-c")).status, 201u);
+  auto& db = srv.app().db();
+  auto blobs = storage::open_filesystem_blob_store(srv.cfg().evidence.blob_dir);
+  auto key = workflow::signing_key::load(srv.cfg().signing_key);
+  workflow::evidence_sealer sealer{*blobs, key};
+  const auto record = db.read_result(
+      [&](storage::connection& conn) { return *storage::find_assessment(conn, file["U1"]); });
+  workflow::seal_request req;
+  req.assessment_id = record.id;
+  req.campaign_id = record.campaign_id;
+  req.unit_id = record.unit_id;
+  req.campaign = "E";
+  req.unit_code = "U1";
+  req.unit_name = "Sở Một";
+  req.at = srv.clock().now();
+  req.by = "u1.head";
+  req.by_role = "agency_head";
+  const auto prepared = sealer.prepare(db, req);
+  ASSERT_EQ(prepared.size(), 2u);
+  // 1.1 changes after the preparation; 1.2 does not.
+  ASSERT_EQ(c.request(verb::delete_, leaf("U1", "1.1") + "/evidence/" +
+                                         std::to_string(a.json().at("id").as_int64()))
+                .status,
+            200u);
+  req.prepared = &prepared;
+  const int made =
+      db.write_result([&](storage::connection& conn) { return sealer.seal(conn, req); });
+  EXPECT_EQ(made, 2);
+  auto versions = db.read_result([&](storage::connection& conn) {
+    return std::pair{storage::leaf_evidence_versions(conn, record.id, "1.1"),
+                     storage::leaf_evidence_versions(conn, record.id, "1.2")};
+  });
+  ASSERT_EQ(versions.first.size(), 1u);
+  ASSERT_EQ(versions.second.size(), 1u);
+  EXPECT_EQ(versions.first[0].file_count, 1) << "the stale archive held the removed draft";
+  EXPECT_NE(versions.first[0].archive_sha256, prepared.at("1.1").archive_sha256);
+  EXPECT_EQ(versions.second[0].archive_sha256, prepared.at("1.2").archive_sha256);
+  auto fsck = workflow::fsck_evidence(db, *blobs);
+  EXPECT_TRUE(fsck.problems.empty());
+  EXPECT_EQ(fsck.unreferenced.size(), 1u) << "the unused preparation is left for fsck to name";
 }
 
 TEST_F(evidence, statements_signed_before_a_key_rotation_still_verify) {
