@@ -245,6 +245,7 @@ struct session_runner {
     std::unique_ptr<body_sink> sink = co_await on_workers(
         [&] { return begin_stream(app(), req, route, client, request_id, lang, user, refusal); });
     auto send = [&](response res) -> asio::awaitable<bool> {
+      if (!req.keep_alive()) res.keep_alive(false);
       finish(res, request_id, tls);
       lowest.expires_after(limits().request_timeout);
       auto [ec, n] = co_await http::async_write(stream, res, no_throw);
@@ -468,10 +469,16 @@ struct session_runner {
             },
             asio::use_awaitable);
       }
+      if (!req.keep_alive()) res.keep_alive(false);  // the client said Connection: close
       finish(res, request_id, tls);
-      if (req.method() == http::verb::head) body_out.reset();
       boost::system::error_code wec;
-      if (body_out) {
+      if (req.method() == http::verb::head) {
+        // The header only: what GET would send, without its body (RFC 9110 §9.3.2).
+        http::response_serializer<http::string_body> sr{res};
+        lowest.expires_after(limits().request_timeout);
+        auto r_head = co_await http::async_write_header(stream, sr, no_throw);
+        wec = std::get<0>(r_head);
+      } else if (body_out) {
         wec = co_await write_streamed(stream, res, *body_out);
       } else {
         lowest.expires_after(limits().request_timeout);

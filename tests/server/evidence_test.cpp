@@ -464,6 +464,20 @@ TEST_F(evidence, another_units_user_gets_403_or_404_on_every_evidence_route) {
   EXPECT_EQ(owner.get("/api/v1/uploads/" + upload).json().at("state").as_string(), "complete");
 }
 
+TEST_F(evidence, a_head_answer_has_no_body_even_when_it_is_a_refusal) {
+  auto c = login("u1.editor");
+  const std::string auth = "Authorization: Bearer " + *c.token() + "\r\n";
+  const auto out = raw_exchange(
+      srv.port(),
+      "HEAD /api/v1/uploads/nope HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\n" + auth +
+          "\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 404", 0), 0u) << out;
+  EXPECT_EQ(out.find("urn:parix:problem"), std::string::npos) << "a body followed the HEAD answer";
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"ok\""), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << "Connection: close is answered";
+}
+
 TEST_F(evidence, terminated_and_expired_uploads_are_gone) {
   auto c = login("u1.editor");
   const std::string bytes = pdf_bytes("gone");

@@ -108,6 +108,27 @@ void tus_patch_cut(unsigned short port, const std::string& token, const std::str
   beast::get_lowest_layer(s).socket().close();
 }
 
+std::string raw_exchange(unsigned short port, const std::string& requests) {
+  namespace asio = boost::asio;
+  namespace beast = boost::beast;
+  asio::io_context ioc;
+  asio::ssl::context ctx{asio::ssl::context::tls_client};
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  beast::ssl_stream<beast::tcp_stream> s{ioc, ctx};
+  beast::get_lowest_layer(s).connect({asio::ip::make_address("127.0.0.1"), port});
+  s.handshake(asio::ssl::stream_base::client);
+  asio::write(s, asio::buffer(requests));
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    boost::system::error_code ec;
+    auto n = s.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;
+  }
+  return out;
+}
+
 std::string pdf_bytes(const std::string& text) {
   return "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + text + "\n%%EOF\n";
 }

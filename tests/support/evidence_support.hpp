@@ -38,6 +38,10 @@ reply upload_file(https_client& c, const std::string& file_name, const std::stri
 void tus_patch_cut(unsigned short port, const std::string& token, const std::string& id,
                    std::int64_t offset, const std::string& bytes, std::int64_t content_length);
 
+// Sends raw request bytes over one TLS connection and returns every byte the server
+// sends back until it closes (end the last request with "Connection: close").
+std::string raw_exchange(unsigned short port, const std::string& requests);
+
 // Small but real files of each kind (enough for content detection).
 std::string pdf_bytes(const std::string& text = "parix");
 std::string png_bytes();

@@ -91,7 +91,8 @@ reply https_client::request(http::verb method, const std::string& target, const 
     if (!impl_->connected()) impl_->connect();
     beast::error_code ec;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);  // rankings of large campaigns are big
+    parser.body_limit(boost::none);           // rankings of large campaigns are big
+    parser.skip(method == http::verb::head);  // a response to HEAD has no body
     impl_->with_stream([&](auto& s) {
       http::write(s, req, ec);
       if (!ec) http::read(s, impl_->buffer, parser, ec);
