@@ -21,11 +21,11 @@ TEST(base64, encodes_with_padding_and_decodes_back) {
 }
 
 TEST(base64, refuses_what_is_not_strict_standard_base64) {
-  EXPECT_FALSE(from_base64("Zg"));      // no padding
-  EXPECT_FALSE(from_base64("Zg=a"));    // padding in the middle
-  EXPECT_FALSE(from_base64(" Zg="));    // whitespace
-  EXPECT_FALSE(from_base64("Zh=="));    // stray bits after the last byte
-  EXPECT_FALSE(from_base64("Zm9-"));    // URL-safe alphabet
+  EXPECT_FALSE(from_base64("Zg"));    // no padding
+  EXPECT_FALSE(from_base64("Zg=a"));  // padding in the middle
+  EXPECT_FALSE(from_base64(" Zg="));  // whitespace
+  EXPECT_FALSE(from_base64("Zh=="));  // stray bits after the last byte
+  EXPECT_FALSE(from_base64("Zm9-"));  // URL-safe alphabet
   EXPECT_TRUE(from_base64("Zm9v"));
 }
 
