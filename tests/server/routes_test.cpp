@@ -71,7 +71,10 @@ TEST(routes, every_route_refuses_anonymous_requests_unless_declared_public) {
     }
     ++checked;
     EXPECT_EQ(reply.status, 401u) << server::http::to_string(r.method) << " " << target;
-    EXPECT_EQ(reply.json().at("code").as_string(), "unauthenticated");
+    if (r.method == server::http::verb::head)  // the header only, as HEAD asks
+      EXPECT_TRUE(reply.body.empty());
+    else
+      EXPECT_EQ(reply.json().at("code").as_string(), "unauthenticated");
   }
   EXPECT_GT(checked, 5);
 }

@@ -46,6 +46,23 @@ std::string base64(const std::string& bytes) {
   return workflow::to_base64(bytes_of(bytes));
 }
 
+namespace {
+
+// One TLS connection to the server on loopback (the tests' self-signed certificate).
+struct tls_connection {
+  explicit tls_connection(unsigned short port) {
+    ctx.set_verify_mode(boost::asio::ssl::verify_none);
+    boost::beast::get_lowest_layer(stream).connect(
+        {boost::asio::ip::make_address("127.0.0.1"), port});
+    stream.handshake(boost::asio::ssl::stream_base::client);
+  }
+  boost::asio::io_context ioc;
+  boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_client};
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream{ioc, ctx};
+};
+
+}  // namespace
+
 reply tus_create(https_client& c, const std::string& file_name, std::int64_t length,
                  const std::string& sha, const std::map<std::string, std::string>& extra) {
   std::string meta = "filename " + base64(file_name) + ",sha256 " + base64(sha);
@@ -87,13 +104,8 @@ reply upload_file(https_client& c, const std::string& file_name, const std::stri
 void tus_patch_cut(unsigned short port, const std::string& token, const std::string& id,
                    std::int64_t offset, const std::string& bytes, std::int64_t content_length) {
   namespace asio = boost::asio;
-  namespace beast = boost::beast;
-  asio::io_context ioc;
-  asio::ssl::context ctx{asio::ssl::context::tls_client};
-  ctx.set_verify_mode(asio::ssl::verify_none);
-  beast::ssl_stream<beast::tcp_stream> s{ioc, ctx};
-  beast::get_lowest_layer(s).connect({asio::ip::make_address("127.0.0.1"), port});
-  s.handshake(asio::ssl::stream_base::client);
+  tls_connection conn{port};
+  auto& s = conn.stream;
   std::string head = "PATCH /api/v1/uploads/" + id +
                      " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token +
                      "\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n"
@@ -105,18 +117,13 @@ void tus_patch_cut(unsigned short port, const std::string& token, const std::str
   // Give the server a moment to take the bytes, then vanish without a word (no
   // close_notify): what a dropped mobile connection looks like.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  beast::get_lowest_layer(s).socket().close();
+  boost::beast::get_lowest_layer(s).socket().close();
 }
 
 std::string raw_exchange(unsigned short port, const std::string& requests) {
   namespace asio = boost::asio;
-  namespace beast = boost::beast;
-  asio::io_context ioc;
-  asio::ssl::context ctx{asio::ssl::context::tls_client};
-  ctx.set_verify_mode(asio::ssl::verify_none);
-  beast::ssl_stream<beast::tcp_stream> s{ioc, ctx};
-  beast::get_lowest_layer(s).connect({asio::ip::make_address("127.0.0.1"), port});
-  s.handshake(asio::ssl::stream_base::client);
+  tls_connection conn{port};
+  auto& s = conn.stream;
   asio::write(s, asio::buffer(requests));
   std::string out;
   char buf[4096];
