@@ -9,7 +9,8 @@ build_packages=(
   libssl-dev openssl libsqlite3-dev sqlite3 libarchive-dev libargon2-dev libutf8proc-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev
 )
-test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format)
+test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format
+               python3 unzip)
 bench_packages=(wrk nginx-light)
 
 wanted=("${build_packages[@]}")
