@@ -41,7 +41,9 @@ staging_file::staging_file(const std::filesystem::path& path, std::int64_t offse
   direct_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT);  // may fail: tmpfs
   if (::ftruncate(buffered_, offset) != 0) {
     const int saved = errno;
-    this->~staging_file();
+    // The destructor does not run for an object whose constructor throws.
+    if (direct_ >= 0) ::close(direct_);
+    ::close(buffered_);
     errno = saved;
     io_failure("cannot truncate", path);
   }
