@@ -497,7 +497,13 @@ struct session_runner {
 
 http_server::http_server(application& app)
     : app_(app),
-      ioc_(app.cfg().limits.network_threads),
+      contexts_([&] {
+        std::vector<std::unique_ptr<asio::io_context>> out;
+        for (int i = 0; i < std::max(1, app.cfg().limits.network_threads); ++i)
+          out.push_back(std::make_unique<asio::io_context>(1));
+        return out;
+      }()),
+      ioc_(*contexts_.front()),
       workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
       acceptor_(ioc_),
       sweep_timer_(ioc_) {
@@ -517,6 +523,10 @@ http_server::http_server(application& app)
   if (!spdlog::get("access")) spdlog::stderr_logger_mt("access");
 }
 
+asio::io_context& http_server::next_context() {
+  return *contexts_[next_++ % contexts_.size()];
+}
+
 http_server::~http_server() {
   stop();
 }
@@ -524,8 +534,9 @@ http_server::~http_server() {
 void http_server::start() {
   accept_loop_start();
   sweep_loop_start();
-  for (int i = 0; i < app_.cfg().limits.network_threads; ++i)
-    threads_.emplace_back([this] { ioc_.run(); });
+  for (auto& c : contexts_) guards_.push_back(asio::make_work_guard(*c));
+  for (std::size_t i = 0; i < contexts_.size(); ++i)
+    threads_.emplace_back([this, i] { contexts_[i]->run(); });
   spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http", app_.cfg().listen.address,
                port_);
 }
@@ -536,7 +547,7 @@ void http_server::accept_loop_start() {
       acceptor_.get_executor(),
       [this]() -> asio::awaitable<void> {
         for (;;) {
-          auto r_ec = co_await acceptor_.async_accept(asio::make_strand(ioc_), no_throw);
+          auto r_ec = co_await acceptor_.async_accept(asio::make_strand(next_context()), no_throw);
           auto ec = std::get<0>(r_ec);
           auto socket = std::move(std::get<1>(r_ec));
           if (ec) {
@@ -649,7 +660,8 @@ void http_server::stop() {
   const auto hard_deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
   while (open() > 0 && std::chrono::steady_clock::now() < hard_deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ioc_.stop();
+  guards_.clear();
+  for (auto& c : contexts_) c->stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   workers_.join();

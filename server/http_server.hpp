@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -43,8 +44,17 @@ class http_server {
   void sweep_loop_start();
   void begin_shutdown();
 
+  // One io_context per network thread, each run by its own thread: a connection lives on
+  // one of them, so its reads and handlers never hop between threads (with one shared
+  // context, every TLS record woke the other thread: docs/benchmarks.md). The first
+  // also holds the acceptor and the sweep timer.
+  boost::asio::io_context& next_context();
+
   application& app_;
-  boost::asio::io_context ioc_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::atomic<std::size_t> next_ = 0;
+  boost::asio::io_context& ioc_;
   boost::asio::thread_pool workers_;
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
