@@ -55,9 +55,10 @@ std::optional<std::vector<unsigned char>> from_hex(std::string_view hex) {
   return out;
 }
 
-signature_status check_signature(storage::connection& c,
+// keys: storage::signing_keys, read once by the caller for all the versions it checks.
+signature_status check_signature(const std::vector<storage::signing_key_record>& keys,
                                  const storage::evidence_version_record& v) {
-  for (const auto& k : storage::signing_keys(c)) {
+  for (const auto& k : keys) {
     if (k.key_id != v.key_id) continue;
     auto signature = from_base64(v.signature);
     auto raw = from_hex(k.public_key_hex);
@@ -210,10 +211,11 @@ result<leaf_evidence> evidence_service::list(const auth::actor& a, std::int64_t 
       else if (file.state == "removed")
         out.removed.push_back(std::move(file));
     }
+    const auto keys = storage::signing_keys(c);
     for (auto& v : storage::leaf_evidence_versions(c, assessment_id, code)) {
       version_view view;
       view.files = storage::version_files(c, v.id);
-      view.signature = check_signature(c, v);
+      view.signature = check_signature(keys, v);
       view.version = std::move(v);
       out.versions.push_back(std::move(view));
     }
@@ -310,8 +312,9 @@ fsck_report fsck_evidence(storage::database& db, const storage::blob_store& blob
             report.problems.push_back(
                 {what, "size_mismatch", "records disagree on the size of blob " + sha});
         });
+    const auto keys = storage::signing_keys(c);
     storage::each_evidence_version(c, [&](const storage::evidence_version_record& v) {
-      versions.emplace_back(v, check_signature(c, v));
+      versions.emplace_back(v, check_signature(keys, v));
     });
   });
   for (const auto& [v, status] : versions) {

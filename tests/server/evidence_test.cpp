@@ -106,7 +106,8 @@ class evidence : public ::testing::Test {
     return out;
   }
 
-  test_server srv;
+  // A small per-criterion total, so that the limit is reached with small files.
+  test_server srv{[](server::config& c) { c.evidence.max_leaf_total = 8 << 20; }};
   std::map<std::string, std::int64_t> file;
   std::chrono::system_clock::time_point deadline;
 };
@@ -280,6 +281,84 @@ TEST_F(evidence, an_upload_naming_a_leaf_it_may_not_touch_is_refused_at_creation
   auto no_leaf = tus_create(own, "x.pdf", bytes.size(), sha256_hex(bytes),
                             {{"assessment", std::to_string(file["U1"])}, {"criterion", "9.9"}});
   EXPECT_EQ(no_leaf.status, 404u) << no_leaf.body;
+}
+
+// Every malformed tus or attach request is refused with a problem naming what is wrong,
+// and the upload it was about keeps what it had.
+TEST_F(evidence, malformed_requests_are_refused_and_the_upload_keeps_its_bytes) {
+  auto c = login("u1.editor");
+  const std::string bytes = pdf_bytes("malformed") + std::string(500, 'm');
+  auto created = tus_create(c, "a.pdf", bytes.size(), sha256_hex(bytes));
+  const auto id = upload_id_of(created);
+  ASSERT_EQ(tus_patch(c, id, 0, bytes.substr(0, 100)).status, 204u);
+  auto problem = [](const reply& r) { return std::string{r.json().at("code").as_string()}; };
+  auto no_version =
+      c.request(verb::post, "/api/v1/uploads", "",
+                {{"Upload-Length", "10"}, {"Upload-Metadata", "filename " + base64("a.pdf")}});
+  EXPECT_EQ(no_version.status, 412u);
+  EXPECT_EQ(no_version.header("Tus-Version"), "1.0.0");
+  auto bad_length = c.request(verb::post, "/api/v1/uploads", "",
+                              {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "ten"}});
+  EXPECT_EQ(bad_length.status, 400u);
+  EXPECT_EQ(problem(bad_length), "invalid_field");
+  auto bad_meta = c.request(verb::post, "/api/v1/uploads", "",
+                            {{"Tus-Resumable", "1.0.0"},
+                             {"Upload-Length", "10"},
+                             {"Upload-Metadata", "filename not*base64"}});
+  EXPECT_EQ(bad_meta.status, 400u);
+  auto bad_name = tus_create(c, "\x01\x02", 10, sha256_hex("x"));
+  EXPECT_EQ(bad_name.status, 422u);
+  EXPECT_EQ(problem(bad_name), "invalid_file_name");
+  auto wrong_type = c.request(
+      verb::patch, "/api/v1/uploads/" + id, "x",
+      {{"Tus-Resumable", "1.0.0"}, {"Content-Type", "application/json"}, {"Upload-Offset", "100"}});
+  EXPECT_EQ(wrong_type.status, 415u);
+  auto no_offset =
+      c.request(verb::patch, "/api/v1/uploads/" + id, "x",
+                {{"Tus-Resumable", "1.0.0"}, {"Content-Type", "application/offset+octet-stream"}});
+  EXPECT_EQ(no_offset.status, 400u);
+  auto too_much = tus_patch(c, id, 100, bytes.substr(100) + "extra");
+  EXPECT_EQ(too_much.status, 400u) << too_much.body;
+  EXPECT_EQ(tus_head(c, id).header("Upload-Offset"), "100") << "nothing was lost or added";
+  // The upload still completes, then bad attach requests are refused.
+  ASSERT_EQ(tus_patch(c, id, 100, bytes.substr(100)).status, 204u);
+  auto bad_date = c.post_json(leaf("U1", "1.1") + "/evidence",
+                              {{"upload_id", id}, {"document", {{"issue_date", "15/01/2024"}}}});
+  EXPECT_EQ(bad_date.status, 422u);
+  EXPECT_EQ(problem(bad_date), "invalid_document_date");
+  auto unknown_key = c.post_json(leaf("U1", "1.1") + "/evidence",
+                                 {{"upload_id", id}, {"document", {{"date", "2024-01-15"}}}});
+  EXPECT_EQ(unknown_key.status, 400u);
+  auto not_leaf = c.post_json(leaf("U1", "1") + "/evidence", {{"upload_id", id}});
+  EXPECT_EQ(not_leaf.status, 422u);
+  EXPECT_EQ(problem(not_leaf), "not_a_leaf");
+  auto unknown = c.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", "nope"}});
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(problem(unknown), "upload_not_found");
+  auto english = c.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", "nope"}},
+                             {{"Accept-Language", "en"}});
+  EXPECT_EQ(english.json().at("title").as_string(), "Upload not found");
+  auto attached = c.post_json(leaf("U1", "1.1") + "/evidence", {{"upload_id", id}});
+  ASSERT_EQ(attached.status, 201u) << attached.body;
+  auto twice = c.post_json(leaf("U1", "1.2") + "/evidence", {{"upload_id", id}});
+  EXPECT_EQ(twice.status, 409u);
+  EXPECT_EQ(problem(twice), "upload_attached");
+  EXPECT_EQ(
+      c.request(verb::delete_, "/api/v1/uploads/" + id, "", {{"Tus-Resumable", "1.0.0"}}).status,
+      409u)
+      << "an attached upload is not terminated";
+}
+
+TEST_F(evidence, a_criterion_refuses_evidence_beyond_its_total) {
+  auto c = login("u1.editor");
+  const auto three_mib = [](char fill) { return pdf_bytes() + std::string(3 << 20, fill); };
+  ASSERT_EQ(attach(c, "U1", "1.1", "a.pdf", three_mib('a')).status, 201u);
+  ASSERT_EQ(attach(c, "U1", "1.1", "b.pdf", three_mib('b')).status, 201u);
+  auto third = attach(c, "U1", "1.1", "c.pdf", three_mib('c'));
+  EXPECT_EQ(third.status, 413u) << third.body;
+  EXPECT_EQ(third.json().at("code").as_string(), "leaf_evidence_limit");
+  EXPECT_EQ(evidence_of(c, "U1", "1.1").at("drafts").as_array().size(), 2u);
+  EXPECT_EQ(attach(c, "U1", "1.2", "c.pdf", three_mib('c')).status, 201u) << "another leaf";
 }
 
 TEST_F(evidence, drafts_are_removed_until_sealed_and_never_after) {
