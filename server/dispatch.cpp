@@ -139,11 +139,12 @@ response guarded(const request_info& info, const std::function<response()>& work
       e.with_header(http::field::www_authenticate, "Bearer realm=\"parix\"");
     return to_problem(e, info.lang, info.version, info.keep_alive, info.path, info.request_id);
   } catch (const storage::error& e) {
-    const bool busy = e.kind() == storage::failure::busy;
     spdlog::error("request {}: storage error: {}", info.request_id, e.what());
-    api_error problem{
-        busy ? http::status::service_unavailable : http::status::internal_server_error,
-        busy ? "busy" : "internal_error"};
+    api_error problem{http::status::internal_server_error, "internal_error"};
+    if (e.kind() == storage::failure::busy)
+      problem = api_error{http::status::service_unavailable, "busy"};
+    else if (e.kind() == storage::failure::full)
+      problem = api_error{http::status::insufficient_storage, "storage_full"};
     return to_problem(problem, info.lang, info.version, false, info.path, info.request_id);
   } catch (const std::exception& e) {
     spdlog::error("request {}: unhandled exception: {}", info.request_id, e.what());

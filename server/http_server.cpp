@@ -20,6 +20,7 @@
 #include <future>
 
 #include "server/dispatch.hpp"
+#include "server/read_ahead_stream.hpp"
 #include "server/routes/json_views.hpp"
 #include "server/tls.hpp"
 
@@ -30,7 +31,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+using tls_stream = beast::ssl_stream<read_ahead_stream<beast::tcp_stream>>;
 
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 using namespace asio::experimental::awaitable_operators;
@@ -40,7 +41,7 @@ constexpr std::chrono::seconds drain_timeout{3};
 constexpr std::size_t drain_limit = 64 * 1024 * 1024;
 // Pieces of streamed bodies (uploads, downloads): large enough that the hop to the
 // worker pool costs little per byte, small enough to keep memory flat per connection
-// (two pieces per upload: 4 MiB). Measured in docs/benchmarks.md: 1 MiB gave 310 MB/s
+// (three pieces per upload: 6 MiB). Measured in docs/benchmarks.md: 1 MiB gave 310 MB/s
 // for one upload, 2 MiB 370 MB/s, 4 MiB no more.
 // Page-aligned, so that the staging file can hand them to O_DIRECT without a copy.
 struct body_piece {
@@ -264,9 +265,14 @@ struct session_runner {
     }
     const request_info info{lang, req.version(), req.keep_alive(), std::string{req.target()},
                             request_id};
-    // Two pieces: while the worker pool writes and hashes one, the next is read, so
-    // that the network and the disk work at the same time.
-    std::array<body_piece, 2> pieces{body_piece{stream_chunk_size}, body_piece{stream_chunk_size}};
+    // Three pieces: while the next piece is read, the worker pool hashes one and the
+    // disk may still be writing the one before (a sink keeps a piece until its next
+    // write returns), so that the network, the CPU and the disk work at the same time.
+    // A reader running further ahead (four pieces, answers through a channel) measured
+    // no faster: docs/benchmarks.md.
+    std::array<body_piece, 3> pieces{body_piece{stream_chunk_size}, body_piece{stream_chunk_size},
+                                     body_piece{stream_chunk_size}};
+    auto after = [&](std::size_t i) { return (i + 1) % pieces.size(); };
     using piece_read = std::pair<boost::system::error_code, std::size_t>;
     // With a Content-Length (what tus clients send) the body is read straight into the
     // piece, without the parser's copy; a chunked body goes through Beast's parser.
@@ -333,7 +339,7 @@ struct session_runner {
         early = co_await take(pieces[current], got);
       } else {
         std::tie(next, early) =
-            co_await (read_into(pieces[1 - current]) && take(pieces[current], got));
+            co_await (read_into(pieces[after(current)]) && take(pieces[current], got));
       }
       if (early) {
         co_await on_workers([&] { return guarded(info, [&] { return sink->finish(false); }); });
@@ -343,7 +349,7 @@ struct session_runner {
         co_return false;
       }
       if (body_done() && next.second == 0) break;
-      current = 1 - current;
+      current = after(current);
       std::tie(ec, got) = next;
     }
     response res =
@@ -547,7 +553,9 @@ void http_server::accept_loop_start() {
       acceptor_.get_executor(),
       [this]() -> asio::awaitable<void> {
         for (;;) {
-          auto r_ec = co_await acceptor_.async_accept(asio::make_strand(next_context()), no_throw);
+          // Each network context runs on one thread: its executor is already a strand.
+          const asio::any_io_executor home = next_context().get_executor();
+          auto r_ec = co_await acceptor_.async_accept(home, no_throw);
           auto ec = std::get<0>(r_ec);
           auto socket = std::move(std::get<1>(r_ec));
           if (ec) {

@@ -236,6 +236,12 @@ constexpr entry catalogue[] = {
      "The database does not answer."},
     {"timeout", "Hết thời gian", "Yêu cầu không hoàn tất trong {seconds} giây.", "Request timeout",
      "The request did not complete within {seconds} seconds."},
+    {"storage_full", "Hết chỗ lưu trữ",
+     "Máy chủ không còn chỗ lưu dữ liệu; những gì đã nhận được vẫn giữ nguyên. Hãy báo quản trị "
+     "viên, rồi gửi lại (một tệp đang tải lên sẽ tiếp tục từ chỗ đã dừng).",
+     "Insufficient storage",
+     "The server has no room left to store data; what it had received is kept. Tell the "
+     "administrator, then try again (an upload resumes where it stopped)."},
     {"internal_error", "Lỗi máy chủ",
      "Đã xảy ra lỗi máy chủ; mã yêu cầu {request_id} giúp quản trị viên tìm nguyên nhân.",
      "Internal server error",

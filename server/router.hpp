@@ -26,7 +26,9 @@ class body_sink {
  public:
   virtual ~body_sink() = default;
   // The next piece of the body. A response ends the request early (a refusal): the
-  // server sends it and closes the connection without reading the rest.
+  // server sends it and closes the connection without reading the rest. The sink may
+  // keep using the bytes until the next write() or finish() returns (the server does
+  // not reuse a piece before then).
   virtual std::optional<response> write(std::span<const char> bytes) = 0;
   // The body ended: whole (complete), or cut short when the connection was lost or
   // timed out (the response is then not sent).

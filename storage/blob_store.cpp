@@ -43,7 +43,7 @@ void require_valid_hash(std::string_view h) {
 }
 
 [[noreturn]] void throw_io(const std::string& what, const std::filesystem::path& path, int err) {
-  throw error(failure::io, what + " " + path.string() + ": " + std::strerror(err));
+  throw error(failure_of_errno(err), what + " " + path.string() + ": " + std::strerror(err));
 }
 
 // Owns one file descriptor.

@@ -2,6 +2,7 @@
 // answered by the record functions; this exception is for what a caller cannot fix.
 #pragma once
 
+#include <cerrno>
 #include <stdexcept>
 #include <string>
 
@@ -10,11 +11,17 @@ namespace parix::storage {
 enum class failure {
   constraint,  // a UNIQUE, CHECK or FOREIGN KEY rule refused the change
   busy,        // the database stayed locked past the busy timeout
-  io,          // the disk failed or is full
+  io,          // the disk failed
+  full,        // the disk or a quota is full: nothing past that point was kept
   corrupt,     // the file is not a database, or is damaged
   schema,      // the database is newer than this binary, or a setting did not take
   other,
 };
+
+// The failure an errno from a file system call stands for.
+inline failure failure_of_errno(int err) noexcept {
+  return err == ENOSPC || err == EDQUOT || err == EFBIG ? failure::full : failure::io;
+}
 
 class error : public std::runtime_error {
  public:

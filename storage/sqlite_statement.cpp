@@ -14,8 +14,9 @@ failure classify(int rc) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return failure::busy;
-    case SQLITE_IOERR:
     case SQLITE_FULL:
+      return failure::full;
+    case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
       return failure::io;

@@ -20,7 +20,9 @@ constexpr std::size_t alignment = 4096;
 constexpr std::size_t block_size = 1 << 20;
 
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& p) {
-  throw storage::error(storage::failure::io, what + " " + p.string() + ": " + std::strerror(errno));
+  const int err = errno;
+  throw storage::error(storage::failure_of_errno(err),
+                       what + " " + p.string() + ": " + std::strerror(err));
 }
 
 void* aligned_block() {

@@ -25,7 +25,9 @@ namespace {
 using storage::to_millis;
 
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& p) {
-  throw storage::error(storage::failure::io, what + " " + p.string() + ": " + std::strerror(errno));
+  const int err = errno;
+  throw storage::error(storage::failure_of_errno(err),
+                       what + " " + p.string() + ": " + std::strerror(err));
 }
 
 // A file descriptor that closes itself.
@@ -164,6 +166,7 @@ class upload_service::part final : public upload_part {
         checksum_(std::move(checksum)),
         start_(u_.received),
         at_(u_.received),
+        written_(u_.received),
         before_(copy_of(r_->hash.get())),
         file_(s.staging_of(u_.id), start_) {  // cuts off bytes past the acknowledged offset
     if (checksum_) part_hash_ = new_sha256();
@@ -180,18 +183,25 @@ class upload_service::part final : public upload_part {
 
   result<void> write(std::span<const char> bytes) override {
     if (at_ + static_cast<std::int64_t>(bytes.size()) > u_.length) return errc::file_too_large;
-    // The disk write (O_DIRECT: the thread waits for the device) and the hashing (CPU)
-    // of the same bytes overlap; measured in docs/benchmarks.md.
-    auto written = std::async(std::launch::async, [&] { file_.append(bytes); });
+    settle();  // the previous piece is on disk (or its failure is thrown here)
+    // This piece's disk write (O_DIRECT: a thread that waits for the device) runs while
+    // it is hashed here and while the server reads the next piece; it is waited for at
+    // the next write or at finish. Measured in docs/benchmarks.md.
+    writing_ = std::async(std::launch::async, [this, bytes] { file_.append(bytes); });
     EVP_DigestUpdate(r_->hash.get(), bytes.data(), bytes.size());
     if (part_hash_) EVP_DigestUpdate(part_hash_.get(), bytes.data(), bytes.size());
-    written.get();  // rethrows a write failure
     at_ += static_cast<std::int64_t>(bytes.size());
     return {};
   }
 
   result<storage::upload_record> finish(bool body_complete, refusal_detail* why) override {
     finished_ = true;
+    try {
+      settle();
+    } catch (...) {
+      keep_written();
+      throw;
+    }
     refusal_detail scratch;
     refusal_detail& detail = why ? *why : scratch;
     detail.values["upload"] = u_.id;
@@ -225,6 +235,34 @@ class upload_service::part final : public upload_part {
   }
 
  private:
+  // Waits for the piece being written. A failed write is thrown once; the part takes
+  // no more bytes after it.
+  void settle() {
+    if (write_failure_) std::rethrow_exception(write_failure_);
+    if (!writing_.valid()) return;
+    try {
+      writing_.get();
+    } catch (...) {
+      write_failure_ = std::current_exception();
+      throw;
+    }
+    written_ = at_;
+  }
+  // After a failed write: what reached the disk before it is kept. The hash covers the
+  // failed piece too, so the next part hashes the file again from disk.
+  void keep_written() noexcept {
+    try {
+      if (written_ > start_) {
+        file_.sync();
+        (void)s_.db_.write_result([&](storage::connection& c) {
+          return storage::advance_upload(c, u_.id, start_, written_);
+        });
+      }
+    } catch (...) {  // the offset stays where it was
+    }
+    r_->hashed = -1;
+    release();
+  }
   void drop() {
     r_->hash = std::move(before_);
     r_->hashed = start_;
@@ -232,6 +270,8 @@ class upload_service::part final : public upload_part {
     release();
   }
   void release() {
+    if (released_) return;  // once: the upload may already be another part's
+    released_ = true;
     std::lock_guard lock{s_.mutex_};
     r_->busy = false;
   }
@@ -241,11 +281,15 @@ class upload_service::part final : public upload_part {
   storage::upload_record u_;
   std::shared_ptr<receiving> r_;
   std::optional<std::string> checksum_;
-  std::int64_t start_, at_;
+  std::int64_t start_, at_;  // at_: the end of the bytes hashed
+  std::int64_t written_;     // the end of the bytes known to be on disk
+  std::exception_ptr write_failure_;
   md_ctx before_;
   md_ctx part_hash_{nullptr, EVP_MD_CTX_free};
   staging_file file_;
+  std::future<void> writing_;  // the last piece's write, while it runs (uses file_)
   bool finished_ = false;
+  bool released_ = false;
 };
 
 upload_service::upload_service(storage::database& db, storage::blob_store& blobs,

@@ -38,7 +38,9 @@ class upload_part {
  public:
   virtual ~upload_part() = default;
   // Appends bytes at the current end. errc::file_too_large when they would pass the
-  // upload's length. Throws storage::error on a disk failure.
+  // upload's length. The bytes are written to disk in the background: they must stay
+  // valid until the next write() or finish() returns. Throws storage::error on a disk
+  // failure (of this piece's write or the previous one's).
   virtual result<void> write(std::span<const char> bytes) = 0;
   // body_complete: the request body arrived whole. Checks the part's checksum (only
   // when complete: a cut part with a checksum cannot be verified and is dropped),

@@ -3,19 +3,21 @@
 # server's CPU time (user/sys, clock ticks of 10 ms). For profiling the upload path:
 #   NET=1 (network threads), PERF=1 (perf record -g the server into /tmp/perf.data),
 #   STRACE=1 (strace -c the server into /tmp/strace.out).
-# Run tests/bench/evidence_bench.sh once first (it builds build/parix).
+# Run tests/bench/evidence_bench.sh once first (it builds build/parix); PARIX=path runs
+# another build of the server (for A/B comparisons in the same hour).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
 data=$work/data
-PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 build/parix init --data "$data" > /dev/null
-build/parix demo --data "$data" > /dev/null
+bin=${PARIX:-build/parix}
+PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 "$bin" init --data "$data" > /dev/null
+"$bin" demo --data "$data" > /dev/null
 printf '\n[limits]\nnetwork_threads = %s\n\n[evidence]\nmax_file_size = 1200000000\nmax_leaf_total = 1200000000\n' \
   "${NET:-0}" >> "$data/parix.toml"
 port=$(( 20000 + RANDOM % 20000 ))
-build/parix serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
+"$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server; wait $server; rm -rf "$work"' EXIT
+trap 'kill $server; wait $server; grep -rEa "read .* take|sink write" "$work" | tail -2; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done
 base=https://127.0.0.1:$port
 token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
@@ -31,13 +33,20 @@ loc=$(curl -sk -D - -o /dev/null "$base/api/v1/uploads" -X POST -H "Authorizatio
 read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u0 s0 _ < "/proc/$server/stat"
 if [ -n "${PERF:-}" ]; then perf record -g -p "$server" -o /tmp/perf.data 2> /dev/null & pf=$!; sleep 0.5; fi
 if [ -n "${STRACE:-}" ]; then strace -c -f -p "$server" -o /tmp/strace.out & st=$!; sleep 0.5; fi
+read -r _ cu0 cn0 cs0 ci0 cw0 cq0 cx0 st0 _ < /proc/stat
 t0=$(date +%s.%N)
 /usr/bin/time -f "curl cpu: user %U s, sys %S s" curl -sk -o /dev/null -w "HTTP %{http_code}\n" \
   "$base$loc" -X PATCH -T "$f" -H "Authorization: Bearer $token" -H 'Tus-Resumable: 1.0.0' \
   -H 'Content-Type: application/offset+octet-stream' -H 'Upload-Offset: 0' -H 'Expect:'
 t1=$(date +%s.%N)
+read -r _ cu1 cn1 cs1 ci1 cw1 cq1 cx1 st1 _ < /proc/stat
 read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u1 s1 _ < "/proc/$server/stat"
 if [ -n "${STRACE:-}" ]; then kill -INT "$st"; wait "$st" || true; fi
 if [ -n "${PERF:-}" ]; then kill -INT "$pf"; wait "$pf" || true; fi
 awk -v a="$t0" -v b="$t1" -v sz="$size" 'BEGIN { printf "%.1f MB/s in %.2f s\n", sz / 1e6 / (b - a), b - a }'
 echo "server cpu: user $((u1 - u0)) ticks, sys $((s1 - s0)) ticks"
+busy=$(( (cu1 - cu0) + (cn1 - cn0) + (cs1 - cs0) + (cq1 - cq0) + (cx1 - cx0) ))
+idle=$(( ci1 - ci0 + cw1 - cw0 ))
+steal=$(( st1 - st0 ))
+all=$(( busy + idle + steal ))
+echo "machine during the upload: $(( 100 * idle / all ))% idle, $(( 100 * steal / all ))% stolen by the host (all cores)"

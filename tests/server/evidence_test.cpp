@@ -3,7 +3,10 @@
 // offline verification and fsck, and who may touch what.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <boost/json.hpp>
+#include <csignal>
 #include <fstream>
 
 #include "storage/assessment_records.hpp"
@@ -152,6 +155,38 @@ TEST_F(evidence, an_upload_resumes_where_a_cut_connection_left_it) {
   EXPECT_EQ(shown.at("state").as_string(), "complete");
   EXPECT_EQ(shown.at("kind").as_string(), "pdf");
   EXPECT_EQ(shown.at("file_name").as_string(), "Kế hoạch CCHC 2024.pdf");
+}
+
+// A disk that refuses a write in the middle of a part: the file size limit
+// (RLIMIT_FSIZE) stands in for a full disk. The server reads the body in 2 MiB pieces
+// and writes each while it hashes it and reads the next; the piece 2-4 MiB fails at
+// 3 MiB. The client gets 507, the offset covers only the piece known to be on disk,
+// and the upload resumes from there to the right whole-file hash.
+TEST_F(evidence, a_full_disk_keeps_what_reached_it_and_the_upload_resumes) {
+  auto c = login("u1.editor");
+  std::string bytes = pdf_bytes("full disk");
+  bytes.resize(7 << 20, 'd');
+  auto created = tus_create(c, "đĩa đầy.pdf", bytes.size(), sha256_hex(bytes));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto id = upload_id_of(created);
+  struct rlimit unlimited {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &unlimited), 0);
+  struct rlimit small = unlimited;
+  small.rlim_cur = 3 << 20;
+  auto* previous = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto failed = tus_patch(c, id, 0, bytes);
+  ::setrlimit(RLIMIT_FSIZE, &unlimited);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_EQ(failed.status, 507u) << failed.body;
+  EXPECT_NE(failed.body.find("storage_full"), std::string::npos) << failed.body;
+  auto head = tus_head(c, id);
+  ASSERT_EQ(head.status, 200u);
+  const auto offset = std::stoll(head.header("Upload-Offset"));
+  EXPECT_EQ(offset, 2 << 20) << "only the piece known to be on disk counts";
+  auto rest = tus_patch(c, id, offset, bytes.substr(offset));
+  ASSERT_EQ(rest.status, 204u) << rest.body;
+  EXPECT_EQ(rest.header("Upload-Sha256"), sha256_hex(bytes));
 }
 
 TEST_F(evidence, a_wrong_part_checksum_is_refused_with_460_and_the_offset_stays) {
