@@ -176,9 +176,9 @@ class upload_service::part final : public upload_part {
       try {
         finish(false, nullptr);
       } catch (...) {  // a destructor must not throw; the offset stays where it was
-        release();
       }
     }
+    release();  // whatever happened, the upload takes another part
   }
 
   result<void> write(std::span<const char> bytes) override {
@@ -202,6 +202,21 @@ class upload_service::part final : public upload_part {
       keep_written();
       throw;
     }
+    try {
+      return conclude(body_complete, why);
+    } catch (...) {
+      // A failed fsync or database write: the offset stays, but the running hash may
+      // cover bytes past it, so the next part hashes the file again from disk.
+      if (!released_) {
+        r_->hashed = -1;
+        release();
+      }
+      throw;
+    }
+  }
+
+ private:
+  result<storage::upload_record> conclude(bool body_complete, refusal_detail* why) {
     refusal_detail scratch;
     refusal_detail& detail = why ? *why : scratch;
     detail.values["upload"] = u_.id;
@@ -234,7 +249,6 @@ class upload_service::part final : public upload_part {
     return s_.complete(actor_, u_, digest, detail);
   }
 
- private:
   // Waits for the piece being written. A failed write is thrown once; the part takes
   // no more bytes after it.
   void settle() {
