@@ -41,7 +41,8 @@ constexpr std::chrono::seconds drain_timeout{3};
 constexpr std::size_t drain_limit = 64 * 1024 * 1024;
 // Pieces of streamed bodies (uploads, downloads): large enough that the hop to the
 // worker pool costs little per byte, small enough to keep memory flat per connection
-// (three pieces per upload: 6 MiB). Measured in docs/benchmarks.md: 1 MiB gave 310 MB/s
+// (three pieces per upload: 6 MiB, or 3 MiB when several bodies stream at once).
+// Measured in docs/benchmarks.md: 1 MiB gave 310 MB/s
 // for one upload, 2 MiB 370 MB/s, 4 MiB no more.
 // Page-aligned, so that the staging file can hand them to O_DIRECT without a copy.
 struct body_piece {
@@ -270,8 +271,17 @@ struct session_runner {
     // write returns), so that the network, the CPU and the disk work at the same time.
     // A reader running further ahead (four pieces, answers through a channel) measured
     // no faster: docs/benchmarks.md.
-    std::array<body_piece, 3> pieces{body_piece{stream_chunk_size}, body_piece{stream_chunk_size},
-                                     body_piece{stream_chunk_size}};
+    // Several bodies at once keep both cores busy without long pieces: 1 MiB pieces
+    // then halve the memory each holds (measured in docs/benchmarks.md).
+    struct streaming {
+      std::atomic<int>& count;
+      explicit streaming(std::atomic<int>& c) : count(c) { ++count; }
+      ~streaming() { --count; }
+    } const counted{server.bodies_streaming_};
+    const std::size_t piece_size =
+        server.bodies_streaming_ > 2 ? stream_chunk_size / 2 : stream_chunk_size;
+    std::array<body_piece, 3> pieces{body_piece{piece_size}, body_piece{piece_size},
+                                     body_piece{piece_size}};
     auto after = [&](std::size_t i) { return (i + 1) % pieces.size(); };
     using piece_read = std::pair<boost::system::error_code, std::size_t>;
     // With a Content-Length (what tus clients send) the body is read straight into the

@@ -62,6 +62,7 @@ class http_server {
   std::vector<std::thread> threads_;
   boost::asio::steady_timer sweep_timer_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> bodies_streaming_{0};  // requests whose body is read in pieces now
   std::atomic<bool> stopped_{false};
 
   std::mutex connections_mutex_;

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <csignal>
 #include <fstream>
+#include <thread>
 
 #include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
@@ -187,6 +188,29 @@ TEST_F(evidence, a_full_disk_keeps_what_reached_it_and_the_upload_resumes) {
   auto rest = tus_patch(c, id, offset, bytes.substr(offset));
   ASSERT_EQ(rest.status, 204u) << rest.body;
   EXPECT_EQ(rest.header("Upload-Sha256"), sha256_hex(bytes));
+}
+
+// Several bodies streaming at once are read in smaller pieces (less memory each); the
+// bytes must come out the same.
+TEST_F(evidence, uploads_at_the_same_time_each_arrive_whole) {
+  constexpr int uploads = 5;
+  std::vector<std::string> bytes(uploads);
+  std::vector<reply> done(uploads);
+  std::vector<std::string> ids(uploads);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < uploads; ++i) {
+    bytes[i] = pdf_bytes("at once " + std::to_string(i));
+    bytes[i].resize((5 << 20) + 4097 * i, static_cast<char>('a' + i));
+    senders.emplace_back([&, i] {
+      auto c = login("u1.editor");
+      done[i] = upload_file(c, "cùng lúc " + std::to_string(i) + ".pdf", bytes[i], &ids[i]);
+    });
+  }
+  for (auto& t : senders) t.join();
+  for (int i = 0; i < uploads; ++i) {
+    ASSERT_EQ(done[i].status, 204u) << i << ": " << done[i].body;
+    EXPECT_EQ(done[i].header("Upload-Sha256"), sha256_hex(bytes[i])) << i;
+  }
 }
 
 TEST_F(evidence, a_wrong_part_checksum_is_refused_with_460_and_the_offset_stays) {
