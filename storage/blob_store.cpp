@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "storage/error.hpp"
+#include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
 
 namespace parix::storage {
@@ -40,10 +41,6 @@ void require_valid_hash(std::string_view h) {
   if (!is_valid_hash(h))
     throw error(failure::other, "blob store: not a lower-case SHA-256 hex digest: '" +
                                     std::string(h.substr(0, 80)) + "'");
-}
-
-[[noreturn]] void throw_io(const std::string& what, const std::filesystem::path& path, int err) {
-  throw error(failure_of_errno(err), what + " " + path.string() + ": " + std::strerror(err));
 }
 
 // Owns one file descriptor.
@@ -71,12 +68,12 @@ unique_fd open_or_throw(const std::filesystem::path& path, int flags, mode_t mod
   int fd;
   do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
   while (fd < 0 && errno == EINTR);
-  if (fd < 0) throw_io("cannot open", path, errno);
+  if (fd < 0) throw_file_error("cannot open", path, errno);
   return unique_fd(fd);
 }
 
 void fsync_or_throw(int fd, const std::filesystem::path& path) {
-  if (::fsync(fd) != 0) throw_io("cannot fsync", path, errno);
+  if (::fsync(fd) != 0) throw_file_error("cannot fsync", path, errno);
 }
 
 void fsync_dir(const std::filesystem::path& dir) {
@@ -87,10 +84,10 @@ void fsync_dir(const std::filesystem::path& dir) {
 // Creates dir when missing; returns true when this call created it.
 bool make_dir(const std::filesystem::path& dir) {
   if (::mkdir(dir.c_str(), 0755) == 0) return true;
-  if (errno != EEXIST) throw_io("cannot create folder", dir, errno);
+  if (errno != EEXIST) throw_file_error("cannot create folder", dir, errno);
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) throw_io("cannot stat", dir, errno);
-  if (!S_ISDIR(st.st_mode)) throw_io("not a folder:", dir, ENOTDIR);
+  if (::stat(dir.c_str(), &st) != 0) throw_file_error("cannot stat", dir, errno);
+  if (!S_ISDIR(st.st_mode)) throw_file_error("not a folder:", dir, ENOTDIR);
   return false;
 }
 
@@ -114,7 +111,7 @@ class fd_blob_reader final : public blob_reader {
                           static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
-        throw_io("cannot read", path_, errno);
+        throw_file_error("cannot read", path_, errno);
       }
       if (n == 0) break;
       done += static_cast<std::size_t>(n);
@@ -141,7 +138,8 @@ class filesystem_blob_store final : public blob_store {
     }
     if (!std::filesystem::is_directory(root_, ec))
       throw error(failure::io, "blob store root is not a folder: " + root_.string());
-    if (::access(root_.c_str(), W_OK | X_OK) != 0) throw_io("cannot write to", root_, errno);
+    if (::access(root_.c_str(), W_OK | X_OK) != 0)
+      throw_file_error("cannot write to", root_, errno);
     created = make_dir(tmp_) || created;
     if (created) {
       fsync_dir(root_);
@@ -166,8 +164,9 @@ class filesystem_blob_store final : public blob_store {
     if (!clean.empty()) name += "-" + clean;
     std::filesystem::path path = tmp_ / name;
     unique_fd fd = open_or_throw(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (::fchmod(fd.get(), 0600) != 0) throw_io("cannot chmod", path, errno);  // despite umask
-    if (fd.close() != 0) throw_io("cannot close", path, errno);
+    if (::fchmod(fd.get(), 0600) != 0)
+      throw_file_error("cannot chmod", path, errno);  // despite umask
+    if (fd.close() != 0) throw_file_error("cannot close", path, errno);
     return path;
   }
 
@@ -179,8 +178,8 @@ class filesystem_blob_store final : public blob_store {
 
     unique_fd fd = open_or_throw(file, O_RDONLY);
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw_io("cannot stat", file, errno);
-    if (!S_ISREG(st.st_mode)) throw_io("not a regular file:", file, EINVAL);
+    if (::fstat(fd.get(), &st) != 0) throw_file_error("cannot stat", file, errno);
+    if (!S_ISREG(st.st_mode)) throw_file_error("not a regular file:", file, EINVAL);
     const auto size = static_cast<std::uint64_t>(st.st_size);
 
     if (exists_path(dest)) return drop_duplicate(file, dest);
@@ -188,19 +187,19 @@ class filesystem_blob_store final : public blob_store {
     ensure_folder(hex_value(sha256_hex[0]) * 16 + hex_value(sha256_hex[1]));
     // Read-only before it gets its final name, so that a blob is never writable there;
     // then one fsync makes both the content and the mode durable before the rename.
-    if (::fchmod(fd.get(), 0444) != 0) throw_io("cannot chmod", file, errno);
+    if (::fchmod(fd.get(), 0444) != 0) throw_file_error("cannot chmod", file, errno);
     fsync_or_throw(fd.get(), file);
-    if (fd.close() != 0) throw_io("cannot close", file, errno);
+    if (fd.close() != 0) throw_file_error("cannot close", file, errno);
 
     // RENAME_NOREPLACE keeps a stored blob immutable even when two puts of the same
     // content race: the loser sees EEXIST and removes its copy.
     if (::renameat2(AT_FDCWD, file.c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE) != 0) {
       if (errno == EEXIST) return drop_duplicate(file, dest);
       if (errno != EINVAL && errno != ENOSYS)
-        throw_io("cannot move " + file.string() + " to", dest, errno);
+        throw_file_error("cannot move " + file.string() + " to", dest, errno);
       // A filesystem without renameat2 flags: a plain rename replaces an identical blob.
       if (::rename(file.c_str(), dest.c_str()) != 0)
-        throw_io("cannot move " + file.string() + " to", dest, errno);
+        throw_file_error("cannot move " + file.string() + " to", dest, errno);
     }
     fsync_dir(dest.parent_path());
     return size;
@@ -219,11 +218,11 @@ class filesystem_blob_store final : public blob_store {
     while (raw < 0 && errno == EINTR);
     if (raw < 0) {
       if (errno == ENOENT) return nullptr;
-      throw_io("cannot open", path, errno);
+      throw_file_error("cannot open", path, errno);
     }
     unique_fd fd(raw);
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw_io("cannot stat", path, errno);
+    if (::fstat(fd.get(), &st) != 0) throw_file_error("cannot stat", path, errno);
     return std::make_unique<fd_blob_reader>(std::move(fd), static_cast<std::uint64_t>(st.st_size),
                                             std::move(path));
   }
@@ -259,14 +258,15 @@ class filesystem_blob_store final : public blob_store {
     struct stat st {};
     if (::stat(p.c_str(), &st) == 0) return true;
     if (errno == ENOENT) return false;
-    throw_io("cannot stat", p, errno);
+    throw_file_error("cannot stat", p, errno);
   }
 
   static std::uint64_t drop_duplicate(const std::filesystem::path& file,
                                       const std::filesystem::path& dest) {
-    if (::unlink(file.c_str()) != 0 && errno != ENOENT) throw_io("cannot remove", file, errno);
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+      throw_file_error("cannot remove", file, errno);
     struct stat st {};
-    if (::stat(dest.c_str(), &st) != 0) throw_io("cannot stat", dest, errno);
+    if (::stat(dest.c_str(), &st) != 0) throw_file_error("cannot stat", dest, errno);
     return static_cast<std::uint64_t>(st.st_size);
   }
 

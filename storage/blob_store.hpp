@@ -38,7 +38,7 @@ class blob_store {
   // its content, computed by the caller). The file is fsynced, renamed into place and
   // its folder fsynced, so a crash never leaves a torn blob under a final name. When
   // the blob already exists the file is removed instead (deduplication). Returns the
-  // blob's size. Throws storage::error (failure::io). Thread-safe.
+  // blob's size. Throws storage::error (failure::full when the disk is full, else io). Thread-safe.
   virtual std::uint64_t put_file(const std::filesystem::path& file,
                                  std::string_view sha256_hex) = 0;
 

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "storage/error.hpp"
+#include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
 
 namespace parix::workflow {
@@ -262,9 +263,7 @@ class zip_writer {
     if (r != ARCHIVE_OK) fail();
   }
   [[noreturn]] void fail() {
-    if (out_.error != 0)
-      throw storage::error(storage::failure::io,
-                           "cannot write " + path_.string() + ": " + std::strerror(out_.error));
+    if (out_.error != 0) storage::throw_file_error("cannot write", path_, out_.error);
     const char* why = archive_error_string(a_.get());
     throw std::runtime_error("evidence archive " + path_.string() +
                              ": libarchive: " + (why ? why : "unknown error"));
@@ -369,9 +368,7 @@ built_archive build_evidence_archive(const std::vector<archive_file>& files,
   unique_fd fd;
   do fd.fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   while (fd.fd < 0 && errno == EINTR);
-  if (fd.fd < 0)
-    throw storage::error(storage::failure::io,
-                         "cannot create " + out_file.string() + ": " + std::strerror(errno));
+  if (fd.fd < 0) storage::throw_file_error("cannot create", out_file, errno);
 
   sink out{fd.fd, {}, 0, 0};
   {
@@ -385,14 +382,10 @@ built_archive build_evidence_archive(const std::vector<archive_file>& files,
     zip.close();
   }
 
-  auto io_error = [&](const char* what) {
-    return storage::error(storage::failure::io, std::string(what) + " " + out_file.string() + ": " +
-                                                    std::strerror(errno));
-  };
-  if (::fsync(fd.fd) != 0) throw io_error("cannot fsync");
+  if (::fsync(fd.fd) != 0) storage::throw_file_error("cannot fsync", out_file, errno);
   int closing = fd.fd;
   fd.fd = -1;
-  if (::close(closing) != 0) throw io_error("cannot close");
+  if (::close(closing) != 0) storage::throw_file_error("cannot close", out_file, errno);
 
   result.archive_sha256 = storage::to_hex(out.hash.finish());
   result.tagmanifest_sha256 = hex_sha256(tagmanifest);

@@ -102,7 +102,7 @@ std::function<std::unique_ptr<storage::blob_reader>()> blob_opener(const storage
 // 64 lower-case hex digits, an open is empty, or info.sealed_at does not start with
 // YYYY-MM-DD;
 // std::runtime_error for a missing or mismatching payload or a libarchive failure;
-// storage::error (failure::io) when out_file cannot be written. On any error out_file is
+// storage::error (failure::full or io) when out_file cannot be written. On any error out_file is
 // removed. Thread-safe for distinct out_files; blocks on disk I/O (run it on a worker).
 built_archive build_evidence_archive(const std::vector<archive_file>& files,
                                      const archive_info& info,

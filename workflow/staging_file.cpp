@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "storage/error.hpp"
+#include "storage/file_error.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -18,12 +19,6 @@ namespace {
 // block; 4096 covers every device in use (512 and 4096).
 constexpr std::size_t alignment = 4096;
 constexpr std::size_t block_size = 1 << 20;
-
-[[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& p) {
-  const int err = errno;
-  throw storage::error(storage::failure_of_errno(err),
-                       what + " " + p.string() + ": " + std::strerror(err));
-}
 
 void* aligned_block() {
   void* p = nullptr;
@@ -39,7 +34,7 @@ staging_file::staging_file(const std::filesystem::path& path, std::int64_t offse
       pending_at_(offset),
       end_(offset) {
   buffered_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (buffered_ < 0) io_failure("cannot open upload", path);
+  if (buffered_ < 0) storage::throw_file_error("cannot open upload", path, errno);
   direct_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT);  // may fail: tmpfs
   if (::ftruncate(buffered_, offset) != 0) {
     const int saved = errno;
@@ -47,7 +42,7 @@ staging_file::staging_file(const std::filesystem::path& path, std::int64_t offse
     if (direct_ >= 0) ::close(direct_);
     ::close(buffered_);
     errno = saved;
-    io_failure("cannot truncate", path);
+    storage::throw_file_error("cannot truncate", path, errno);
   }
 }
 
@@ -69,7 +64,7 @@ void staging_file::write_all(int fd, const char* data, std::size_t n, std::int64
       fd = buffered_;
       continue;
     }
-    if (w <= 0) io_failure("cannot write upload", path_);
+    if (w <= 0) storage::throw_file_error("cannot write upload", path_, errno);
     done += static_cast<std::size_t>(w);
   }
 }
@@ -127,12 +122,12 @@ void staging_file::flush() {
 
 void staging_file::sync() {
   flush();
-  if (::fdatasync(buffered_) != 0) io_failure("cannot fsync upload", path_);
+  if (::fdatasync(buffered_) != 0) storage::throw_file_error("cannot fsync upload", path_, errno);
 }
 
 void staging_file::truncate(std::int64_t size) {
   pending_ = 0;
-  if (::ftruncate(buffered_, size) != 0) io_failure("cannot truncate", path_);
+  if (::ftruncate(buffered_, size) != 0) storage::throw_file_error("cannot truncate", path_, errno);
   end_ = pending_at_ = size;
 }
 

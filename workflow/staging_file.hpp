@@ -17,7 +17,7 @@ namespace parix::workflow {
 class staging_file {
  public:
   // Opens path (which must exist) for appending at offset; bytes past offset are cut
-  // off (they were never acknowledged). Throws storage::error (failure::io).
+  // off (they were never acknowledged). Throws storage::error (failure::full or io).
   staging_file(const std::filesystem::path& path, std::int64_t offset);
   ~staging_file();
   staging_file(const staging_file&) = delete;

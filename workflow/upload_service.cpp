@@ -13,6 +13,7 @@
 #include <future>
 
 #include "storage/error.hpp"
+#include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
 #include "workflow/content_type.hpp"
 #include "workflow/file_name.hpp"
@@ -23,12 +24,6 @@ namespace parix::workflow {
 namespace {
 
 using storage::to_millis;
-
-[[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& p) {
-  const int err = errno;
-  throw storage::error(storage::failure_of_errno(err),
-                       what + " " + p.string() + ": " + std::strerror(err));
-}
 
 // A file descriptor that closes itself.
 class fd_handle {
@@ -47,7 +42,8 @@ class fd_handle {
 
 void fsync_dir(const std::filesystem::path& dir) {
   fd_handle d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.get() < 0 || ::fsync(d.get()) != 0) io_failure("cannot fsync folder", dir);
+  if (d.get() < 0 || ::fsync(d.get()) != 0)
+    storage::throw_file_error("cannot fsync folder", dir, errno);
 }
 
 std::string random_id() {
@@ -344,7 +340,7 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
   {
     const auto path = staging_of(u.id);
     fd_handle f{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
-    if (f.get() < 0) io_failure("cannot create upload", path);
+    if (f.get() < 0) storage::throw_file_error("cannot create upload", path, errno);
     fsync_dir(cfg_.upload_dir);
   }
   db_.write([&](storage::connection& c) {
@@ -394,14 +390,14 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
       // Resuming after a restart (or a dropped part): hash what is already on disk.
       r->hash = new_sha256();
       fd_handle f{::open(staging_of(id).c_str(), O_RDONLY | O_CLOEXEC)};
-      if (f.get() < 0) io_failure("cannot open upload", staging_of(id));
+      if (f.get() < 0) storage::throw_file_error("cannot open upload", staging_of(id), errno);
       std::vector<char> buf(1 << 20);
       std::int64_t at = 0;
       while (at < offset) {
         auto want = static_cast<std::size_t>(std::min<std::int64_t>(buf.size(), offset - at));
         auto n = ::pread(f.get(), buf.data(), want, at);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) io_failure("cannot read upload", staging_of(id));
+        if (n <= 0) storage::throw_file_error("cannot read upload", staging_of(id), errno);
         EVP_DigestUpdate(r->hash.get(), buf.data(), static_cast<std::size_t>(n));
         at += n;
       }

@@ -190,6 +190,36 @@ TEST_F(evidence, a_full_disk_keeps_what_reached_it_and_the_upload_resumes) {
   EXPECT_EQ(rest.header("Upload-Sha256"), sha256_hex(bytes));
 }
 
+// The disk fills while a submission seals (the file size limit stands in for it): the
+// submission gets 507 and nothing moves, no version and the draft still a draft; once
+// there is room the same submission seals it.
+TEST_F(evidence, a_full_disk_while_sealing_refuses_the_submission_and_keeps_the_drafts) {
+  auto c = login("u1.editor");
+  auto head = login("u1.head");
+  std::string bytes = pdf_bytes("sealed on a full disk");
+  bytes.resize(4 << 20, 's');
+  ASSERT_EQ(attach(c, "U1", "1.2", "hồ sơ lớn.pdf", bytes).status, 201u);
+  const std::string events = "/api/v1/assessments/" + std::to_string(file["U1"]) + "/events";
+  struct rlimit unlimited {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &unlimited), 0);
+  struct rlimit small = unlimited;
+  small.rlim_cur = 3 << 20;  // the archive holds the 4 MiB draft
+  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto refused = head.post_json(events, {{"event", "submit"}});
+  ::setrlimit(RLIMIT_FSIZE, &unlimited);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_EQ(refused.status, 507u) << refused.body;
+  EXPECT_NE(refused.body.find("storage_full"), std::string::npos) << refused.body;
+  auto kept = evidence_of(c, "U1", "1.2");
+  EXPECT_TRUE(kept.at("versions").as_array().empty());
+  EXPECT_EQ(kept.at("drafts").as_array().size(), 1u);
+  ASSERT_EQ(head.post_json(events, {{"event", "submit"}}).status, 200u);
+  auto sealed = evidence_of(c, "U1", "1.2");
+  EXPECT_EQ(sealed.at("versions").as_array().size(), 1u);
+  EXPECT_TRUE(sealed.at("drafts").as_array().empty());
+}
+
 // Several bodies streaming at once are read in smaller pieces (less memory each); the
 // bytes must come out the same.
 TEST_F(evidence, uploads_at_the_same_time_each_arrive_whole) {

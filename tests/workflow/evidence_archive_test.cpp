@@ -407,7 +407,9 @@ TEST_F(evidence_archive, an_unwritable_output_is_an_io_error) {
 
 // A full disk, simulated with a file size limit (writes past it fail with EFBIG once
 // SIGXFSZ is ignored): the failed write surfaces as an I/O error and no file is left.
-TEST_F(evidence_archive, a_failing_disk_write_is_an_io_error_and_leaves_no_file) {
+// The file size limit stands in for a full disk: the error says so (the server answers
+// 507 storage_full) and no half archive is left.
+TEST_F(evidence_archive, a_full_disk_is_a_full_error_and_leaves_no_file) {
   const std::string big(2 * 1024 * 1024, 'z');
   archive_file f = stored("big.pdf", big);
   rlimit saved{};
@@ -425,7 +427,7 @@ TEST_F(evidence_archive, a_failing_disk_write_is_an_io_error_and_leaves_no_file)
   ::setrlimit(RLIMIT_FSIZE, &saved);
   std::signal(SIGXFSZ, old_handler);
   ASSERT_TRUE(caught.has_value()) << "the build did not fail";
-  EXPECT_EQ(caught->kind(), storage::failure::io);
+  EXPECT_EQ(caught->kind(), storage::failure::full);
   EXPECT_NE(std::string(caught->what()).find("a.zip"), std::string::npos) << caught->what();
   EXPECT_FALSE(fs::exists(d / "a.zip"));
 }
