@@ -12,17 +12,17 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <future>
 
 #include "server/dispatch.hpp"
-#include "server/read_ahead_stream.hpp"
 #include "server/routes/json_views.hpp"
 #include "server/tls.hpp"
+#include "server/tls_stream.hpp"
 
 namespace parix::server {
 namespace {
@@ -31,7 +31,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using tls_stream = beast::ssl_stream<read_ahead_stream<beast::tcp_stream>>;
 
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 using namespace asio::experimental::awaitable_operators;
@@ -375,7 +374,7 @@ struct session_runner {
     beast::flat_buffer buffer;
     if constexpr (tls) {
       lowest.expires_after(limits().header_timeout);
-      auto r_ec = co_await stream.async_handshake(ssl::stream_base::server, no_throw);
+      auto r_ec = co_await stream.async_handshake(no_throw);
       auto ec = std::get<0>(r_ec);
       if (ec) {
         fail(ec, "TLS handshake", client);
