@@ -19,12 +19,16 @@ namespace parix::server {
 namespace {
 
 // https://ssl-config.mozilla.org/ "intermediate" (version 5.7), TLS 1.2 part.
-// TLS 1.3 suites are all strong and left to OpenSSL's defaults.
 constexpr const char* intermediate_tls12_ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+// The same guide's TLS 1.3 order. OpenSSL's own default puts AES-256-GCM first, which
+// decrypts about a tenth slower here (openssl speed) for no practical gain in strength,
+// on both ends of every upload.
+constexpr const char* tls13_ciphersuites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr const char* groups = "X25519:P-256:P-384";
 
 [[noreturn]] void openssl_fail(const std::string& what) {
@@ -55,6 +59,8 @@ boost::asio::ssl::context make_tls_context(const std::filesystem::path& certific
                                   SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET);
   if (SSL_CTX_set_cipher_list(native, intermediate_tls12_ciphers) != 1)
     openssl_fail("cannot set TLS 1.2 cipher suites");
+  if (SSL_CTX_set_ciphersuites(native, tls13_ciphersuites) != 1)
+    openssl_fail("cannot set TLS 1.3 cipher suites");
   if (SSL_CTX_set1_groups_list(native, groups) != 1) openssl_fail("cannot set TLS groups");
   if (SSL_CTX_use_certificate_chain_file(native, certificate.c_str()) != 1)
     openssl_fail("cannot load TLS certificate " + certificate.string());

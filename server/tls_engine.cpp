@@ -125,13 +125,34 @@ tls_engine::step tls_engine::read(char* data, std::size_t size) {
 }
 
 tls_engine::step tls_engine::write(const char* data, std::size_t size) {
-  const std::size_t n = std::min(size, output_room());
-  if (n == 0) return {};
+  constexpr std::size_t record = 16 * 1024;
+  if (gathered_.size() + size <= record) {
+    gathered_.insert(gathered_.end(), data, data + size);
+    return {need::nothing, {}, size};
+  }
+  if (step sent = end_write(); sent.error) return sent;
+  return encrypt(data, std::min(size, output_room()));
+}
+
+tls_engine::step tls_engine::end_write() {
+  if (gathered_.empty()) return {};
+  step sent = encrypt(gathered_.data(), gathered_.size());
+  if (sent.error) return sent;
+  gathered_.clear();
+  return {};
+}
+
+tls_engine::step tls_engine::encrypt(const char* data, std::size_t size) {
+  if (size == 0) return {};
   ERR_clear_error();
   std::size_t written = 0;
-  const int result = SSL_write_ex(ssl_, data, n, &written);
-  if (result != 1) return failed(result);
-  return {need::nothing, {}, written};
+  const int result = SSL_write_ex(ssl_, data, size, &written);
+  if (result == 1) return {need::nothing, {}, written};
+  // Only a renegotiation could make a write wait for the peer, and it is off
+  // (SSL_OP_NO_RENEGOTIATION); TLS 1.3 key updates are answered on reads.
+  step refused = failed(result);
+  if (refused.next == need::input) return {need::nothing, ssl_errors::unexpected_result, 0};
+  return refused;
 }
 
 tls_engine::step tls_engine::shutdown() {

@@ -42,8 +42,11 @@ class tls_engine {
   step handshake();
   // Decrypts as many buffered records as fit into [data, data + size).
   step read(char* data, std::size_t size);
-  // Encrypts up to what fits in the output batch; never needs input.
+  // Takes up to what fits in the output batch. Small pieces (Beast hands out an HTTP
+  // header as one buffer per field) are gathered into one record until end_write();
+  // larger ones are encrypted at once.
   step write(const char* data, std::size_t size);
+  step end_write();
   step shutdown();
 
   // Room for the next read from the socket; the bytes not yet taken stay in front of
@@ -69,6 +72,7 @@ class tls_engine {
   static long bio_ctrl(BIO* bio, int command, long number, void* pointer);
 
   step failed(int result);
+  step encrypt(const char* data, std::size_t size);
 
   SSL* ssl_;
   std::unique_ptr<char[]> input_;
@@ -77,6 +81,7 @@ class tls_engine {
   std::size_t end_ = 0;
   bool bulk_ = false;  // a socket read once filled the buffer: the peer sends in bulk
   std::vector<char> output_;
+  std::vector<char> gathered_;  // small plaintext pieces waiting for end_write()
 };
 
 }  // namespace parix::server

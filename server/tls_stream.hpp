@@ -63,7 +63,6 @@ class tls_stream {
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    // Several buffers (an HTTP header and a body) go out in one batch of records.
     return start<void(boost::system::error_code, std::size_t)>(
         [buffers](tls_engine& e) {
           tls_engine::step total{};
@@ -72,11 +71,11 @@ class tls_stream {
             boost::asio::const_buffer b = *it;
             if (b.size() == 0) continue;
             tls_engine::step put = e.write(static_cast<const char*>(b.data()), b.size());
-            if (put.error || put.next != tls_engine::need::nothing)
-              return total.bytes > 0 ? total : put;
+            if (put.error) return put;  // writes never wait for input (tls_engine::write)
             total.bytes += put.bytes;
             if (put.bytes < b.size()) break;
           }
+          if (tls_engine::step sent = e.end_write(); sent.error) return sent;
           return total;
         },
         std::forward<Token>(token));

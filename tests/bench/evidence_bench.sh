@@ -18,7 +18,7 @@ cmake --build build --target parix > /dev/null
 work=$(mktemp -d)
 server=""
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [ -n "$server" ] && kill "$server" 2>/dev/null && { wait "$server" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -147,6 +147,27 @@ TEST(tls_stream, several_buffers_go_out_whole_and_in_order) {
   EXPECT_TRUE(received == head + body + tail);
 }
 
+TEST(tls_stream, small_buffers_go_out_as_one_record) {
+  // Beast hands out an HTTP header as one buffer per field; one record per buffer would
+  // cost a client one read per field and 22 bytes of TLS overhead each.
+  connection_pair c;
+  c.handshake();
+  std::vector<std::string> fields;
+  for (int i = 0; i < 40; ++i) fields.push_back("X-Field-" + std::to_string(i) + ": value\r\n");
+  std::vector<asio::const_buffer> buffers;
+  std::string all;
+  for (const auto& f : fields) {
+    buffers.push_back(asio::buffer(f));
+    all += f;
+  }
+  std::size_t n = 0;
+  EXPECT_FALSE(c.run([&](auto done) { c.server->async_write_some(buffers, done); }, &n));
+  EXPECT_EQ(n, all.size());
+  std::string first(all.size(), '\0');
+  first.resize(c.client.read_some(asio::buffer(first)));  // one read: one record
+  EXPECT_EQ(first, all);
+}
+
 TEST(tls_stream, a_peer_that_leaves_without_close_notify_has_truncated_the_stream) {
   connection_pair c;
   c.handshake();
