@@ -46,17 +46,8 @@ class tls_stream {
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return start<void(boost::system::error_code, std::size_t)>(
         [buffers](tls_engine& e) {
-          tls_engine::step total{};
-          for (auto it = boost::asio::buffer_sequence_begin(buffers);
-               it != boost::asio::buffer_sequence_end(buffers); ++it) {
-            boost::asio::mutable_buffer b = *it;
-            if (b.size() == 0) continue;
-            tls_engine::step got = e.read(static_cast<char*>(b.data()), b.size());
-            if (got.bytes == 0) return total.bytes > 0 ? total : got;
-            total.bytes += got.bytes;
-            if (got.bytes < b.size()) break;
-          }
-          return total;
+          return each_buffer<boost::asio::mutable_buffer>(
+              buffers, [&](auto b) { return e.read(static_cast<char*>(b.data()), b.size()); });
         },
         std::forward<Token>(token));
   }
@@ -65,18 +56,11 @@ class tls_stream {
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return start<void(boost::system::error_code, std::size_t)>(
         [buffers](tls_engine& e) {
-          tls_engine::step total{};
-          for (auto it = boost::asio::buffer_sequence_begin(buffers);
-               it != boost::asio::buffer_sequence_end(buffers) && e.output_room() > 0; ++it) {
-            boost::asio::const_buffer b = *it;
-            if (b.size() == 0) continue;
-            tls_engine::step put = e.write(static_cast<const char*>(b.data()), b.size());
-            if (put.error) return put;  // writes never wait for input (tls_engine::write)
-            total.bytes += put.bytes;
-            if (put.bytes < b.size()) break;
-          }
+          const tls_engine::step taken = each_buffer<boost::asio::const_buffer>(
+              buffers,
+              [&](auto b) { return e.write(static_cast<const char*>(b.data()), b.size()); });
           if (tls_engine::step sent = e.end_write(); sent.error) return sent;
-          return total;
+          return taken;
         },
         std::forward<Token>(token));
   }
@@ -153,6 +137,24 @@ class tls_stream {
     tls_engine::step step_{};
     phase phase_ = phase::trying;
   };
+
+  // Feeds the buffers to one engine call each, in order, while each is taken whole.
+  // A call that takes nothing (full, waiting for input, failed) ends the loop; its
+  // result counts only when nothing was taken before it (an error shows again later).
+  template <class Buffer, class Buffers, class Call>
+  static tls_engine::step each_buffer(const Buffers& buffers, Call call) {
+    tls_engine::step total{};
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      const Buffer b = *it;
+      if (b.size() == 0) continue;
+      const tls_engine::step one = call(b);
+      if (one.bytes == 0) return total.bytes > 0 ? total : one;
+      total.bytes += one.bytes;
+      if (one.bytes < b.size()) break;
+    }
+    return total;
+  }
 
   template <class Signature, class Attempt, class Token>
   auto start(Attempt attempt, Token&& token) {
