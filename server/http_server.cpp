@@ -392,6 +392,9 @@ struct session_runner {
       if (buffer.size() == 0) {
         if (server.stopping_) co_return;
         conn.idle = true;
+        // A keep-alive connection may idle for long: its TLS buffers go back to their
+        // smallest until the next request (an upload or download grows them again).
+        if constexpr (tls) stream.release_idle_memory();
         lowest.expires_after(limits().idle_timeout);
         auto r_ec = co_await stream.async_read_some(buffer.prepare(4096), no_throw);
         auto ec = std::get<0>(r_ec);

@@ -187,6 +187,15 @@ void tls_engine::commit_input(std::size_t n) {
   end_ += n;
 }
 
+void tls_engine::release_idle_memory() noexcept {
+  if (begin_ == end_ && capacity_ > first_capacity) {
+    input_.reset();
+    capacity_ = begin_ = end_ = 0;
+    bulk_ = false;
+  }
+  if (output_.empty() && output_.capacity() > first_capacity) std::vector<char>{}.swap(output_);
+}
+
 boost::system::error_code tls_engine::end_of_input(
     const boost::system::error_code& socket_error) const {
   if (socket_error != boost::asio::error::eof) return socket_error;

@@ -65,6 +65,10 @@ class tls_engine {
 
   // The input buffer's memory now (0 before the first read).
   std::size_t buffer_capacity() const noexcept { return capacity_; }
+  // Gives back buffers grown by bulk transfers (256 KiB in, as much out) when nothing
+  // waits in them, so that an idle connection holds little; the next read starts again
+  // at one record.
+  void release_idle_memory() noexcept;
 
  private:
   static int bio_read(BIO* bio, char* out, int size);

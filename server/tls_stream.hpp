@@ -35,6 +35,8 @@ class tls_stream {
   const next_layer_type& next_layer() const noexcept { return next_; }
   // The input buffer's memory now (0 before the first read).
   std::size_t buffer_capacity() const noexcept { return engine_->buffer_capacity(); }
+  // Between requests: see tls_engine::release_idle_memory.
+  void release_idle_memory() { engine_->release_idle_memory(); }
 
   template <class Token>
   auto async_handshake(Token&& token) {

@@ -230,6 +230,29 @@ TEST(tls_stream, the_buffer_grows_for_a_bulk_sender_only) {
   peer.join();
   EXPECT_TRUE(got == sent);
   EXPECT_EQ(bulk.server->buffer_capacity(), tls_engine::bulk_capacity);
+  // Idle between requests, the connection gives the large buffer back.
+  bulk.server->release_idle_memory();
+  EXPECT_EQ(bulk.server->buffer_capacity(), 0u);
+}
+
+TEST(tls_stream, an_idle_connection_gives_its_large_buffer_back_and_reads_on) {
+  connection_pair c;
+  c.handshake();
+  const std::string first = pattern(4 << 20);
+  std::thread peer([&] { asio::write(c.client, asio::buffer(first)); });
+  std::string got(first.size(), '\0');
+  std::size_t n = 0;
+  EXPECT_FALSE(c.run([&](auto done) { asio::async_read(*c.server, asio::buffer(got), done); }, &n));
+  peer.join();
+  EXPECT_TRUE(got == first);
+  EXPECT_EQ(c.server->buffer_capacity(), tls_engine::bulk_capacity);
+  c.server->release_idle_memory();
+  EXPECT_EQ(c.server->buffer_capacity(), 0u);
+  asio::write(c.client, asio::buffer(std::string{"next request"}));
+  boost::system::error_code ec;
+  EXPECT_EQ(c.read_some(100, ec), "next request");
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(c.server->buffer_capacity(), tls_engine::first_capacity);
 }
 
 }  // namespace
