@@ -14,7 +14,6 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <condition_variable>
@@ -52,9 +51,10 @@ struct body_piece {
   char* data() const noexcept { return bytes.get(); }
   static void* allocate(std::size_t n) {
     constexpr std::size_t huge_page = 2 * 1024 * 1024;
+    const bool huge = n % huge_page == 0;
     void* p = nullptr;
-    if (::posix_memalign(&p, n % huge_page == 0 ? huge_page : 4096, n) != 0) throw std::bad_alloc{};
-    if (n % huge_page == 0) ::madvise(p, n, MADV_HUGEPAGE);  // a hint: refused is fine
+    if (::posix_memalign(&p, huge ? huge_page : 4096, n) != 0) throw std::bad_alloc{};
+    if (huge) ::madvise(p, n, MADV_HUGEPAGE);  // a hint: refused is fine
     return p;
   }
   std::unique_ptr<char, void (*)(void*)> bytes;
@@ -117,9 +117,11 @@ api_error bad_request(const boost::system::error_code& ec) {
 }  // namespace
 
 struct http_server::connection {
-  asio::any_io_executor strand;
-  std::function<void()> cancel;  // run on strand only; cleared when the connection ends
-  bool idle = false;             // waiting for a request's first byte (strand only)
+  // The connection's network thread (its io_context runs on that one thread, so its
+  // executor serialises the connection's handlers).
+  asio::any_io_executor home;
+  std::function<void()> cancel;  // run on home only; cleared when the connection ends
+  bool idle = false;             // waiting for a request's first byte (home only)
 };
 
 // One connection's coroutine and the parts of the server it needs.
@@ -193,7 +195,7 @@ struct session_runner {
     }
   }
 
-  // Runs blocking work on the worker pool and resumes on the connection's strand.
+  // Runs blocking work on the worker pool and resumes on the connection's thread.
   template <class F>
   auto on_workers(F f) -> asio::awaitable<decltype(f())> {
     co_return co_await asio::co_spawn(
@@ -589,7 +591,7 @@ void http_server::accept_loop_start() {
             continue;  // the socket closes as it goes out of scope
           }
           auto conn = std::make_shared<connection>();
-          conn->strand = socket.get_executor();
+          conn->home = socket.get_executor();
           {
             std::lock_guard lock{connections_mutex_};
             connections_.insert(conn);
@@ -601,7 +603,7 @@ void http_server::accept_loop_start() {
             connections_.erase(conn);
           };
           session_runner runner{*this, ids};
-          auto ex = conn->strand;
+          auto ex = conn->home;
           if (tls_) {
             asio::co_spawn(
                 ex,
@@ -659,7 +661,7 @@ void http_server::begin_shutdown() {
   });
   std::lock_guard lock{connections_mutex_};
   for (const auto& conn : connections_)
-    asio::post(conn->strand, [conn] {
+    asio::post(conn->home, [conn] {
       if (conn->idle && conn->cancel) conn->cancel();
     });
 }
@@ -678,7 +680,7 @@ void http_server::stop() {
     spdlog::warn("shutdown grace over: closing {} connections", open());
     std::lock_guard lock{connections_mutex_};
     for (const auto& conn : connections_)
-      asio::post(conn->strand, [conn] {
+      asio::post(conn->home, [conn] {
         if (conn->cancel) conn->cancel();
       });
   }

@@ -1,4 +1,4 @@
-// The HTTPS server: an acceptor, one coroutine per connection on its own strand,
+// The HTTPS server: an acceptor, one coroutine per connection on one network thread,
 // a worker pool for blocking work, timeouts, and graceful shutdown.
 #pragma once
 

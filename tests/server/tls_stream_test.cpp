@@ -211,6 +211,21 @@ TEST(tls_stream, plain_http_on_the_tls_port_fails_the_handshake) {
   EXPECT_EQ(ec.category(), asio::error::get_ssl_category()) << ec.message();
 }
 
+TEST(tls_stream, a_forged_record_after_the_handshake_ends_the_stream_with_an_error) {
+  // Application data whose authentication tag does not match: refused, not decrypted
+  // into the caller's buffer, and the server's own alert does not hide the error.
+  connection_pair c;
+  c.handshake();
+  asio::write(c.client, asio::buffer(std::string{"before"}));
+  std::string forged{"\x17\x03\x03\x00\x30", 5};
+  forged += std::string(0x30, '\x5a');
+  asio::write(c.client.next_layer(), asio::buffer(forged));
+  boost::system::error_code end;
+  EXPECT_EQ(c.read_all(100, end), "before");
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end.category(), asio::error::get_ssl_category()) << end.message();
+}
+
 TEST(tls_stream, the_buffer_grows_for_a_bulk_sender_only) {
   connection_pair small;
   small.handshake();
