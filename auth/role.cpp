@@ -39,15 +39,15 @@ constexpr grant grants[] = {
     {role::admin, bits({manage_users, read_users, read_criteria, read_audit})},
     {role::secretariat,
      bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
-           fire_events, import_scores, adjust_scores, read_assessments, read_audit})},
+           fire_events, import_scores, adjust_scores, read_assessments, read_audit, read_reports})},
     {role::agency_editor,
      bits({read_criteria, edit_self_assessment, read_assessments, edit_leaves, upload_evidence})},
     {role::agency_head, bits({read_criteria, edit_self_assessment, submit_assessment,
                               read_assessments, edit_leaves, fire_events, upload_evidence})},
     {role::appraiser,
      bits({read_criteria, appraise, manage_windows, read_assessments, edit_leaves, fire_events})},
-    {role::council_member, bits({read_criteria, vote, read_assessments, fire_events})},
-    {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit})},
+    {role::council_member, bits({read_criteria, vote, read_assessments, fire_events, read_reports})},
+    {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit, read_reports})},
 };
 
 }  // namespace
@@ -106,6 +106,8 @@ std::string_view to_string(permission p) noexcept {
       return "fire_events";
     case upload_evidence:
       return "upload_evidence";
+    case read_reports:
+      return "read_reports";
   }
   return "unknown";
 }

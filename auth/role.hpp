@@ -43,6 +43,7 @@ enum class permission {
   edit_leaves,      // write leaf values; the edit table decides which fields in which stage
   fire_events,      // move an assessment; the transition table decides which events
   upload_evidence,  // upload files and attach or remove draft evidence on the own unit's file
+  read_reports,     // campaign-wide reports before publication (docs/reports.md)
 };
 
 std::string_view to_string(role r) noexcept;

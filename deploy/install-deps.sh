@@ -7,10 +7,10 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libssl-dev openssl libsqlite3-dev sqlite3 libarchive-dev libargon2-dev libutf8proc-dev
-  libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libxlsxwriter-dev
 )
 test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format
-               python3 unzip)
+               python3 python3-openpyxl unzip)
 bench_packages=(wrk nginx-light)
 
 wanted=("${build_packages[@]}")

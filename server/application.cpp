@@ -31,7 +31,8 @@ application::application(config cfg, const auth::clock& clock)
       campaigns_(*db_, clock_),
       assessments_(*db_, clock_, &key_, &sealer_),
       uploads_(*db_, *blobs_, clock_, cfg_.evidence),
-      evidence_(*db_, *blobs_, clock_, assessments_, cfg_.evidence) {
+      evidence_(*db_, *blobs_, clock_, assessments_, cfg_.evidence),
+      reports_(*db_) {
   // Every key that ever signed stays listed, so statements made before a rotation verify.
   db_->write([&](storage::connection& c) {
     storage::remember_signing_key(
@@ -48,10 +49,11 @@ application::application(config cfg, const auth::clock& clock)
   add_audit_routes(router_);
   add_upload_routes(router_);
   add_evidence_routes(router_);
+  add_report_routes(router_);
   router_.freeze();
   services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, criteria_,
                                campaigns_, assessments_, uploads_, evidence_, key_, metrics_,
-                               router_});
+                               router_, reports_});
 }
 
 application::~application() = default;

@@ -19,6 +19,7 @@
 #include "workflow/criteria_service.hpp"
 #include "workflow/evidence_sealer.hpp"
 #include "workflow/evidence_service.hpp"
+#include "workflow/reports/report_service.hpp"
 #include "workflow/signing_key.hpp"
 #include "workflow/upload_service.hpp"
 
@@ -40,6 +41,7 @@ struct services {
   const workflow::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
+  workflow::report_service& reports;
 };
 
 class application {
@@ -74,6 +76,7 @@ class application {
   workflow::assessment_service assessments_;
   workflow::upload_service uploads_;
   workflow::evidence_service evidence_;
+  workflow::report_service reports_;
   server::metrics metrics_;
   router router_;
   std::unique_ptr<services> services_;
@@ -89,5 +92,6 @@ void add_assessment_routes(router& r);
 void add_audit_routes(router& r);
 void add_upload_routes(router& r);
 void add_evidence_routes(router& r);
+void add_report_routes(router& r);
 
 }  // namespace parix::server

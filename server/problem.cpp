@@ -90,6 +90,9 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::invalid_document_date), s::unprocessable_entity, "invalid_document_date"},
       {&f, int(w::blob_missing), s::internal_server_error, "blob_missing"},
       {&f, int(w::range_not_satisfiable), s::range_not_satisfiable, "range_not_satisfiable"},
+      {&f, int(w::not_published), s::not_found, "not_published"},
+      {&f, int(w::group_not_found), s::not_found, "group_not_found"},
+      {&f, int(w::unit_not_in_campaign), s::not_found, "unit_not_in_campaign"},
   };
   for (const mapping& m : workflow_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;

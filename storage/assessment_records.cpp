@@ -213,10 +213,16 @@ std::optional<publication_record> find_publication(connection& c, std::int64_t a
 namespace parix::storage {
 namespace {
 
+// ORDER BY the unit follows the (campaign_id, unit_id) index the join walks, so it
+// groups each file's rows without a sort.
 constexpr std::string_view campaign_leaf_scores_sql =
-    "SELECT l.assessment_id, l.code, l.not_evaluated, l.round1_score, l.round2_score, "
-    "l.imported_score FROM leaf_values l JOIN assessments a ON a.id = l.assessment_id "
-    "WHERE a.campaign_id = ?";
+    "SELECT l.assessment_id, l.code, l.not_evaluated, l.self_score, l.round1_score, "
+    "l.round2_score, l.imported_score FROM leaf_values l JOIN assessments a ON a.id = "
+    "l.assessment_id WHERE a.campaign_id = ? ORDER BY a.unit_id";
+constexpr std::string_view campaign_leaf_remarks_sql =
+    "SELECT l.assessment_id, l.code, l.not_evaluated, l.self_score, l.round1_score, "
+    "l.round2_score, l.imported_score, l.round1_remark, l.round2_remark FROM leaf_values l "
+    "JOIN assessments a ON a.id = l.assessment_id WHERE a.campaign_id = ? ORDER BY a.unit_id";
 constexpr std::string_view campaign_adjustments_sql =
     "SELECT j.assessment_id, sum(j.points) FROM adjustments j "
     "JOIN assessments a ON a.id = j.assessment_id WHERE a.campaign_id = ? GROUP BY j.assessment_id";
@@ -224,17 +230,25 @@ constexpr std::string_view campaign_adjustments_sql =
 }  // namespace
 
 void campaign_leaf_scores(connection& c, std::int64_t campaign_id,
-                          const std::function<void(const leaf_score_row&)>& each) {
+                          const std::function<void(const leaf_score_row&)>& each,
+                          leaf_columns columns) {
+  const bool remarks = columns == leaf_columns::with_remarks;
   leaf_score_row row;
-  c.query(campaign_leaf_scores_sql, {campaign_id}, [&](const storage::row& r) {
-    row.assessment_id = r.integer(0);
-    row.code = r.text(1);
-    row.not_evaluated = r.integer(2) != 0;
-    row.round1_score = r.optional_integer(3);
-    row.round2_score = r.optional_integer(4);
-    row.imported_score = r.optional_integer(5);
-    each(row);
-  });
+  c.query(remarks ? campaign_leaf_remarks_sql : campaign_leaf_scores_sql, {campaign_id},
+          [&](const storage::row& r) {
+            row.assessment_id = r.integer(0);
+            row.code = r.text(1);
+            row.not_evaluated = r.integer(2) != 0;
+            row.self_score = r.optional_integer(3);
+            row.round1_score = r.optional_integer(4);
+            row.round2_score = r.optional_integer(5);
+            row.imported_score = r.optional_integer(6);
+            if (remarks) {
+              row.round1_remark = r.optional_text(7);
+              row.round2_remark = r.optional_text(8);
+            }
+            each(row);
+          });
 }
 
 std::map<std::int64_t, std::int64_t> campaign_adjustment_totals(connection& c,

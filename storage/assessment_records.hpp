@@ -114,15 +114,19 @@ std::optional<publication_record> find_publication(connection& c, std::int64_t a
 namespace parix::storage {
 
 // The values that scoring needs, for every leaf of every file of a campaign, in one
-// pass (rankings over thousands of files read no more than this).
+// pass (rankings over thousands of files read no more than this). The rows of one file
+// come together (ordered by unit), so a reader can finish a file before the next starts.
 struct leaf_score_row {
   std::int64_t assessment_id = 0;
   std::string code;
   bool not_evaluated = false;
-  std::optional<std::int64_t> round1_score, round2_score, imported_score;
+  std::optional<std::int64_t> self_score, round1_score, round2_score, imported_score;
+  std::optional<std::string> round1_remark, round2_remark;  // leaf_columns::with_remarks only
 };
+enum class leaf_columns { scores, with_remarks };
 void campaign_leaf_scores(connection& c, std::int64_t campaign_id,
-                          const std::function<void(const leaf_score_row&)>& each);
+                          const std::function<void(const leaf_score_row&)>& each,
+                          leaf_columns columns = leaf_columns::scores);
 // Sum of adjustments per assessment of a campaign.
 std::map<std::int64_t, std::int64_t> campaign_adjustment_totals(connection& c,
                                                                 std::int64_t campaign_id);

@@ -15,10 +15,10 @@ constexpr std::string_view insert_set =
     "?)";
 constexpr std::string_view insert_node =
     "INSERT INTO criteria_nodes(set_id, code, parent_code, depth, position, title, max_points, "
-    "method, bonus, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "method, bonus, line, responsible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view select_nodes =
-    "SELECT code, parent_code, depth, position, title, max_points, method, bonus, line "
-    "FROM criteria_nodes WHERE set_id = ? ORDER BY position";
+    "SELECT code, parent_code, depth, position, title, max_points, method, bonus, line, "
+    "responsible FROM criteria_nodes WHERE set_id = ? ORDER BY position";
 
 criteria_set_record to_set(const row& r) {
   return {r.integer(0), r.text(1), r.text(2), r.text(3), r.integer(4), r.text(5)};
@@ -47,7 +47,7 @@ std::int64_t insert_criteria_set(connection& c, const criteria_set_record& set,
   for (const auto& n : nodes)
     c.execute(insert_node, {id, n.code, nullable(n.parent_code), std::int64_t{n.depth},
                             std::int64_t{n.position}, n.title, n.max_points, nullable(n.method),
-                            std::int64_t{n.bonus}, std::int64_t{n.line}});
+                            std::int64_t{n.bonus}, std::int64_t{n.line}, nullable(n.responsible)});
   return id;
 }
 
@@ -56,7 +56,7 @@ std::vector<criteria_node_record> criteria_nodes(connection& c, std::int64_t set
   c.query(select_nodes, {set_id}, [&](const row& r) {
     out.push_back({r.text(0), r.optional_text(1), static_cast<int>(r.integer(2)),
                    static_cast<int>(r.integer(3)), r.text(4), r.integer(5), r.optional_text(6),
-                   r.integer(7) != 0, static_cast<int>(r.integer(8))});
+                   r.integer(7) != 0, static_cast<int>(r.integer(8)), r.optional_text(9)});
   });
   return out;
 }

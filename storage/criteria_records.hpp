@@ -29,6 +29,7 @@ struct criteria_node_record {
   std::optional<std::string> method;
   bool bonus = false;
   int line = 0;
+  std::optional<std::string> responsible;  // the body leading the area (migration 0009)
 };
 
 std::optional<criteria_set_record> find_criteria_set(connection& c, std::int64_t id);

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
@@ -15,6 +14,7 @@
 #include "workflow/criteria_cache.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/evidence_sealer.hpp"
+#include "workflow/reports/campaign_scores.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -739,61 +739,17 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
 result<std::map<std::string, group_ranking>> assessment_service::ranking(std::int64_t campaign_id) {
   return db_.read_result([&](storage::connection& c)
                              -> result<std::map<std::string, group_ranking>> {
-    auto campaign = storage::find_campaign(c, campaign_id);
-    if (!campaign) return errc::campaign_not_found;
-    const auto bands = bands_from_json(campaign->bands_json);
-    // Criteria sets once per group, units once, every leaf value in one query.
-    std::map<std::int64_t, std::pair<storage::unit_group_record, criteria_set>> groups_by_id;
-    for (const auto& g : storage::unit_groups(c, campaign_id))
-      groups_by_id.emplace(
-          g.id,
-          std::pair{g, load_criteria_set(c, *storage::find_criteria_set(c, g.criteria_set_id))});
-    std::map<std::int64_t, storage::unit_record> units;
-    for (auto& u : storage::list_units(c)) units.emplace(u.id, std::move(u));
-    const auto files = storage::campaign_assessments(c, campaign_id);
-    // Facts indexed like each set's nodes, so that scoring looks nothing up by code.
-    std::map<std::int64_t, std::unordered_map<std::string, std::size_t>> node_index;  // by group
-    for (const auto& [id, g] : groups_by_id)
-      for (std::size_t i = 0; i < g.second.nodes.size(); ++i)
-        node_index[id][g.second.nodes[i].code] = i;
-    std::unordered_map<std::int64_t, std::pair<const std::unordered_map<std::string, std::size_t>*,
-                                               std::vector<leaf_facts>>>
-        facts;
-    for (const auto& f : files)
-      facts[f.id] = {&node_index[f.group_id],
-                     std::vector<leaf_facts>(groups_by_id.at(f.group_id).second.nodes.size())};
-    storage::campaign_leaf_scores(c, campaign_id, [&](const storage::leaf_score_row& r) {
-      auto it = facts.find(r.assessment_id);
-      if (it == facts.end()) return;
-      auto node = it->second.first->find(r.code);
-      if (node == it->second.first->end()) return;
-      it->second.second[node->second] = {r.not_evaluated, std::nullopt, pts(r.round1_score),
-                                         pts(r.round2_score), pts(r.imported_score)};
-    });
-    const auto adjustments = storage::campaign_adjustment_totals(c, campaign_id);
-
+    auto scores = read_campaign_scores(c, *sets_, campaign_id);
+    if (!scores) return scores.error();
     std::map<std::string, group_ranking> out;
-    for (const auto& f : files) {
-      const auto& [group, set] = groups_by_id.at(f.group_id);
-      auto adj = adjustments.find(f.id);
-      const auto& unit = units.at(f.unit_id);
-      out[group.key].rows.push_back(
-          {unit.code, unit.name, group.key, f.state,
-           score_assessment(set, facts.at(f.id).second,
-                            points::from_units(adj == adjustments.end() ? 0 : adj->second), bands),
-           0});
-    }
-    for (auto& [key, g] : out) {
-      std::stable_sort(g.rows.begin(), g.rows.end(), [](const auto& x, const auto& y) {
-        return x.score.index() > y.score.index();
-      });
-      for (std::size_t i = 0; i < g.rows.size(); ++i)
-        g.rows[i].rank = i > 0 && g.rows[i].score.index() == g.rows[i - 1].score.index()
-                             ? g.rows[i - 1].rank
-                             : static_cast<int>(i) + 1;
-      std::vector<assessment_score> scores;
-      for (const auto& row : g.rows) scores.push_back(row.score);
-      g.fields = field_indices(scores);
+    for (const auto& g : scores->groups) {
+      auto& ranking = out[g.record.key];
+      for (auto i : g.files) {
+        const auto& f = scores->files[i];
+        ranking.rows.push_back(
+            {f.unit.code, f.unit.name, g.record.key, f.record.state, f.score, f.rank});
+      }
+      ranking.fields = g.fields;
     }
     return out;
   });

@@ -103,6 +103,13 @@ const criterion_node* criteria_set::find(std::string_view code) const {
   return it == by_code_.end() ? nullptr : &nodes[it->second];
 }
 
+const std::string& criteria_set::responsible(std::size_t index) const {
+  static const std::string none;
+  for (std::optional<std::size_t> i = index; i; i = nodes[*i].parent)
+    if (!nodes[*i].responsible.empty()) return nodes[*i].responsible;
+  return none;
+}
+
 criteria_summary criteria_set::summary() const {
   criteria_summary s;
   for (const auto& n : nodes) {
@@ -165,6 +172,7 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
   };
   std::string key, name;
   bool header_seen = false;
+  std::size_t columns = 5;  // 6 when the optional `responsible` column is there
   std::vector<criterion_node> nodes;
   std::map<std::string, std::size_t, std::less<>> seen;
   std::vector<std::string>
@@ -199,12 +207,19 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
       std::vector<std::string> expected{"code", "title", "max", "method", "bonus"};
       std::vector<std::string> got;
       for (auto& f : *fields) got.push_back(trim(f));
+      if (got.size() == 6 && got.back() == "responsible") {
+        columns = 6;
+        got.pop_back();
+      }
       if (got != expected)
-        problem(line_no, "", "bad_header", "the header must be: code,title,max,method,bonus");
+        problem(line_no, "", "bad_header",
+                "the header must be: code,title,max,method,bonus[,responsible]");
       continue;
     }
-    if (fields->size() != 5) {
-      problem(line_no, "", "bad_csv", "expected 5 fields, found " + std::to_string(fields->size()));
+    if (fields->size() != columns) {
+      problem(line_no, "", "bad_csv",
+              "expected " + std::to_string(columns) + " fields, found " +
+                  std::to_string(fields->size()));
       continue;
     }
     criterion_node n;
@@ -214,6 +229,7 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
     const auto max_text = trim((*fields)[2]);
     const auto method = trim((*fields)[3]);
     const auto bonus = trim((*fields)[4]);
+    if (columns == 6) n.responsible = trim((*fields)[5]);
     if (!valid_code(n.code)) {
       problem(line_no, n.code, "bad_code", "a code is 1 to 3 dot-separated numbers, like 1.3.2");
       continue;
@@ -261,7 +277,8 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
     method_text.push_back(method);
     if (end == text.size()) break;
   }
-  if (!header_seen) problem(0, "", "bad_header", "no header line code,title,max,method,bonus");
+  if (!header_seen)
+    problem(0, "", "bad_header", "no header line code,title,max,method,bonus[,responsible]");
   if (key.empty()) problem(1, "", "missing_directive", "no #set-key: line");
   if (name.empty()) problem(1, "", "missing_directive", "no #set-name: line");
 

@@ -23,6 +23,7 @@ struct criterion_node {
   points max;
   std::optional<scoring_method> method;  // leaves only
   bool bonus = false;                    // "Điểm thưởng sự hiệu quả"
+  std::string responsible;               // the body leading this area; "": the parent's
   int line = 0;
   std::vector<std::size_t> children;  // indexes into criteria_set::nodes
   std::optional<std::size_t> parent;
@@ -45,6 +46,8 @@ struct criteria_set {
   std::vector<std::size_t> roots;
 
   const criterion_node* find(std::string_view code) const;
+  // The body responsible for nodes[index]: its own, else its nearest ancestor's; "" if none.
+  const std::string& responsible(std::size_t index) const;
   criteria_summary summary() const;
 
  private:

@@ -15,6 +15,7 @@ criteria_set load_criteria_set(storage::connection& c, const storage::criteria_s
     if (n.method) node.method = parse_method(*n.method);
     node.bonus = n.bonus;
     node.line = n.line;
+    node.responsible = n.responsible.value_or("");
     nodes.push_back(std::move(node));
   }
   return assemble_criteria_set(r.key, r.name, std::move(nodes));
@@ -43,6 +44,7 @@ result<imported_set> criteria_service::import(const auth::actor& by, std::string
       if (n.method) r.method = std::string{to_string(*n.method)};
       r.bonus = n.bonus;
       r.line = n.line;
+      if (!n.responsible.empty()) r.responsible = n.responsible;
       nodes.push_back(std::move(r));
     }
     storage::criteria_set_record set{0,   parsed.set->key, parsed.set->name, std::string{csv},

@@ -107,6 +107,12 @@ class category final : public boost::system::error_category {
         return "stored file missing";
       case errc::range_not_satisfiable:
         return "range not satisfiable";
+      case errc::not_published:
+        return "not published";
+      case errc::group_not_found:
+        return "unit group not found";
+      case errc::unit_not_in_campaign:
+        return "unit not in campaign";
     }
     return "unknown workflow error";
   }

@@ -56,6 +56,10 @@ enum class errc {
   invalid_document_date,
   blob_missing,
   range_not_satisfiable,
+  // reports (docs/reports.md)
+  not_published,         // the public asked for results not published yet
+  group_not_found,       // no unit group with that key in the campaign
+  unit_not_in_campaign,  // no file of that unit in the campaign
 };
 
 const boost::system::error_category& workflow_category() noexcept;

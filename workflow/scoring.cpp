@@ -49,8 +49,10 @@ assessment_score score_assessment(const criteria_set& set, std::span<const leaf_
       if (f.not_evaluated) continue;
       s.applicable_max = n.max;
       s.achieved = final_score(n, f).value_or(points{});
-      if (n.method.value_or(scoring_method::self) != scoring_method::self)
-        out.survey_achieved += s.achieved;
+      const auto method = n.method.value_or(scoring_method::self);
+      if (method != scoring_method::self) out.survey_achieved += s.achieved;
+      if (method == scoring_method::external) out.external_achieved += s.achieved;
+      if (method == scoring_method::self && f.self_score) out.self_assessed += *f.self_score;
     } else {
       for (auto c : n.children) {
         s.achieved += by_index[c].achieved;

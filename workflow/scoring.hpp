@@ -47,7 +47,9 @@ struct assessment_score {
   points adjustments;
   points achieved;  // with adjustments
   points applicable_max;
-  points survey_achieved;  // survey + external leaves, for the ranking table
+  points survey_achieved;    // survey + external leaves, for the ranking table
+  points external_achieved;  // the external (SIPAS) part of survey_achieved
+  points self_assessed;      // the agency's own scores on applicable self leaves
   std::string classification;
   percentage index() const { return {achieved, applicable_max}; }
 };

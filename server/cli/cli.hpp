@@ -22,5 +22,6 @@ int audit_command(const arguments& args);
 int evidence_command(const arguments& args);
 int verify_command(const arguments& args);
 int keys_command(const arguments& args);
+int report_command(const arguments& args);
 
 }  // namespace parix::server::cli

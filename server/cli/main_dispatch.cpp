@@ -18,6 +18,7 @@ constexpr const char* usage =
     "  evidence  fsck: re-hash stored evidence, check every signature\n"
     "  verify    check a sealed evidence archive and its statement offline\n"
     "  keys      list the signing keys, rotate to a new one\n"
+    "  report    the reports (ranking, components, below-maximum, unit) as files\n"
     "  version   print the version\n"
     "parix COMMAND --help describes each command.";
 
@@ -43,7 +44,7 @@ int run(int argc, char** argv) {
       {"init", init_command},         {"serve", serve_command}, {"user", user_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
       {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
-      {"verify", verify_command},     {"keys", keys_command},
+      {"verify", verify_command},     {"keys", keys_command},   {"report", report_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;

@@ -27,6 +27,7 @@ boost::json::object node_json(const workflow::criteria_set& set,
   if (n.leaf())
     o["method"] = workflow::to_string(n.method.value_or(workflow::scoring_method::self));
   if (n.bonus) o["bonus"] = true;
+  if (!n.responsible.empty()) o["responsible"] = n.responsible;
   boost::json::array children;
   for (auto c : n.children) children.push_back(node_json(set, set.nodes[c]));
   o["children"] = std::move(children);

@@ -1,8 +1,11 @@
 // Workflow benchmark (not a test): durable, audited score writes per second over
-// HTTPS on loopback, and the ranking of a large campaign read from the database.
+// HTTPS on loopback, the ranking of a large campaign read from the database, and every
+// report of that campaign as JSON and XLSX.
 // Run by tests/bench/workflow_bench.sh, which prints the sqlite3 reference beside it.
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -10,6 +13,7 @@
 #include "storage/unit_records.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/shipped_criteria.hpp"
+#include "workflow/reports/report_formats.hpp"
 #include "workflow/time_text.hpp"
 
 using namespace parix;
@@ -140,5 +144,56 @@ int main(int argc, char** argv) {
   auto reply = thuky.get("/api/v1/campaigns/" + std::to_string(campaign_id) + "/ranking");
   std::cout << "the same over HTTPS (GET /ranking, " << reply.body.size() / 1024
             << " KiB): " << seconds_since(http) << " s\n";
+
+  // 3. Every report of the same campaign (issue 14), read and written in-process as JSON
+  // and as XLSX, best of 3; beside the reference: the sqlite3 tool writing the leaf
+  // values those reports read as CSV to /dev/null (the bare cost of the data).
+  const auto db_file = srv.cfg().database.string();
+  const std::string reference_sql =
+      "SELECT l.assessment_id, l.code, l.self_score, l.round1_score, l.round2_score, "
+      "l.imported_score, l.round1_remark, l.round2_remark FROM leaf_values l JOIN assessments a "
+      "ON a.id = l.assessment_id WHERE a.campaign_id = " +
+      std::to_string(campaign_id);
+  double reference = 1e9;
+  for (int run = 0; run < 3; ++run) {
+    const auto t = std::chrono::steady_clock::now();
+    if (std::system(("sqlite3 -csv " + db_file + " \"" + reference_sql + "\" > /dev/null").c_str()) != 0)
+      throw std::runtime_error("sqlite3 failed");
+    reference = std::min(reference, seconds_since(t));
+  }
+  std::cout << "reference: sqlite3 -csv of the campaign's " << big.size() * all_leaves.size()
+            << " leaf values: best of 3 " << reference << " s\n";
+  auth::actor auditor;
+  auditor.username = "bench";
+  auditor.role = auth::role::auditor;
+  auto& reports = srv.app().app().reports;
+  const auto temp = std::filesystem::temp_directory_path();
+  auto time_report = [&](const std::string& name, auto make) {
+    for (auto format : {workflow::report_format::json, workflow::report_format::xlsx}) {
+      double fastest = 1e9;
+      std::size_t bytes = 0;
+      for (int run = 0; run < 3; ++run) {
+        const auto t = std::chrono::steady_clock::now();
+        auto r = make();
+        if (!r) throw std::runtime_error(name + ": " + r.error().message());
+        bytes = workflow::render_report(*r, format, temp).bytes.size();
+        fastest = std::min(fastest, seconds_since(t));
+      }
+      std::cout << "report " << name << " as " << workflow::to_string(format) << " ("
+                << bytes / 1024 << " KiB): best of 3 " << fastest << " s, "
+                << fastest / reference << " x the reference\n";
+    }
+  };
+  time_report("ranking", [&] { return reports.ranking(&auditor, campaign_id); });
+  time_report("components", [&] { return reports.components(&auditor, campaign_id); });
+  time_report("below-maximum", [&] { return reports.below_maximum(auditor, campaign_id); });
+  time_report("unit", [&] { return reports.unit(auditor, campaign_id, "R0"); });
+  for (const auto* report : {"ranking", "below-maximum"}) {
+    const auto t = std::chrono::steady_clock::now();
+    auto r = thuky.get("/api/v1/campaigns/" + std::to_string(campaign_id) + "/reports/" + report +
+                       "?format=xlsx");
+    std::cout << "GET …/reports/" << report << "?format=xlsx over HTTPS (" << r.body.size() / 1024
+              << " KiB, status " << r.status << "): " << seconds_since(t) << " s\n";
+  }
   return failed == 0 ? 0 : 1;
 }

@@ -115,7 +115,7 @@ TEST(routes, every_problem_code_in_the_mapping_has_texts_in_both_languages) {
     EXPECT_NE(err.code, "internal_error") << "auth::errc " << e << " is not mapped";
     EXPECT_TRUE(server::has_message(err.code)) << err.code;
   }
-  for (int e = 1; e <= static_cast<int>(workflow::errc::stale_version); ++e) {
+  for (int e = 1; e <= static_cast<int>(workflow::errc::unit_not_in_campaign); ++e) {
     auto err = server::error_from(workflow::make_error_code(static_cast<workflow::errc>(e)));
     EXPECT_NE(err.code, "internal_error") << "workflow::errc " << e << " is not mapped";
     EXPECT_TRUE(server::has_message(err.code)) << err.code;

@@ -1,0 +1,457 @@
+// The tables of each report, as a province prints them (docs/reports.md).
+#include "workflow/reports/report_tables.hpp"
+
+#include <map>
+
+#include "storage/database.hpp"
+#include "workflow/time_text.hpp"
+
+namespace parix::workflow {
+namespace {
+
+table_cell text(std::string s) {
+  return {cell_kind::text, std::move(s), 0};
+}
+table_cell integer(std::int64_t n) {
+  return {cell_kind::integer, std::to_string(n), n};
+}
+table_cell pts(points p) {
+  return {cell_kind::points, p.to_string(), 0};
+}
+table_cell opt_pts(const std::optional<points>& p) {
+  return p ? pts(*p) : table_cell{};
+}
+table_cell opt_units(const std::optional<std::int64_t>& u) {
+  return u ? pts(points::from_units(*u)) : table_cell{};
+}
+table_cell pct(const percentage& p) {
+  return p.defined() ? table_cell{cell_kind::percent, p.to_string(), 0} : table_cell{};
+}
+table_cell pct(const mean_index& m) {
+  return m.defined() ? table_cell{cell_kind::percent, m.to_string(), 0} : table_cell{};
+}
+table_cell mean(const points_mean& m) {
+  return m.n > 0 ? table_cell{cell_kind::mean, m.to_string(), 0} : table_cell{};
+}
+
+// Excel allows 31 characters in a sheet name, none of []:*?/\ and names unique in a
+// workbook; group keys are short, so a prefix and the key fit.
+std::string sheet_name(std::string_view prefix, std::string_view key) {
+  std::string name{prefix};
+  if (!key.empty()) name += " - " + std::string{key};
+  std::string out;
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < name.size() && characters < 31;) {
+    const auto lead = static_cast<unsigned char>(name[i]);
+    const std::size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    std::string piece = name.substr(i, len);
+    if (piece.size() == 1 && std::string_view{"[]:*?/\\"}.find(piece[0]) != std::string_view::npos)
+      piece = "_";
+    out += piece;
+    i += len;
+    ++characters;
+  }
+  return out;
+}
+
+// Letters, digits and dashes only: a file name any client and file system takes.
+std::string ascii_stem(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    out += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+               ? c
+               : '_';
+  return out;
+}
+
+std::string campaign_line(const report_heading& h) {
+  return h.campaign_name + " (năm " + std::to_string(h.year) + ")";
+}
+
+// "Nhóm Sở, ngành — kèm theo Quyết định số 123/QĐ-UBND ngày 2025-04-15".
+std::string group_line(const report_group& g) {
+  std::string out = "Nhóm " + g.name + " (" + g.key + ")";
+  if (g.published && g.decision)
+    out += " — công bố theo Quyết định số " + g.decision->decision_number + " ngày " +
+           g.decision->decision_date;
+  return out;
+}
+
+std::vector<table_column> columns(std::initializer_list<std::string_view> headers) {
+  std::vector<table_column> out;
+  for (auto h : headers) out.push_back({std::string{h}, false});
+  return out;
+}
+
+std::string_view method_text(scoring_method m) {
+  switch (m) {
+    case scoring_method::self:
+      return "Tự đánh giá";
+    case scoring_method::survey:
+      return "ĐTXHH";
+    case scoring_method::external:
+      return "Bên ngoài (SIPAS)";
+  }
+  return "";
+}
+
+// ---- Ranking ----
+
+// The annex's columns for one group; with_group: the CSV's leading group column.
+std::vector<table_column> ranking_columns(const ranking_group* g) {
+  std::vector<table_column> c;
+  if (!g) c.push_back({"Nhóm", false});
+  for (auto h : {"STT", "Mã đơn vị", "Tên đơn vị", "Điểm tự đánh giá", "Điểm thẩm định"})
+    c.push_back({h, false});
+  if (!g || g->has_survey) c.push_back({"Điểm ĐTXHH", false});
+  if (!g || g->has_external) c.push_back({"Điểm SIPAS", false});
+  if (!g || g->has_adjustments) c.push_back({"Điểm điều chỉnh", false});
+  for (auto h : {"Tổng điểm", "Điểm tối đa", "Chỉ số CCHC (%)", "Xếp loại", "Xếp hạng"})
+    c.push_back({h, false});
+  return c;
+}
+
+table_row ranking_row(const ranking_group& g, const ranking_line& l, int stt, bool all) {
+  table_row r;
+  auto& c = r.cells;
+  if (all) c.push_back(text(g.group.key));
+  c.push_back(integer(stt));
+  c.push_back(text(l.unit_code));
+  c.push_back(text(l.unit_name));
+  c.push_back(pts(l.self_assessed()));
+  c.push_back(pts(l.appraised()));
+  if (all || g.has_survey) c.push_back(pts(l.survey()));
+  if (all || g.has_external) c.push_back(pts(l.external()));
+  if (all || g.has_adjustments) c.push_back(pts(l.score.adjustments));
+  c.push_back(pts(l.score.achieved));
+  c.push_back(pts(l.score.applicable_max));
+  c.push_back(pct(l.score.index()));
+  c.push_back(text(l.score.classification));
+  c.push_back(integer(l.rank));
+  return r;
+}
+
+table_row ranking_foot(const ranking_group& g) {
+  const auto& m = g.means;
+  table_row r;
+  r.emphasis = true;
+  auto& c = r.cells;
+  c.push_back({});
+  c.push_back({});
+  c.push_back(text("Bình quân nhóm (" + std::to_string(m.total.n) + " đơn vị)"));
+  c.push_back(mean(m.self_assessed));
+  c.push_back(mean(m.appraised));
+  if (g.has_survey) c.push_back(mean(m.survey));
+  if (g.has_external) c.push_back(mean(m.external));
+  if (g.has_adjustments) c.push_back(mean(m.adjustments));
+  c.push_back(mean(m.total));
+  c.push_back(mean(m.applicable_max));
+  c.push_back(pct(m.index));
+  return r;
+}
+
+// ---- Components ----
+
+std::string field_label(const component_field& f) {
+  return "LV " + f.code;
+}
+
+}  // namespace
+
+report_tables tables_of(const ranking_report& r) {
+  report_tables t;
+  t.title = "Kết quả xếp hạng Chỉ số cải cách hành chính năm " + std::to_string(r.heading.year);
+  t.campaign = campaign_line(r.heading);
+  t.file_stem = "xep-hang-" + std::to_string(r.heading.campaign_id);
+  for (const auto& g : r.groups) {
+    table s{sheet_name("Xếp hạng", g.group.key), t.title, group_line(g.group),
+            ranking_columns(&g), nullptr};
+    s.rows = [&g](const row_sink& sink) {
+      int stt = 0;
+      for (const auto& l : g.lines) sink(ranking_row(g, l, ++stt, false));
+      sink(ranking_foot(g));
+    };
+    t.sheets.push_back(std::move(s));
+  }
+  t.csv = {"", t.title, t.campaign, ranking_columns(nullptr), [&r](const row_sink& sink) {
+             for (const auto& g : r.groups) {
+               int stt = 0;
+               for (const auto& l : g.lines) sink(ranking_row(g, l, ++stt, true));
+             }
+           }};
+  return t;
+}
+
+report_tables tables_of(const components_report& r) {
+  report_tables t;
+  t.title = "Chỉ số thành phần theo lĩnh vực năm " + std::to_string(r.heading.year);
+  t.campaign = campaign_line(r.heading);
+  t.file_stem = "chi-so-thanh-phan-" + std::to_string(r.heading.campaign_id);
+  for (const auto& g : r.groups) {
+    // Units × fields: each field's points and index, then the overall index and rank.
+    auto cols = columns({"STT", "Mã đơn vị", "Tên đơn vị"});
+    for (const auto& f : g.fields) {
+      cols.push_back({field_label(f) + ": điểm", false});
+      cols.push_back({field_label(f) + " (%)", false});
+    }
+    for (auto h : {"Chỉ số CCHC (%)", "Xếp hạng"}) cols.push_back({std::string{h}, false});
+    table units{sheet_name("Thành phần", g.group.key), t.title, group_line(g.group),
+                std::move(cols), nullptr};
+    units.rows = [&g](const row_sink& sink) {
+      int stt = 0;
+      for (const auto& l : g.lines) {
+        table_row row;
+        row.cells = {integer(++stt), text(l.unit_code), text(l.unit_name)};
+        for (const auto& f : l.fields) {
+          row.cells.push_back(pts(f.achieved));
+          row.cells.push_back(pct(f.index()));
+        }
+        row.cells.push_back(pct(l.index));
+        row.cells.push_back(integer(l.rank));
+        sink(row);
+      }
+      // The foot: the group's mean, best and worst index in each field.
+      for (const auto& [label, which] : {std::pair{"Bình quân nhóm", 0}, {"Cao nhất", 1},
+                                         {"Thấp nhất", 2}}) {
+        table_row row;
+        row.emphasis = true;
+        row.cells = {{}, {}, text(label)};
+        for (const auto& f : g.fields) {
+          row.cells.push_back({});
+          const auto& e = which == 1 ? f.best : f.worst;
+          row.cells.push_back(which == 0 ? pct(f.mean) : e ? pct(e->index) : table_cell{});
+        }
+        sink(row);
+      }
+    };
+    t.sheets.push_back(std::move(units));
+
+    auto field_cols = columns({"Mã lĩnh vực", "Tên lĩnh vực", "Điểm tối đa", "Số đơn vị",
+                               "Bình quân nhóm (%)", "Cao nhất (%)", "Đơn vị cao nhất",
+                               "Thấp nhất (%)", "Đơn vị thấp nhất"});
+    field_cols[1].wrap = true;
+    table fields{sheet_name("Lĩnh vực", g.group.key), t.title, group_line(g.group),
+                 std::move(field_cols), nullptr};
+    fields.rows = [&g](const row_sink& sink) {
+      auto names = [](const std::optional<component_extreme>& e) {
+        std::string out;
+        for (const auto& u : e ? e->units : std::vector<std::string>{})
+          out += (out.empty() ? "" : ", ") + u;
+        return out;
+      };
+      for (const auto& f : g.fields) {
+        table_row row;
+        row.cells = {text(f.code),
+                     text(f.title),
+                     pts(f.max),
+                     integer(f.mean.units()),
+                     pct(f.mean),
+                     f.best ? pct(f.best->index) : table_cell{},
+                     text(names(f.best)),
+                     f.worst ? pct(f.worst->index) : table_cell{},
+                     text(names(f.worst))};
+        sink(row);
+      }
+    };
+    t.sheets.push_back(std::move(fields));
+  }
+  // The CSV is long: one row per unit and field, ready for a pivot table.
+  t.csv = {"",
+           t.title,
+           t.campaign,
+           columns({"Nhóm", "Mã đơn vị", "Tên đơn vị", "Mã lĩnh vực", "Tên lĩnh vực", "Điểm đạt",
+                    "Điểm tối đa áp dụng", "Chỉ số (%)", "Thứ hạng trong lĩnh vực",
+                    "Bình quân nhóm (%)"}),
+           [&r](const row_sink& sink) {
+             for (const auto& g : r.groups)
+               for (const auto& l : g.lines)
+                 for (std::size_t k = 0; k < l.fields.size() && k < g.fields.size(); ++k) {
+                   const auto& f = l.fields[k];
+                   table_row row;
+                   row.cells = {text(g.group.key),      text(l.unit_code),
+                                text(l.unit_name),      text(g.fields[k].code),
+                                text(g.fields[k].title), pts(f.achieved),
+                                pts(f.applicable_max),  pct(f.index()),
+                                l.field_ranks[k] > 0 ? integer(l.field_ranks[k]) : table_cell{},
+                                pct(g.fields[k].mean)};
+                   sink(row);
+                 }
+           }};
+  return t;
+}
+
+report_tables tables_of(const below_maximum_report& r) {
+  report_tables t;
+  t.title = "Các tiêu chí chưa đạt điểm tối đa năm " + std::to_string(r.heading.year);
+  t.campaign = campaign_line(r.heading);
+  t.file_stem = "tieu-chi-chua-dat-" + std::to_string(r.heading.campaign_id);
+  auto detail_columns = [](bool with_group) {
+    auto c = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách", "Điểm tối đa",
+                      "Mã đơn vị", "Tên đơn vị", "Điểm tự đánh giá", "Điểm đạt", "Điểm bị mất",
+                      "Nhận xét của tổ thẩm định"});
+    c[1].wrap = true;
+    c[9].wrap = true;
+    if (with_group) c.insert(c.begin(), {"Nhóm", false});
+    return c;
+  };
+  auto detail_row = [&r](const below_maximum_group& g, const leaf_shortfalls& leaf,
+                         const shortfall& s, bool with_group) {
+    const auto& unit = r.units[s.unit];
+    table_row row;
+    if (with_group) row.cells.push_back(text(g.group.key));
+    for (auto c : {text(leaf.code), text(leaf.title), text(leaf.responsible), pts(leaf.max),
+                   text(unit.code), text(unit.name), opt_pts(s.self_score),
+                   pts(s.final_score.value_or(points{})), pts(s.lost), text(s.remark)})
+      row.cells.push_back(std::move(c));
+    return row;
+  };
+  for (const auto& g : r.groups) {
+    auto summary_cols = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách",
+                                 "Phương pháp", "Điểm tối đa", "Số đơn vị chưa đạt",
+                                 "Tổng điểm bị mất"});
+    summary_cols[1].wrap = true;
+    table summary{sheet_name("Tổng hợp", g.group.key), t.title, group_line(g.group),
+                  std::move(summary_cols), [&g](const row_sink& sink) {
+                    for (const auto& leaf : g.leaves) {
+                      table_row row;
+                      row.cells = {text(leaf.code),
+                                   text(leaf.title),
+                                   text(leaf.responsible),
+                                   text(std::string{method_text(leaf.method)}),
+                                   pts(leaf.max),
+                                   integer(static_cast<std::int64_t>(leaf.units.size())),
+                                   pts(leaf.lost)};
+                      sink(row);
+                    }
+                  }};
+    t.sheets.push_back(std::move(summary));
+    table detail{sheet_name("Chi tiết", g.group.key), t.title, group_line(g.group),
+                 detail_columns(false), [&g, detail_row](const row_sink& sink) {
+                   for (const auto& leaf : g.leaves)
+                     for (const auto& s : leaf.units) sink(detail_row(g, leaf, s, false));
+                 }};
+    t.sheets.push_back(std::move(detail));
+  }
+  t.csv = {"", t.title, t.campaign, detail_columns(true), [&r, detail_row](const row_sink& sink) {
+             for (const auto& g : r.groups)
+               for (const auto& leaf : g.leaves)
+                 for (const auto& s : leaf.units) sink(detail_row(g, leaf, s, true));
+           }};
+  return t;
+}
+
+report_tables tables_of(const unit_report& r) {
+  report_tables t;
+  t.title = "Kết quả chi tiết Chỉ số CCHC năm " + std::to_string(r.heading.year) + ": " +
+            r.unit_name + " (" + r.unit_code + ")";
+  t.campaign = campaign_line(r.heading);
+  t.file_stem =
+      "ket-qua-chi-tiet-" + std::to_string(r.heading.campaign_id) + "-" + ascii_stem(r.unit_code);
+  const auto& tz = r.heading.time_zone;
+  auto node_columns = [](bool evidence) {
+    auto c = columns({"Mã", "Tiêu chí", "Điểm tối đa", "Không đánh giá", "Điểm tự chấm",
+                      "Giải trình của đơn vị", "Điểm thẩm định vòng 1", "Nhận xét vòng 1",
+                      "Yêu cầu giải trình", "Trả lời giải trình", "Điểm thẩm định vòng 2",
+                      "Nhận xét vòng 2", "Điểm ĐTXHH/SIPAS", "Điểm đạt"});
+    for (auto i : {1, 5, 7, 9, 11}) c[static_cast<std::size_t>(i)].wrap = true;
+    if (evidence) c.push_back({"Tài liệu kiểm chứng đã niêm phong (SHA-256)", true});
+    return c;
+  };
+  auto node_row = [](const unit_node& n, bool evidence) {
+    const auto& c = *n.node;
+    const auto& v = n.value;
+    table_row row;
+    row.emphasis = c.depth() == 1;
+    if (!c.leaf()) {
+      row.cells = {text(c.code), text(c.title), pts(n.applicable_max), {}, pts(n.self_total),
+                   {},           {},            {},                    {}, {},
+                   {},           {},            {},                    pts(n.achieved)};
+    } else {
+      const bool self = c.method.value_or(scoring_method::self) == scoring_method::self;
+      row.cells = {text(c.code),
+                   text(c.title),
+                   pts(c.max),
+                   text(v.not_evaluated ? "Không đánh giá: " + v.not_evaluated_reason.value_or("")
+                                        : ""),
+                   opt_units(v.self_score),
+                   text(v.self_explanation.value_or("")),
+                   opt_units(v.round1_score),
+                   text(v.round1_remark.value_or("")),
+                   text(v.needs_explanation ? "Có" : ""),
+                   text(v.explanation_response.value_or("")),
+                   opt_units(v.round2_score),
+                   text(v.round2_remark.value_or("")),
+                   self ? table_cell{} : opt_units(v.imported_score),
+                   v.not_evaluated ? table_cell{} : opt_pts(n.final_score)};
+    }
+    if (evidence) {
+      std::string list;
+      for (const auto& e : n.evidence)
+        list += (list.empty() ? "" : "; ") + ("v" + std::to_string(e.version) + " ") +
+                e.archive_sha256;
+      row.cells.push_back(text(list));
+    }
+    return row;
+  };
+  table nodes{"Kết quả chi tiết", t.title, group_line(r.group), node_columns(false),
+              [&r, node_row](const row_sink& sink) {
+                for (const auto& n : r.nodes) sink(node_row(n, false));
+                const auto& s = r.score;
+                for (const auto& [label, cell] :
+                     {std::pair{"Điểm điều chỉnh", pts(s.adjustments)},
+                      {"Tổng điểm đạt", pts(s.achieved)},
+                      {"Điểm tối đa áp dụng", pts(s.applicable_max)},
+                      {"Chỉ số CCHC (%)", pct(s.index())},
+                      {"Xếp loại", text(s.classification)}}) {
+                  table_row row;
+                  row.emphasis = true;
+                  row.cells.resize(14);
+                  row.cells[1] = text(label);
+                  row.cells[13] = cell;
+                  sink(row);
+                }
+              }};
+  t.sheets.push_back(std::move(nodes));
+  auto adjustment_cols = columns({"Điểm điều chỉnh", "Lý do", "Thời điểm", "Người thực hiện"});
+  adjustment_cols[1].wrap = true;
+  t.sheets.push_back({"Điều chỉnh", t.title, group_line(r.group), std::move(adjustment_cols),
+                      [&r, tz](const row_sink& sink) {
+                        for (const auto& a : r.adjustments) {
+                          table_row row;
+                          row.cells = {pts(points::from_units(a.points)), text(a.reason),
+                                       text(format_time(storage::from_millis(a.at), tz)),
+                                       text(a.actor)};
+                          sink(row);
+                        }
+                      }});
+  t.sheets.push_back(
+      {"Tài liệu kiểm chứng", t.title, group_line(r.group),
+       columns({"Mã tiêu chí", "Phiên bản", "Giai đoạn", "Niêm phong lúc", "Người niêm phong",
+                "SHA-256 của gói", "Tên tệp", "SHA-256 của tệp", "Dung lượng (byte)",
+                "Số văn bản", "Ngày văn bản"}),
+       [&r, tz](const row_sink& sink) {
+         for (const auto& n : r.nodes)
+           for (const auto& e : n.evidence)
+             for (const auto& f : e.files) {
+               table_row row;
+               row.cells = {text(n.node->code),
+                            integer(e.version),
+                            text(e.stage),
+                            text(format_time(storage::from_millis(e.sealed_at), tz)),
+                            text(e.sealed_by),
+                            text(e.archive_sha256),
+                            text(f.name),
+                            text(f.sha256),
+                            integer(f.size),
+                            text(f.doc_number.value_or("")),
+                            text(f.doc_date.value_or(""))};
+               sink(row);
+             }
+       }});
+  t.csv = {"", t.title, t.campaign, node_columns(true), [&r, node_row](const row_sink& sink) {
+             for (const auto& n : r.nodes) sink(node_row(n, true));
+           }};
+  return t;
+}
+
+}  // namespace parix::workflow
