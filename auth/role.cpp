@@ -46,7 +46,8 @@ constexpr grant grants[] = {
                               read_assessments, edit_leaves, fire_events, upload_evidence})},
     {role::appraiser,
      bits({read_criteria, appraise, manage_windows, read_assessments, edit_leaves, fire_events})},
-    {role::council_member, bits({read_criteria, vote, read_assessments, fire_events, read_reports})},
+    {role::council_member,
+     bits({read_criteria, vote, read_assessments, fire_events, read_reports})},
     {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit, read_reports})},
 };
 

@@ -737,22 +737,22 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
 }
 
 result<std::map<std::string, group_ranking>> assessment_service::ranking(std::int64_t campaign_id) {
-  return db_.read_result([&](storage::connection& c)
-                             -> result<std::map<std::string, group_ranking>> {
-    auto scores = read_campaign_scores(c, *sets_, campaign_id);
-    if (!scores) return scores.error();
-    std::map<std::string, group_ranking> out;
-    for (const auto& g : scores->groups) {
-      auto& ranking = out[g.record.key];
-      for (auto i : g.files) {
-        const auto& f = scores->files[i];
-        ranking.rows.push_back(
-            {f.unit.code, f.unit.name, g.record.key, f.record.state, f.score, f.rank});
-      }
-      ranking.fields = g.fields;
-    }
-    return out;
-  });
+  return db_.read_result(
+      [&](storage::connection& c) -> result<std::map<std::string, group_ranking>> {
+        auto scores = read_campaign_scores(c, *sets_, campaign_id);
+        if (!scores) return scores.error();
+        std::map<std::string, group_ranking> out;
+        for (const auto& g : scores->groups) {
+          auto& ranking = out[g.record.key];
+          for (auto i : g.files) {
+            const auto& f = scores->files[i];
+            ranking.rows.push_back(
+                {f.unit.code, f.unit.name, g.record.key, f.record.state, f.score, f.rank});
+          }
+          ranking.fields = g.fields;
+        }
+        return out;
+      });
 }
 
 result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const auth::actor& a,

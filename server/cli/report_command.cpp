@@ -38,8 +38,8 @@ int report_command(const arguments& args) {
   d.add_options()("report", po::value<std::string>()->required(),
                   "ranking, components, below-maximum or unit")(
       "campaign", po::value<std::int64_t>()->required(), "the campaign id")(
-      "group", po::value<std::string>(), "one unit group's key")(
-      "unit", po::value<std::string>(), "a unit's code")(
+      "group", po::value<std::string>(), "one unit group's key")("unit", po::value<std::string>(),
+                                                                 "a unit's code")(
       "sort", po::value<std::string>()->default_value("criteria"), "criteria or points_lost")(
       "format", po::value<std::string>()->default_value("xlsx"), "json, csv or xlsx")(
       "output,o", po::value<std::string>(), "the file to write, - for standard output")(

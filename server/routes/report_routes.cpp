@@ -66,7 +66,8 @@ report_format format_of(const request_context& ctx) {
     }
     std::string type;  // media types compare without case
     for (char c : range)
-      if (c != ' ' && c != '\t') type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (c != ' ' && c != '\t')
+        type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::optional<report_format> f;
     if (type == "application/json" || type == "*/*" || type == "application/*")
       f = report_format::json;
@@ -182,8 +183,7 @@ void add_report_routes(router& r) {
   r.add({http::verb::get, base + "components", permission::read_reports, components});
   r.add({http::verb::get, base + "below-maximum", permission::read_reports, below_maximum});
   r.add({http::verb::get, base + "units/{unit_code}", permission::read_reports, unit});
-  r.add({http::verb::get, "/api/v1/public/campaigns", permission::public_access,
-         public_campaigns});
+  r.add({http::verb::get, "/api/v1/public/campaigns", permission::public_access, public_campaigns});
   r.add({http::verb::get, "/api/v1/public/campaigns/{id}/reports/ranking",
          permission::public_access, public_ranking});
   r.add({http::verb::get, "/api/v1/public/campaigns/{id}/reports/components",

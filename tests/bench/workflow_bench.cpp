@@ -12,8 +12,8 @@
 #include "storage/assessment_records.hpp"
 #include "storage/unit_records.hpp"
 #include "tests/support/test_server.hpp"
-#include "workflow/shipped_criteria.hpp"
 #include "workflow/reports/report_formats.hpp"
+#include "workflow/shipped_criteria.hpp"
 #include "workflow/time_text.hpp"
 
 using namespace parix;
@@ -157,7 +157,8 @@ int main(int argc, char** argv) {
   double reference = 1e9;
   for (int run = 0; run < 3; ++run) {
     const auto t = std::chrono::steady_clock::now();
-    if (std::system(("sqlite3 -csv " + db_file + " \"" + reference_sql + "\" > /dev/null").c_str()) != 0)
+    if (std::system(
+            ("sqlite3 -csv " + db_file + " \"" + reference_sql + "\" > /dev/null").c_str()) != 0)
       throw std::runtime_error("sqlite3 failed");
     reference = std::min(reference, seconds_since(t));
   }
@@ -180,8 +181,8 @@ int main(int argc, char** argv) {
         fastest = std::min(fastest, seconds_since(t));
       }
       std::cout << "report " << name << " as " << workflow::to_string(format) << " ("
-                << bytes / 1024 << " KiB): best of 3 " << fastest << " s, "
-                << fastest / reference << " x the reference\n";
+                << bytes / 1024 << " KiB): best of 3 " << fastest << " s, " << fastest / reference
+                << " x the reference\n";
     }
   };
   time_report("ranking", [&] { return reports.ranking(&auditor, campaign_id); });

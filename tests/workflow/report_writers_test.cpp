@@ -3,6 +3,7 @@
 // optional `responsible` column of the criteria CSV.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include "tests/support/report_support.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -86,7 +87,7 @@ TEST(csv_writer, writes_rfc_4180_with_a_bom_and_neutralises_formulas) {
             "\xEF\xBB\xBFMã,\"Ghi chú, nhận xét\",Điểm\r\n"
             "1.1,\"Thiếu \"\"Quyết định\"\", chưa đủ\",0.25\r\n"
             "1.2,\"dòng một\ndòng hai\",\r\n"
-            "'=HYPERLINK(\"\"x\"\"),- thiếu tài liệu,-0.5\r\n"
+            "\"'=HYPERLINK(\"\"x\"\")\",- thiếu tài liệu,-0.5\r\n"
             "'+1,'-1+2,'@SUM(A1)\r\n");
 }
 
@@ -96,10 +97,11 @@ TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
   t.title = "Kết quả & xếp hạng";
   t.campaign = "Chỉ số CCHC 2024 (năm 2024)";
   t.file_stem = "x";
-  auto a = sample_table({{{text("1.1"), text("ngắn"), {cell_kind::points, "0.3112", 0}}},
-                         {{text("1.2"), text(std::string(200, 'x')), {cell_kind::percent, "86.00", 0}},
-                          true}});
+  auto a = sample_table(
+      {{{text("1.1"), text("ngắn"), {cell_kind::points, "0.3112", 0}}},
+       {{text("1.2"), text(std::string(200, 'x')), {cell_kind::percent, "86.00", 0}}, true}});
   a.name = "Một tên trang tính dài hơn ba mươi mốt ký tự";
+  a.title = "Kết quả & xếp hạng";
   t.sheets.push_back(a);
   t.sheets.push_back(a);  // the same name again: made unique
   const auto book = testing::read_xlsx(write_xlsx(t, dir.path()));
@@ -122,7 +124,7 @@ TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
     EXPECT_NE(header.find("Chỉ số CCHC 2024"), std::string::npos) << header;
     const auto& rows = s.at("rows").as_array();
     ASSERT_EQ(rows.size(), 6u);
-    EXPECT_EQ(rows[0].as_array()[0].at("v").as_string(), "Tiêu đề");
+    EXPECT_EQ(rows[0].as_array()[0].at("v").as_string(), "Kết quả & xếp hạng");
     EXPECT_EQ(rows[3].as_array()[1].at("v").as_string(), "Ghi chú, nhận xét");
     const auto& n = rows[4].as_array()[2];
     EXPECT_EQ(n.at("t").as_string(), "n");
@@ -143,7 +145,8 @@ TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
 TEST(criteria_import, takes_an_optional_responsible_column_inherited_by_children) {
   auto r = parse_criteria_csv(
       "#set-key: r\n#set-name: R\ncode,title,max,method,bonus,responsible\n"
-      "1,Văn bản,2,,,Sở Tư pháp\n1.1,Ban hành,1,self,,\n1.2,Kiểm tra,1,self,,\"Sở Nội vụ, Phòng CCHC\"\n"
+      "1,Văn bản,2,,,Sở Tư pháp\n1.1,Ban hành,1,self,,\n1.2,Kiểm tra,1,self,,\"Sở Nội vụ, Phòng "
+      "CCHC\"\n"
       "2,Tài chính,1,,,\n2.1,Ngân sách,1,self,,\n");
   ASSERT_TRUE(r.set) << r.problems[0].detail;
   const auto& s = *r.set;
@@ -153,12 +156,15 @@ TEST(criteria_import, takes_an_optional_responsible_column_inherited_by_children
   auto short_row = parse_criteria_csv(
       "#set-key: r\n#set-name: R\ncode,title,max,method,bonus,responsible\n1,A,1,self,\n");
   ASSERT_FALSE(short_row.set);
-  EXPECT_EQ(short_row.problems[0].problem, "bad_csv");
-  EXPECT_EQ(short_row.problems[0].detail, "expected 6 fields, found 5");
+  auto bad = std::ranges::find(short_row.problems, "bad_csv", &criteria_problem::problem);
+  ASSERT_NE(bad, short_row.problems.end());
+  EXPECT_EQ(bad->line, 4);
+  EXPECT_EQ(bad->detail, "expected 6 fields, found 5");
   auto wrong = parse_criteria_csv(
       "#set-key: r\n#set-name: R\ncode,title,max,method,bonus,owner\n1,A,1,self,,x\n");
   ASSERT_FALSE(wrong.set);
-  EXPECT_EQ(wrong.problems[0].problem, "bad_header");
+  EXPECT_NE(std::ranges::find(wrong.problems, "bad_header", &criteria_problem::problem),
+            wrong.problems.end());
 }
 
 }  // namespace

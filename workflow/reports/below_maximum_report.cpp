@@ -55,13 +55,9 @@ below_maximum_report below_maximum_builder::finish(const campaign_scores& s,
       auto& units = by_leaf_[gi][i];
       if (units.empty()) continue;
       const auto& n = g.set->nodes[i];
-      leaf_shortfalls leaf{n.code,
-                           n.title,
-                           g.set->responsible(i),
-                           n.method.value_or(scoring_method::self),
-                           n.max,
-                           {},
-                           std::move(units)};
+      leaf_shortfalls leaf{
+          n.code, n.title, g.set->responsible(i), n.method.value_or(scoring_method::self),
+          n.max,  {},      std::move(units)};
       for (const auto& u : leaf.units) leaf.lost += u.lost;
       std::stable_sort(leaf.units.begin(), leaf.units.end(), [&](const auto& a, const auto& b) {
         if (a.lost != b.lost) return a.lost > b.lost;

@@ -25,7 +25,7 @@ void rank_group(campaign_group& g, std::vector<scored_file>& files) {
     auto& f = files[g.files[i]];
     const auto* previous = i > 0 ? &files[g.files[i - 1]] : nullptr;
     f.rank = previous && f.score.index() == previous->score.index() ? previous->rank
-                                                                     : static_cast<int>(i) + 1;
+                                                                    : static_cast<int>(i) + 1;
   }
   std::vector<assessment_score> scores;
   scores.reserve(g.files.size());
@@ -95,9 +95,9 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
   auto finish = [&](std::size_t i) {
     auto& f = out.files[i];
     const auto adj = adjustments.find(f.record.id);
-    f.score = score_assessment(*out.groups[f.group].set, facts,
-                               points::from_units(adj == adjustments.end() ? 0 : adj->second),
-                               out.bands);
+    f.score =
+        score_assessment(*out.groups[f.group].set, facts,
+                         points::from_units(adj == adjustments.end() ? 0 : adj->second), out.bands);
     scored[i] = true;
     if (options.each_file) options.each_file(f, out.groups[f.group], facts, remarks);
   };
@@ -126,7 +126,8 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
       finish(i);
     }
 
-  for (std::size_t i = 0; i < out.files.size(); ++i) out.groups[out.files[i].group].files.push_back(i);
+  for (std::size_t i = 0; i < out.files.size(); ++i)
+    out.groups[out.files[i].group].files.push_back(i);
   for (auto& g : out.groups) {
     rank_group(g, out.files);
     g.published = !g.files.empty();

@@ -16,10 +16,10 @@ std::vector<int> field_ranks(const std::vector<component_line>& lines, std::size
   });
   std::vector<int> ranks(lines.size(), 0);
   for (std::size_t k = 0; k < order.size(); ++k)
-    ranks[order[k]] = k > 0 && lines[order[k]].fields[field].index() ==
-                                   lines[order[k - 1]].fields[field].index()
-                          ? ranks[order[k - 1]]
-                          : static_cast<int>(k) + 1;
+    ranks[order[k]] =
+        k > 0 && lines[order[k]].fields[field].index() == lines[order[k - 1]].fields[field].index()
+            ? ranks[order[k - 1]]
+            : static_cast<int>(k) + 1;
   return ranks;
 }
 

@@ -34,8 +34,7 @@ result<void> may_read(storage::connection& c, const auth::actor& a, std::int64_t
 }
 
 // The campaign exists and the reader (null: the public) may open its reports.
-result<void> may_open(storage::connection& c, const auth::actor* reader,
-                      std::int64_t campaign_id) {
+result<void> may_open(storage::connection& c, const auth::actor* reader, std::int64_t campaign_id) {
   if (!storage::find_campaign(c, campaign_id)) return errc::campaign_not_found;
   if (reader) return may_read(c, *reader, campaign_id);
   return {};
@@ -64,8 +63,7 @@ report_service::report_service(storage::database& db)
 
 report_service::~report_service() = default;
 
-result<ranking_report> report_service::ranking(const auth::actor* reader,
-                                               std::int64_t campaign_id,
+result<ranking_report> report_service::ranking(const auth::actor* reader, std::int64_t campaign_id,
                                                const report_filter& filter) {
   return db_.read_result([&](storage::connection& c) -> result<ranking_report> {
     if (auto ok = may_open(c, reader, campaign_id); !ok) return ok.error();
@@ -100,11 +98,9 @@ result<below_maximum_report> report_service::below_maximum(const auth::actor& re
     below_maximum_builder builder{filter.group, filter.unit};
     campaign_read_options options;
     options.remarks = true;
-    options.each_file = [&](const scored_file& f, const campaign_group& g,
-                            std::span<const leaf_facts> facts,
-                            std::span<const leaf_remarks> remarks) {
-      builder.add(f, g, facts, remarks);
-    };
+    options.each_file =
+        [&](const scored_file& f, const campaign_group& g, std::span<const leaf_facts> facts,
+            std::span<const leaf_remarks> remarks) { builder.add(f, g, facts, remarks); };
     auto s = read_campaign_scores(c, *sets_, campaign_id, options);
     if (!s) return s.error();
     auto groups = groups_for(*s, &reader, filter);
@@ -126,12 +122,7 @@ result<unit_report> report_service::unit(const auth::actor& reader, std::int64_t
     const auto published = storage::find_publication(c, file->id);
     unit_report_input in;
     in.heading = heading_of(*campaign);
-    in.group = {group.key,
-                group.name,
-                set->key,
-                set->name,
-                file->state == "published",
-                published};
+    in.group = {group.key, group.name, set->key, set->name, file->state == "published", published};
     in.unit = *storage::find_unit_by_id(c, file->unit_id);
     in.set = std::move(set);
     in.values = storage::leaf_values(c, file->id);
@@ -152,7 +143,8 @@ std::vector<published_campaign> report_service::published_campaigns() {
       if (g.files == 0 || g.published != g.files) continue;
       auto& p = by_id[g.campaign_id];
       p.groups.push_back({g.key, g.name, g.decision_number, g.decision_date});
-      if (g.decision_at && (!latest.contains(g.campaign_id) || *g.decision_at > latest[g.campaign_id])) {
+      if (g.decision_at &&
+          (!latest.contains(g.campaign_id) || *g.decision_at > latest[g.campaign_id])) {
         latest[g.campaign_id] = *g.decision_at;
         p.decision_number = g.decision_number;
         p.decision_date = g.decision_date;

@@ -34,24 +34,9 @@ table_cell mean(const points_mean& m) {
   return m.n > 0 ? table_cell{cell_kind::mean, m.to_string(), 0} : table_cell{};
 }
 
-// Excel allows 31 characters in a sheet name, none of []:*?/\ and names unique in a
-// workbook; group keys are short, so a prefix and the key fit.
+// "Xếp hạng - A": the XLSX writer shortens a name to Excel's 31 characters.
 std::string sheet_name(std::string_view prefix, std::string_view key) {
-  std::string name{prefix};
-  if (!key.empty()) name += " - " + std::string{key};
-  std::string out;
-  std::size_t characters = 0;
-  for (std::size_t i = 0; i < name.size() && characters < 31;) {
-    const auto lead = static_cast<unsigned char>(name[i]);
-    const std::size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    std::string piece = name.substr(i, len);
-    if (piece.size() == 1 && std::string_view{"[]:*?/\\"}.find(piece[0]) != std::string_view::npos)
-      piece = "_";
-    out += piece;
-    i += len;
-    ++characters;
-  }
-  return out;
+  return std::string{prefix} + " - " + std::string{key};
 }
 
 // Letters, digits and dashes only: a file name any client and file system takes.
@@ -164,8 +149,8 @@ report_tables tables_of(const ranking_report& r) {
   t.campaign = campaign_line(r.heading);
   t.file_stem = "xep-hang-" + std::to_string(r.heading.campaign_id);
   for (const auto& g : r.groups) {
-    table s{sheet_name("Xếp hạng", g.group.key), t.title, group_line(g.group),
-            ranking_columns(&g), nullptr};
+    table s{sheet_name("Xếp hạng", g.group.key), t.title, group_line(g.group), ranking_columns(&g),
+            nullptr};
     s.rows = [&g](const row_sink& sink) {
       int stt = 0;
       for (const auto& l : g.lines) sink(ranking_row(g, l, ++stt, false));
@@ -211,8 +196,8 @@ report_tables tables_of(const components_report& r) {
         sink(row);
       }
       // The foot: the group's mean, best and worst index in each field.
-      for (const auto& [label, which] : {std::pair{"Bình quân nhóm", 0}, {"Cao nhất", 1},
-                                         {"Thấp nhất", 2}}) {
+      for (const auto& [label, which] :
+           {std::pair{"Bình quân nhóm", 0}, {"Cao nhất", 1}, {"Thấp nhất", 2}}) {
         table_row row;
         row.emphasis = true;
         row.cells = {{}, {}, text(label)};
@@ -226,9 +211,9 @@ report_tables tables_of(const components_report& r) {
     };
     t.sheets.push_back(std::move(units));
 
-    auto field_cols = columns({"Mã lĩnh vực", "Tên lĩnh vực", "Điểm tối đa", "Số đơn vị",
-                               "Bình quân nhóm (%)", "Cao nhất (%)", "Đơn vị cao nhất",
-                               "Thấp nhất (%)", "Đơn vị thấp nhất"});
+    auto field_cols =
+        columns({"Mã lĩnh vực", "Tên lĩnh vực", "Điểm tối đa", "Số đơn vị", "Bình quân nhóm (%)",
+                 "Cao nhất (%)", "Đơn vị cao nhất", "Thấp nhất (%)", "Đơn vị thấp nhất"});
     field_cols[1].wrap = true;
     table fields{sheet_name("Lĩnh vực", g.group.key), t.title, group_line(g.group),
                  std::move(field_cols), nullptr};
@@ -241,14 +226,10 @@ report_tables tables_of(const components_report& r) {
       };
       for (const auto& f : g.fields) {
         table_row row;
-        row.cells = {text(f.code),
-                     text(f.title),
-                     pts(f.max),
-                     integer(f.mean.units()),
-                     pct(f.mean),
-                     f.best ? pct(f.best->index) : table_cell{},
-                     text(names(f.best)),
-                     f.worst ? pct(f.worst->index) : table_cell{},
+        row.cells = {text(f.code),        text(f.title),
+                     pts(f.max),          integer(f.mean.units()),
+                     pct(f.mean),         f.best ? pct(f.best->index) : table_cell{},
+                     text(names(f.best)), f.worst ? pct(f.worst->index) : table_cell{},
                      text(names(f.worst))};
         sink(row);
       }
@@ -256,9 +237,7 @@ report_tables tables_of(const components_report& r) {
     t.sheets.push_back(std::move(fields));
   }
   // The CSV is long: one row per unit and field, ready for a pivot table.
-  t.csv = {"",
-           t.title,
-           t.campaign,
+  t.csv = {"", t.title, t.campaign,
            columns({"Nhóm", "Mã đơn vị", "Tên đơn vị", "Mã lĩnh vực", "Tên lĩnh vực", "Điểm đạt",
                     "Điểm tối đa áp dụng", "Chỉ số (%)", "Thứ hạng trong lĩnh vực",
                     "Bình quân nhóm (%)"}),
@@ -268,10 +247,14 @@ report_tables tables_of(const components_report& r) {
                  for (std::size_t k = 0; k < l.fields.size() && k < g.fields.size(); ++k) {
                    const auto& f = l.fields[k];
                    table_row row;
-                   row.cells = {text(g.group.key),      text(l.unit_code),
-                                text(l.unit_name),      text(g.fields[k].code),
-                                text(g.fields[k].title), pts(f.achieved),
-                                pts(f.applicable_max),  pct(f.index()),
+                   row.cells = {text(g.group.key),
+                                text(l.unit_code),
+                                text(l.unit_name),
+                                text(g.fields[k].code),
+                                text(g.fields[k].title),
+                                pts(f.achieved),
+                                pts(f.applicable_max),
+                                pct(f.index()),
                                 l.field_ranks[k] > 0 ? integer(l.field_ranks[k]) : table_cell{},
                                 pct(g.fields[k].mean)};
                    sink(row);
@@ -306,24 +289,22 @@ report_tables tables_of(const below_maximum_report& r) {
     return row;
   };
   for (const auto& g : r.groups) {
-    auto summary_cols = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách",
-                                 "Phương pháp", "Điểm tối đa", "Số đơn vị chưa đạt",
-                                 "Tổng điểm bị mất"});
+    auto summary_cols = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách", "Phương pháp",
+                                 "Điểm tối đa", "Số đơn vị chưa đạt", "Tổng điểm bị mất"});
     summary_cols[1].wrap = true;
-    table summary{sheet_name("Tổng hợp", g.group.key), t.title, group_line(g.group),
-                  std::move(summary_cols), [&g](const row_sink& sink) {
-                    for (const auto& leaf : g.leaves) {
-                      table_row row;
-                      row.cells = {text(leaf.code),
-                                   text(leaf.title),
-                                   text(leaf.responsible),
-                                   text(std::string{method_text(leaf.method)}),
-                                   pts(leaf.max),
-                                   integer(static_cast<std::int64_t>(leaf.units.size())),
-                                   pts(leaf.lost)};
-                      sink(row);
-                    }
-                  }};
+    table summary{
+        sheet_name("Tổng hợp", g.group.key), t.title, group_line(g.group), std::move(summary_cols),
+        [&g](const row_sink& sink) {
+          for (const auto& leaf : g.leaves) {
+            table_row row;
+            row.cells = {
+                text(leaf.code),        text(leaf.title),
+                text(leaf.responsible), text(std::string{method_text(leaf.method)}),
+                pts(leaf.max),          integer(static_cast<std::int64_t>(leaf.units.size())),
+                pts(leaf.lost)};
+            sink(row);
+          }
+        }};
     t.sheets.push_back(std::move(summary));
     table detail{sheet_name("Chi tiết", g.group.key), t.title, group_line(g.group),
                  detail_columns(false), [&g, detail_row](const row_sink& sink) {
@@ -363,32 +344,43 @@ report_tables tables_of(const unit_report& r) {
     table_row row;
     row.emphasis = c.depth() == 1;
     if (!c.leaf()) {
-      row.cells = {text(c.code), text(c.title), pts(n.applicable_max), {}, pts(n.self_total),
-                   {},           {},            {},                    {}, {},
-                   {},           {},            {},                    pts(n.achieved)};
-    } else {
-      const bool self = c.method.value_or(scoring_method::self) == scoring_method::self;
       row.cells = {text(c.code),
                    text(c.title),
-                   pts(c.max),
-                   text(v.not_evaluated ? "Không đánh giá: " + v.not_evaluated_reason.value_or("")
-                                        : ""),
-                   opt_units(v.self_score),
-                   text(v.self_explanation.value_or("")),
-                   opt_units(v.round1_score),
-                   text(v.round1_remark.value_or("")),
-                   text(v.needs_explanation ? "Có" : ""),
-                   text(v.explanation_response.value_or("")),
-                   opt_units(v.round2_score),
-                   text(v.round2_remark.value_or("")),
-                   self ? table_cell{} : opt_units(v.imported_score),
-                   v.not_evaluated ? table_cell{} : opt_pts(n.final_score)};
+                   pts(n.applicable_max),
+                   {},
+                   pts(n.self_total),
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   pts(n.achieved)};
+    } else {
+      const bool self = c.method.value_or(scoring_method::self) == scoring_method::self;
+      row.cells = {
+          text(c.code),
+          text(c.title),
+          pts(c.max),
+          text(v.not_evaluated ? "Không đánh giá: " + v.not_evaluated_reason.value_or("") : ""),
+          opt_units(v.self_score),
+          text(v.self_explanation.value_or("")),
+          opt_units(v.round1_score),
+          text(v.round1_remark.value_or("")),
+          text(v.needs_explanation ? "Có" : ""),
+          text(v.explanation_response.value_or("")),
+          opt_units(v.round2_score),
+          text(v.round2_remark.value_or("")),
+          self ? table_cell{} : opt_units(v.imported_score),
+          v.not_evaluated ? table_cell{} : opt_pts(n.final_score)};
     }
     if (evidence) {
       std::string list;
       for (const auto& e : n.evidence)
-        list += (list.empty() ? "" : "; ") + ("v" + std::to_string(e.version) + " ") +
-                e.archive_sha256;
+        list +=
+            (list.empty() ? "" : "; ") + ("v" + std::to_string(e.version) + " ") + e.archive_sha256;
       row.cells.push_back(text(list));
     }
     return row;
@@ -397,12 +389,11 @@ report_tables tables_of(const unit_report& r) {
               [&r, node_row](const row_sink& sink) {
                 for (const auto& n : r.nodes) sink(node_row(n, false));
                 const auto& s = r.score;
-                for (const auto& [label, cell] :
-                     {std::pair{"Điểm điều chỉnh", pts(s.adjustments)},
-                      {"Tổng điểm đạt", pts(s.achieved)},
-                      {"Điểm tối đa áp dụng", pts(s.applicable_max)},
-                      {"Chỉ số CCHC (%)", pct(s.index())},
-                      {"Xếp loại", text(s.classification)}}) {
+                for (const auto& [label, cell] : {std::pair{"Điểm điều chỉnh", pts(s.adjustments)},
+                                                  {"Tổng điểm đạt", pts(s.achieved)},
+                                                  {"Điểm tối đa áp dụng", pts(s.applicable_max)},
+                                                  {"Chỉ số CCHC (%)", pct(s.index())},
+                                                  {"Xếp loại", text(s.classification)}}) {
                   table_row row;
                   row.emphasis = true;
                   row.cells.resize(14);
@@ -424,30 +415,29 @@ report_tables tables_of(const unit_report& r) {
                           sink(row);
                         }
                       }});
-  t.sheets.push_back(
-      {"Tài liệu kiểm chứng", t.title, group_line(r.group),
-       columns({"Mã tiêu chí", "Phiên bản", "Giai đoạn", "Niêm phong lúc", "Người niêm phong",
-                "SHA-256 của gói", "Tên tệp", "SHA-256 của tệp", "Dung lượng (byte)",
-                "Số văn bản", "Ngày văn bản"}),
-       [&r, tz](const row_sink& sink) {
-         for (const auto& n : r.nodes)
-           for (const auto& e : n.evidence)
-             for (const auto& f : e.files) {
-               table_row row;
-               row.cells = {text(n.node->code),
-                            integer(e.version),
-                            text(e.stage),
-                            text(format_time(storage::from_millis(e.sealed_at), tz)),
-                            text(e.sealed_by),
-                            text(e.archive_sha256),
-                            text(f.name),
-                            text(f.sha256),
-                            integer(f.size),
-                            text(f.doc_number.value_or("")),
-                            text(f.doc_date.value_or(""))};
-               sink(row);
-             }
-       }});
+  t.sheets.push_back({"Tài liệu kiểm chứng", t.title, group_line(r.group),
+                      columns({"Mã tiêu chí", "Phiên bản", "Giai đoạn", "Niêm phong lúc",
+                               "Người niêm phong", "SHA-256 của gói", "Tên tệp", "SHA-256 của tệp",
+                               "Dung lượng (byte)", "Số văn bản", "Ngày văn bản"}),
+                      [&r, tz](const row_sink& sink) {
+                        for (const auto& n : r.nodes)
+                          for (const auto& e : n.evidence)
+                            for (const auto& f : e.files) {
+                              table_row row;
+                              row.cells = {text(n.node->code),
+                                           integer(e.version),
+                                           text(e.stage),
+                                           text(format_time(storage::from_millis(e.sealed_at), tz)),
+                                           text(e.sealed_by),
+                                           text(e.archive_sha256),
+                                           text(f.name),
+                                           text(f.sha256),
+                                           integer(f.size),
+                                           text(f.doc_number.value_or("")),
+                                           text(f.doc_date.value_or(""))};
+                              sink(row);
+                            }
+                      }});
   t.csv = {"", t.title, t.campaign, node_columns(true), [&r, node_row](const row_sink& sink) {
              for (const auto& n : r.nodes) sink(node_row(n, true));
            }};

@@ -50,9 +50,9 @@ struct table {
 };
 
 struct report_tables {
-  std::string title;     // printed at the top of every page
-  std::string campaign;  // idem, under the title
-  std::string file_stem;  // ASCII, for Content-Disposition and the CLI: "xep-hang-2024-c1"
+  std::string title;          // printed at the top of every page
+  std::string campaign;       // idem, under the title
+  std::string file_stem;      // ASCII, for Content-Disposition and the CLI: "xep-hang-2024-c1"
   std::vector<table> sheets;  // the XLSX workbook
   table csv;                  // the CSV file: one table, one row per unit (or node, leaf…)
 };

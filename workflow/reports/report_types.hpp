@@ -93,10 +93,10 @@ struct component_field {
 
 struct component_line {
   std::string unit_code, unit_name;
-  int rank = 0;                     // the unit's overall rank in the group
+  int rank = 0;                          // the unit's overall rank in the group
   percentage index{points{}, points{}};  // overall
-  std::vector<node_score> fields;   // aligned with components_group::fields
-  std::vector<int> field_ranks;     // rank within each field; 0 when not evaluated at all
+  std::vector<node_score> fields;        // aligned with components_group::fields
+  std::vector<int> field_ranks;          // rank within each field; 0 when not evaluated at all
 };
 
 struct components_group {
@@ -128,7 +128,7 @@ struct leaf_shortfalls {
   std::string code, title, responsible;
   scoring_method method = scoring_method::self;
   points max;
-  points lost;                  // over every unit listed
+  points lost;                   // over every unit listed
   std::vector<shortfall> units;  // most points lost first, then by unit code
 };
 
@@ -193,7 +193,7 @@ struct published_group {
 struct published_campaign {
   std::int64_t id = 0, year = 0;
   std::string name;
-  std::vector<published_group> groups;  // the published groups only
+  std::vector<published_group> groups;                        // the published groups only
   std::optional<std::string> decision_number, decision_date;  // the latest decision
 };
 

@@ -3,13 +3,13 @@
 
 #include <xlsxwriter.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace parix::workflow {
 namespace {
@@ -69,9 +69,10 @@ struct workbook_formats {
   cell_formats normal, emphasis;
 };
 
+// No cell borders: the sheet prints its gridlines instead, so an empty cell need not be
+// written at all (a report of a million rows has millions of them).
 lxw_format* cell_format(lxw_workbook* wb, bool bold, bool wrap, const char* num_format) {
   lxw_format* f = workbook_add_format(wb);
-  format_set_border(f, LXW_BORDER_THIN);
   format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
   if (bold) format_set_bold(f);
   if (wrap) format_set_text_wrap(f);
@@ -140,6 +141,7 @@ class sheet_writer {
     worksheet_fit_to_pages(ws_, 1, 0);
     worksheet_set_margins(ws_, 0.4, 0.4, 0.8, 0.6);
     worksheet_center_horizontally(ws_);
+    worksheet_gridlines(ws_, LXW_SHOW_ALL_GRIDLINES);
     check(worksheet_repeat_rows(ws_, header_row, header_row), "repeat rows");
     const std::string page_header = "&C&\"-,Bold\"" + header_text(table.title, 110) +
                                     "\n&\"-,Regular\"" + header_text(t.campaign, 110);
@@ -159,19 +161,16 @@ class sheet_writer {
       const bool wrap = table_.columns[c].wrap;
       switch (cell.kind) {
         case cell_kind::empty:
-          check(worksheet_write_blank(ws_, row, col(c), cf.text), "blank");
+          continue;
+        case cell_kind::text: {
+          if (cell.text.empty()) continue;
+          const auto text = characters(cell.text) > max_cell_characters
+                                ? first_characters(cell.text, max_cell_characters)
+                                : cell.text;
+          check(worksheet_write_string(ws_, row, col(c), text.c_str(), wrap ? cf.wrap : cf.text),
+                "text");
           break;
-        case cell_kind::text:
-          if (cell.text.empty()) {
-            check(worksheet_write_blank(ws_, row, col(c), cf.text), "blank");
-          } else {
-            const auto text = characters(cell.text) > max_cell_characters
-                                  ? first_characters(cell.text, max_cell_characters)
-                                  : cell.text;
-            check(worksheet_write_string(ws_, row, col(c), text.c_str(), wrap ? cf.wrap : cf.text),
-                  "text");
-          }
-          break;
+        }
         case cell_kind::integer:
           check(worksheet_write_number(ws_, row, col(c), static_cast<double>(cell.integer),
                                        cf.integer),
@@ -211,12 +210,17 @@ class sheet_writer {
   std::size_t rows_ = 0;
 };
 
-// A name not yet used in the workbook (Excel compares names without case).
-std::string unique_name(std::set<std::string>& used, const std::string& wanted) {
-  std::string name = wanted.empty() ? "Sheet" : wanted;
+// A name Excel takes: at most 31 characters, none of []:*?/\ , not used before in the
+// workbook (Excel compares names without case; ours differ by more than case).
+std::string unique_name(std::set<std::string>& used, std::string_view wanted) {
+  std::string base;
+  for (char c : wanted)
+    base += std::string_view{"[]:*?/\\"}.find(c) == std::string_view::npos ? c : '_';
+  if (base.empty()) base = "Sheet";
+  std::string name = first_characters(base, LXW_SHEETNAME_MAX);
   for (int n = 2; used.contains(name); ++n) {
     const auto suffix = " (" + std::to_string(n) + ")";
-    name = first_characters(wanted, LXW_SHEETNAME_MAX - suffix.size()) + suffix;
+    name = first_characters(base, LXW_SHEETNAME_MAX - suffix.size()) + suffix;
   }
   used.insert(name);
   return name;
@@ -270,8 +274,7 @@ std::string write_xlsx(const report_tables& t, const std::filesystem::path& temp
     table.rows([&](const table_row& r) {
       if (current->rows() == rows_per_sheet) {
         current->finish();
-        current =
-            std::make_unique<sheet_writer>(wb, f, t, table, unique_name(names, table.name));
+        current = std::make_unique<sheet_writer>(wb, f, t, table, unique_name(names, table.name));
       }
       current->write(r);
     });
