@@ -116,6 +116,10 @@ std::optional<std::int64_t> optional_integer(const boost::json::object& o, std::
   throw invalid(key, "integer");
 }
 
+api_error invalid_field(std::string_view name, std::string_view expected) {
+  return invalid(name, expected);
+}
+
 void only_fields(const boost::json::object& o, std::initializer_list<std::string_view> allowed) {
   for (const auto& kv : o)
     if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end())
@@ -123,6 +127,16 @@ void only_fields(const boost::json::object& o, std::initializer_list<std::string
                       "unknown_field",
                       {{"field", std::string{kv.key()}}},
                       {{"field", kv.key()}}};
+}
+
+void only_query_parameters(const request_context& ctx,
+                           std::initializer_list<std::string_view> allowed) {
+  for (const auto& p : ctx.target.params())
+    if (std::find(allowed.begin(), allowed.end(), p.key) == allowed.end())
+      throw api_error{http::status::bad_request,
+                      "unknown_field",
+                      {{"field", std::string{p.key}}},
+                      {{"field", p.key}}};
 }
 
 std::string etag_of(std::int64_t version) {

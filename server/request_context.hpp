@@ -67,6 +67,12 @@ std::optional<bool> optional_bool(const boost::json::object& o, std::string_view
 std::optional<std::int64_t> optional_integer(const boost::json::object& o, std::string_view key);
 // Refuses any key not in allowed, so a typo is not silently ignored.
 void only_fields(const boost::json::object& o, std::initializer_list<std::string_view> allowed);
+// The same for the query string's parameters (400 unknown_field).
+void only_query_parameters(const request_context& ctx,
+                           std::initializer_list<std::string_view> allowed);
+// The 400 invalid_field api_error for a field or query parameter and what it must be.
+class api_error;
+api_error invalid_field(std::string_view name, std::string_view expected);
 
 // A 200 (or given status) JSON response; an ETag "v<version>" when version is set.
 response json_response(const request_context& ctx, const boost::json::value& body,

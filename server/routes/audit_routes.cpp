@@ -16,20 +16,13 @@ namespace {
 
 using auth::permission;
 
-api_error bad_parameter(std::string_view name, std::string_view expected) {
-  return api_error{http::status::bad_request,
-                   "invalid_field",
-                   {{"field", std::string{name}}, {"expected", std::string{expected}}},
-                   {{"field", name}}};
-}
-
 std::optional<std::int64_t> integer_param(const request_context& ctx, std::string_view name) {
   auto v = ctx.query(name);
   if (!v) return std::nullopt;
   std::int64_t out = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc{} || end != v->data() + v->size() || out < 0)
-    throw bad_parameter(name, "a whole number");
+    throw invalid_field(name, "a whole number");
   return out;
 }
 
@@ -37,19 +30,13 @@ std::optional<storage::millis> time_param(const request_context& ctx, std::strin
   auto v = ctx.query(name);
   if (!v) return std::nullopt;
   auto t = workflow::parse_iso_time(*v);
-  if (!t) throw bad_parameter(name, "an ISO 8601 time with offset");
+  if (!t) throw invalid_field(name, "an ISO 8601 time with offset");
   return storage::to_millis(*t);
 }
 
 storage::audit_filter filter_of(const request_context& ctx) {
-  for (const auto& p : ctx.target.params())
-    if (p.key != "campaign" && p.key != "unit" && p.key != "assessment" && p.key != "criterion" &&
-        p.key != "actor" && p.key != "action" && p.key != "from" && p.key != "to" &&
-        p.key != "after_id" && p.key != "limit")
-      throw api_error{http::status::bad_request,
-                      "unknown_field",
-                      {{"field", std::string{p.key}}},
-                      {{"field", p.key}}};
+  only_query_parameters(ctx, {"campaign", "unit", "assessment", "criterion", "actor", "action",
+                              "from", "to", "after_id", "limit"});
   storage::audit_filter f;
   f.campaign_id = integer_param(ctx, "campaign");
   f.assessment_id = integer_param(ctx, "assessment");
@@ -60,7 +47,7 @@ storage::audit_filter filter_of(const request_context& ctx) {
   f.to = time_param(ctx, "to");
   f.after_id = integer_param(ctx, "after_id").value_or(0);
   f.limit = integer_param(ctx, "limit").value_or(100);
-  if (f.limit < 1 || f.limit > 1000) throw bad_parameter("limit", "1 to 1000");
+  if (f.limit < 1 || f.limit > 1000) throw invalid_field("limit", "1 to 1000");
   if (auto unit = ctx.query("unit")) {
     auto id = ctx.app.db.read_result([&](storage::connection& c) -> std::optional<std::int64_t> {
       auto u = storage::find_unit_by_code(c, *unit);

@@ -18,29 +18,12 @@ namespace {
 using auth::permission;
 using workflow::report_format;
 
-api_error bad_parameter(std::string_view name, std::string_view expected) {
-  return api_error{http::status::bad_request,
-                   "invalid_field",
-                   {{"field", std::string{name}}, {"expected", std::string{expected}}},
-                   {{"field", name}}};
-}
-
-// Refuses a query parameter the route does not know, so a typo is not silently ignored.
-void only_parameters(const request_context& ctx, std::initializer_list<std::string_view> known) {
-  for (const auto& p : ctx.target.params())
-    if (std::find(known.begin(), known.end(), p.key) == known.end())
-      throw api_error{http::status::bad_request,
-                      "unknown_field",
-                      {{"field", std::string{p.key}}},
-                      {{"field", p.key}}};
-}
-
 // ?format= wins; else the best of Accept (RFC 9110 section 12.5.1: media ranges with
 // q-values, wildcards); JSON when neither says. 406 when Accept allows none of the three.
 report_format format_of(const request_context& ctx) {
   if (auto f = ctx.query("format")) {
     auto parsed = workflow::parse_report_format(*f);
-    if (!parsed) throw bad_parameter("format", "json, csv or xlsx");
+    if (!parsed) throw invalid_field("format", "json, csv or xlsx");
     return *parsed;
   }
   const std::string_view accept = ctx.req[http::field::accept];
@@ -97,7 +80,7 @@ workflow::report_filter filter_of(const request_context& ctx) {
     if (*sort == "points_lost")
       f.order = workflow::shortfall_order::points_lost;
     else if (*sort != "criteria")
-      throw bad_parameter("sort", "criteria or points_lost");
+      throw invalid_field("sort", "criteria or points_lost");
   }
   return f;
 }
@@ -123,28 +106,28 @@ response answer(request_context& ctx, const workflow::result<Report>& r,
 }
 
 response ranking(request_context& ctx) {
-  only_parameters(ctx, {"format", "group"});
+  only_query_parameters(ctx, {"format", "group"});
   const auto format = format_of(ctx);
   const auto f = filter_of(ctx);
   return answer(ctx, ctx.app.reports.ranking(&ctx.who(), ctx.id_param("id"), f), f, format);
 }
 
 response components(request_context& ctx) {
-  only_parameters(ctx, {"format", "group"});
+  only_query_parameters(ctx, {"format", "group"});
   const auto format = format_of(ctx);
   const auto f = filter_of(ctx);
   return answer(ctx, ctx.app.reports.components(&ctx.who(), ctx.id_param("id"), f), f, format);
 }
 
 response below_maximum(request_context& ctx) {
-  only_parameters(ctx, {"format", "group", "unit", "sort"});
+  only_query_parameters(ctx, {"format", "group", "unit", "sort"});
   const auto format = format_of(ctx);
   const auto f = filter_of(ctx);
   return answer(ctx, ctx.app.reports.below_maximum(ctx.who(), ctx.id_param("id"), f), f, format);
 }
 
 response unit(request_context& ctx) {
-  only_parameters(ctx, {"format"});
+  only_query_parameters(ctx, {"format"});
   const auto format = format_of(ctx);
   workflow::report_filter f;
   f.unit = std::string{ctx.param("unit_code")};
@@ -153,21 +136,21 @@ response unit(request_context& ctx) {
 
 // Without sign-in: only what is published, and 404 before.
 response public_ranking(request_context& ctx) {
-  only_parameters(ctx, {"format", "group"});
+  only_query_parameters(ctx, {"format", "group"});
   const auto format = format_of(ctx);
   const auto f = filter_of(ctx);
   return answer(ctx, ctx.app.reports.ranking(nullptr, ctx.id_param("id"), f), f, format);
 }
 
 response public_components(request_context& ctx) {
-  only_parameters(ctx, {"format", "group"});
+  only_query_parameters(ctx, {"format", "group"});
   const auto format = format_of(ctx);
   const auto f = filter_of(ctx);
   return answer(ctx, ctx.app.reports.components(nullptr, ctx.id_param("id"), f), f, format);
 }
 
 response public_campaigns(request_context& ctx) {
-  only_parameters(ctx, {});
+  only_query_parameters(ctx, {});
   response res{http::status::ok, ctx.req.version()};
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.body() = workflow::to_json(ctx.app.reports.published_campaigns());

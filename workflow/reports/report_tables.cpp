@@ -49,8 +49,14 @@ std::string ascii_stem(std::string_view s) {
   return out;
 }
 
-std::string campaign_line(const report_heading& h) {
-  return h.campaign_name + " (năm " + std::to_string(h.year) + ")";
+// A report's tables, titled "… năm 2024", with the campaign under the title and a file
+// name "stem-<campaign id>".
+report_tables titled(const report_heading& h, std::string_view title, std::string_view stem) {
+  report_tables t;
+  t.title = std::string{title} + " năm " + std::to_string(h.year);
+  t.campaign = h.campaign_name + " (năm " + std::to_string(h.year) + ")";
+  t.file_stem = std::string{stem} + "-" + std::to_string(h.campaign_id);
+  return t;
 }
 
 // "Nhóm Sở, ngành — kèm theo Quyết định số 123/QĐ-UBND ngày 2025-04-15".
@@ -144,10 +150,7 @@ std::string field_label(const component_field& f) {
 }  // namespace
 
 report_tables tables_of(const ranking_report& r) {
-  report_tables t;
-  t.title = "Kết quả xếp hạng Chỉ số cải cách hành chính năm " + std::to_string(r.heading.year);
-  t.campaign = campaign_line(r.heading);
-  t.file_stem = "xep-hang-" + std::to_string(r.heading.campaign_id);
+  auto t = titled(r.heading, "Kết quả xếp hạng Chỉ số cải cách hành chính", "xep-hang");
   for (const auto& g : r.groups) {
     table s{sheet_name("Xếp hạng", g.group.key), t.title, group_line(g.group), ranking_columns(&g),
             nullptr};
@@ -168,10 +171,7 @@ report_tables tables_of(const ranking_report& r) {
 }
 
 report_tables tables_of(const components_report& r) {
-  report_tables t;
-  t.title = "Chỉ số thành phần theo lĩnh vực năm " + std::to_string(r.heading.year);
-  t.campaign = campaign_line(r.heading);
-  t.file_stem = "chi-so-thanh-phan-" + std::to_string(r.heading.campaign_id);
+  auto t = titled(r.heading, "Chỉ số thành phần theo lĩnh vực", "chi-so-thanh-phan");
   for (const auto& g : r.groups) {
     // Units × fields: each field's points and index, then the overall index and rank.
     auto cols = columns({"STT", "Mã đơn vị", "Tên đơn vị"});
@@ -264,10 +264,7 @@ report_tables tables_of(const components_report& r) {
 }
 
 report_tables tables_of(const below_maximum_report& r) {
-  report_tables t;
-  t.title = "Các tiêu chí chưa đạt điểm tối đa năm " + std::to_string(r.heading.year);
-  t.campaign = campaign_line(r.heading);
-  t.file_stem = "tieu-chi-chua-dat-" + std::to_string(r.heading.campaign_id);
+  auto t = titled(r.heading, "Các tiêu chí chưa đạt điểm tối đa", "tieu-chi-chua-dat");
   auto detail_columns = [](bool with_group) {
     auto c = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách", "Điểm tối đa",
                       "Mã đơn vị", "Tên đơn vị", "Điểm tự đánh giá", "Điểm đạt", "Điểm bị mất",
@@ -322,12 +319,9 @@ report_tables tables_of(const below_maximum_report& r) {
 }
 
 report_tables tables_of(const unit_report& r) {
-  report_tables t;
-  t.title = "Kết quả chi tiết Chỉ số CCHC năm " + std::to_string(r.heading.year) + ": " +
-            r.unit_name + " (" + r.unit_code + ")";
-  t.campaign = campaign_line(r.heading);
-  t.file_stem =
-      "ket-qua-chi-tiet-" + std::to_string(r.heading.campaign_id) + "-" + ascii_stem(r.unit_code);
+  auto t = titled(r.heading, "Kết quả chi tiết Chỉ số CCHC", "ket-qua-chi-tiet");
+  t.title += ": " + r.unit_name + " (" + r.unit_code + ")";
+  t.file_stem += "-" + ascii_stem(r.unit_code);
   const auto& tz = r.heading.time_zone;
   auto node_columns = [](bool evidence) {
     auto c = columns({"Mã", "Tiêu chí", "Điểm tối đa", "Không đánh giá", "Điểm tự chấm",
