@@ -69,7 +69,7 @@ TEST(utf8_problems, invalid_utf8_in_every_path_parameter_of_every_route_gets_val
                                    {"Tus-Resumable", "1.0.0"},
                                    {"Upload-Offset", "0"}});
         EXPECT_GE(r.status, 400u) << what;
-        expect_strict_json(r, what);
+        if (route.method != verb::head) expect_strict_json(r, what);  // HEAD: no body
         ++checked;
       }
     }
