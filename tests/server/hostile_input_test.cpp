@@ -44,6 +44,21 @@ std::string chunked_healthz(const std::string& after_last_chunk) {
          after_last_chunk;
 }
 
+// A chunked login whose chunks (and last chunk) follow the header as given.
+std::string chunked_login(const std::string& chunks,
+                          const std::string& transfer_encoding = "chunked") {
+  return "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "Transfer-Encoding: " +
+         transfer_encoding + "\r\n\r\n" + chunks + "0\r\n\r\n";
+}
+
+// One chunk of body with its size line.
+std::string chunk(const std::string& body, const std::string& extensions = "") {
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  return std::string{size} + extensions + "\r\n" + body + "\r\n";
+}
+
 TEST(hostile_input, a_trailer_longer_than_a_field_can_be_is_refused_and_the_server_lives_on) {
   // The issue's repro: Beast threw std::length_error for a field value over 65,535
   // bytes on a network thread, and the process ended.
@@ -71,14 +86,9 @@ TEST(hostile_input, trailers_count_against_the_header_limit) {
 TEST(hostile_input, a_huge_chunk_extension_is_refused_before_authentication) {
   test_server srv;
   const std::string body = R"({"username":"admin","password":"wrong password!"})";
-  char size[16];
-  std::snprintf(size, sizeof size, "%zx", body.size());
   // Before: the server buffered the whole extension, then answered 401.
-  const auto r = first_reply(raw_exchange(
-      srv.port(),
-      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n" +
-          std::string{size} + ";e=" + std::string(4 << 20, 'e') + "\r\n" + body + "\r\n0\r\n\r\n"));
+  const auto r = first_reply(
+      raw_exchange(srv.port(), chunked_login(chunk(body, ";e=" + std::string(4 << 20, 'e')))));
   EXPECT_EQ(r.status, 431u) << r.head;
   EXPECT_NE(problem_of(r).at("detail").as_string().find("chunk"), std::string::npos);
   EXPECT_EQ(srv.client().get("/healthz").status, 200u);
@@ -88,12 +98,8 @@ TEST(hostile_input, chunk_extensions_count_together_against_the_header_limit) {
   test_server srv;
   // Each chunk line is short, but together their extensions exceed 16 KiB.
   std::string chunks;
-  for (int i = 0; i < 100; ++i) chunks += "1;e=" + std::string(400, 'e') + "\r\na\r\n";
-  const auto r = first_reply(raw_exchange(
-      srv.port(),
-      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n" +
-          chunks + "0\r\n\r\n"));
+  for (int i = 0; i < 100; ++i) chunks += chunk("a", ";e=" + std::string(400, 'e'));
+  const auto r = first_reply(raw_exchange(srv.port(), chunked_login(chunks)));
   EXPECT_EQ(r.status, 431u) << r.head;
 }
 
@@ -102,12 +108,8 @@ TEST(hostile_input, chunk_extensions_count_against_the_body_limit) {
   // 3,000 bytes of data and 1,500 of extensions: within the header limit, over the body's.
   std::string chunks;
   for (int i = 0; i < 3; ++i)
-    chunks += "3e8;e=" + std::string(500, 'e') + "\r\n" + std::string(1000, ' ') + "\r\n";
-  const auto r = first_reply(raw_exchange(
-      srv.port(),
-      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n" +
-          chunks + "0\r\n\r\n"));
+    chunks += chunk(std::string(1000, ' '), ";e=" + std::string(500, 'e'));
+  const auto r = first_reply(raw_exchange(srv.port(), chunked_login(chunks)));
   EXPECT_EQ(r.status, 413u) << r.head;
   EXPECT_EQ(problem_of(r).at("code"), "body_too_large");
 }
@@ -115,13 +117,7 @@ TEST(hostile_input, chunk_extensions_count_against_the_body_limit) {
 TEST(hostile_input, a_transfer_coding_other_than_chunked_gets_501_and_nothing_is_applied) {
   test_server srv;
   const std::string body = R"({"username":"admin","password":"correct-horse-battery"})";
-  char size[16];
-  std::snprintf(size, sizeof size, "%zx", body.size());
-  const auto r = first_reply(raw_exchange(
-      srv.port(),
-      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: gzip, chunked\r\n\r\n" +
-          std::string{size} + "\r\n" + body + "\r\n0\r\n\r\n"));
+  const auto r = first_reply(raw_exchange(srv.port(), chunked_login(chunk(body), "gzip, chunked")));
   EXPECT_EQ(r.status, 501u) << r.head;
   const auto p = problem_of(r);
   EXPECT_EQ(p.at("code"), "transfer_coding_unsupported");
