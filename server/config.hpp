@@ -36,6 +36,10 @@ struct limits_config {
   std::chrono::seconds request_timeout{120};
   std::chrono::seconds shutdown_grace{30};
   int max_connections = 4096;
+  // Server-wide cap on memory held by request and response bodies (JSON bodies, upload
+  // and download pieces); a body beyond it waits up to body_memory_wait, then gets 503.
+  std::size_t body_memory = 256 * 1024 * 1024;
+  std::chrono::seconds body_memory_wait{5};
 };
 
 struct log_config {

@@ -99,6 +99,56 @@ const mapping& lookup(const boost::system::error_code& ec) {
   return unmapped;
 }
 
+// A byte string as valid UTF-8: each byte that does not begin a well-formed sequence
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) becomes U+FFFD.
+// Paths are percent-decoded, so a client can put any byte into them (issue 11, item 7);
+// a problem+json body says charset=utf-8 and must be valid JSON.
+std::string valid_utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
+    if (c < 0x80)
+      len = 1;
+    else if (c >= 0xc2 && c <= 0xdf)
+      len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    }
+    bool ok = len > 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = k == 1 ? p[i + 1] >= lo && p[i + 1] <= hi : p[i + k] >= 0x80 && p[i + k] <= 0xbf;
+    if (ok) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+void make_valid(boost::json::value& v) {
+  if (auto* str = v.if_string()) {
+    *str = valid_utf8(*str);
+  } else if (auto* arr = v.if_array()) {
+    for (auto& item : *arr) make_valid(item);
+  } else if (auto* obj = v.if_object()) {
+    for (auto& item : *obj) make_valid(item.value());
+  }
+}
+
 }  // namespace
 
 api_error error_from(const boost::system::error_code& ec, message_args args) {
@@ -109,7 +159,8 @@ api_error error_from(const boost::system::error_code& ec, message_args args) {
 response to_problem(const api_error& e, language l, unsigned version, bool keep_alive,
                     std::string_view instance, std::string_view request_id) {
   message_args args = e.args;
-  args.emplace_back("request_id", std::string{request_id});
+  for (auto& arg : args) arg.second = valid_utf8(arg.second);
+  args.emplace_back("request_id", valid_utf8(request_id));
   const localized text = message_for(e.code, l, args);
   boost::json::object body;
   body["type"] = "urn:parix:problem:" + e.code;
@@ -117,9 +168,13 @@ response to_problem(const api_error& e, language l, unsigned version, bool keep_
   body["status"] = static_cast<int>(e.status);
   body["detail"] = text.detail;
   body["code"] = e.code;
-  body["instance"] = instance;
-  body["request_id"] = request_id;
-  for (const auto& [k, v] : e.extensions) body[k] = v;
+  body["instance"] = valid_utf8(instance);
+  body["request_id"] = valid_utf8(request_id);
+  for (const auto& [k, v] : e.extensions) {
+    boost::json::value copy = v;
+    make_valid(copy);
+    body[valid_utf8(k)] = std::move(copy);
+  }
 
   response res{e.status, version};
   res.set(http::field::content_type, "application/problem+json; charset=utf-8");
