@@ -30,6 +30,14 @@ bool safe_segment(std::string_view s) {
   });
 }
 
+bool static_extension(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  const auto ext = name.substr(dot);
+  return ext == ".br" || ext == ".gz" ||
+         content_type_for(fs::path{std::string{name}}) != "application/octet-stream";
+}
+
 bool within(const fs::path& root, const fs::path& p) {
   auto r = root.begin();
   auto i = p.begin();
@@ -141,10 +149,10 @@ std::optional<static_files::found> static_files::resolve(const std::vector<std::
   auto file = inside_root(segments);
   const bool asset = !segments.empty() && segments.front() == "assets";
   if (!file) {
-    // A page of the single-page application (no extension, not under assets/) gets
-    // index.html; a missing asset or file stays a 404 so that no HTML is run as script.
-    const bool page =
-        !asset && (segments.empty() || segments.back().find('.') == std::string::npos);
+    // A page of the single-page application gets index.html (its addresses may hold
+    // dots: /files/2/leaves/1.1.2); a missing asset, or a name with a static file's
+    // extension, stays a 404 so that HTML is never run as a script or shown as an image.
+    const bool page = !asset && (segments.empty() || !static_extension(segments.back()));
     if (!page) return std::nullopt;
     file = inside_root({"index.html"});
     if (!file) return std::nullopt;

@@ -121,6 +121,7 @@ TEST_F(web_ui, an_unchanged_file_answers_304_and_head_sends_no_body) {
 }
 
 TEST_F(web_ui, unknown_pages_get_index_html_but_unknown_files_and_api_paths_get_404) {
+  // Criteria codes hold dots: a page address, not a file.
   auto page = get("/files/12/leaves/1.1.2");
   EXPECT_EQ(page.status, 200u);
   EXPECT_NE(page.body.find("<title>parix</title>"), std::string::npos);
@@ -128,6 +129,8 @@ TEST_F(web_ui, unknown_pages_get_index_html_but_unknown_files_and_api_paths_get_
 
   EXPECT_EQ(get("/assets/gone-123.js").status, 404u);
   EXPECT_EQ(get("/favicon.png").status, 404u);
+  EXPECT_EQ(get("/app.js").status, 404u);
+  EXPECT_EQ(get("/files/12/leaves/1.1.2.css").status, 404u);
   auto api = get("/api/v1/nope");
   EXPECT_EQ(api.status, 404u);
   EXPECT_TRUE(api.header("content-type").starts_with("application/problem+json"));

@@ -18,7 +18,14 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
+// Who is signed in is asked once per page load, on every page (public ones too, so
+// that their header and the language switch know the user).
+let asked = false
 router.beforeEach(async (to) => {
+  if (!asked) {
+    asked = true
+    await loadUser()
+  }
   if (to.meta.public) return true
   if (!user.value && !(await loadUser())) return { name: 'signin', query: { next: to.fullPath } }
   return true

@@ -2,12 +2,13 @@
 // the other person's value beside one's own, to choose.
 import { test, expect, signIn } from './fixtures'
 
-test('a stale save shows both values and lets the person choose', async ({ page, browser, baseURL, screen }) => {
+test('a stale save shows both values and lets the person choose', async ({ page, browser, baseURL, look }) => {
   const other = await browser.newPage({ baseURL })
   await signIn(page, 'stp.canbo')
   await signIn(other, 'stp.giamdoc')
   await page.getByRole('link', { name: 'Danh sách tiêu chí' }).click()
   await page.getByRole('link', { name: /^1\.1\.2 / }).click()
+  await expect(page.getByRole('heading', { level: 1, name: /^1\.1\.2 / })).toBeVisible()
   await other.goto(page.url().replace(baseURL!, ''))
   await expect(other.getByRole('heading', { level: 1, name: /^1\.1\.2 / })).toBeVisible()
 
@@ -22,7 +23,7 @@ test('a stale save shows both values and lets the person choose', async ({ page,
   await expect(conflict).toBeVisible()
   await expect(conflict.getByRole('row', { name: /Điểm tự chấm/ })).toContainText('0,75')
   await expect(conflict.getByRole('row', { name: /Điểm tự chấm/ })).toContainText('1')
-  await screen(page, 'conflict')
+  await look(page, 'conflict')
 
   await page.getByRole('button', { name: 'Giữ giá trị của tôi và lưu' }).click()
   await expect(page.getByRole('status')).toHaveText('Đã lưu.')
@@ -39,5 +40,5 @@ test('a stale save shows both values and lets the person choose', async ({ page,
   await expect(conflict).toBeVisible()
   await page.getByRole('button', { name: 'Dùng giá trị đã lưu' }).click()
   await expect(page.getByLabel('Điểm tự chấm', { exact: true })).toHaveValue('0,5')
-  await screen(page, 'conflict-resolved')
+  await look(page, 'conflict-resolved')
 })

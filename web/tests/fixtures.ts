@@ -7,12 +7,14 @@ import AxeBuilder from '@axe-core/playwright'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const password = 'ChiSoCCHC-2024'
-const binary = process.env.PARIX_BINARY ?? resolve(__dirname, '../../build/parix')
-const webRoot = resolve(__dirname, '../dist')
-const screensRoot = process.env.PARIX_SCREENSHOTS ?? resolve(__dirname, '../test-results/screens')
+const here = dirname(fileURLToPath(import.meta.url))
+const binary = process.env.PARIX_BINARY ?? resolve(here, '../../build/parix')
+const webRoot = resolve(here, '../dist')
+const screensRoot = process.env.PARIX_SCREENSHOTS ?? resolve(here, '../test-results/screens')
 
 export interface Parix { url: string; data: string }
 
@@ -21,7 +23,7 @@ async function startParix(extraConfig: string): Promise<{ server: Parix; proc: C
   const env = { ...process.env, PARIX_ADMIN_PASSWORD: password, PARIX_DEMO_PASSWORD: password }
   for (const cmd of ['init', 'demo']) {
     const r = spawnSync(binary, [cmd, '--data', data], { env, encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`parix ${cmd}: ${r.stderr}${r.stdout}`)
+    if (r.status !== 0) throw new Error(`${binary} ${cmd}: ${r.error ?? ''} ${r.stderr}${r.stdout}`)
   }
   appendFileSync(join(data, 'parix.toml'), `\n[web]\nroot = "${webRoot}"\n${extraConfig}\n`)
   const proc = spawn(binary, ['serve', '--data', data, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -39,7 +41,7 @@ async function startParix(extraConfig: string): Promise<{ server: Parix; proc: C
   return { server: { url, data }, proc }
 }
 
-type Fixtures = { parix: Parix; parixConfig: string; screen: (page: Page, name: string) => Promise<void> }
+type Fixtures = { parix: Parix; parixConfig: string; look: (page: Page, name: string) => Promise<void> }
 
 export const test = base.extend<Fixtures>({
   parixConfig: ['', { option: true }],
@@ -51,7 +53,7 @@ export const test = base.extend<Fixtures>({
     rmSync(server.data, { recursive: true, force: true })
   },
   baseURL: async ({ parix }, use) => use(parix.url),
-  screen: async ({}, use, info) => {
+  look: async ({}, use, info) => {
     let n = 0
     await use(async (page, name) => check(page, name, ++n, info))
   },
@@ -59,7 +61,7 @@ export const test = base.extend<Fixtures>({
 export { expect }
 
 async function check(page: Page, name: string, n: number, info: TestInfo) {
-  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
   await expect(page.getByText(/Đang tải…|Loading…/)).toHaveCount(0)
   const dir = join(screensRoot, info.title.replace(/[^\w-]+/g, '_'))
   mkdirSync(dir, { recursive: true })

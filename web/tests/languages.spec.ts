@@ -6,11 +6,11 @@ import { test, expect, signIn } from './fixtures'
 // names and criteria titles stay Vietnamese: they are the official texts).
 const vietnameseUi = /Đăng xuất|Tài khoản|Trang chủ|Giai đoạn|Tiến độ|Tổng điểm|Danh sách tiêu chí|Cây tiêu chí|Điểm tự chấm|Tài liệu kiểm chứng|Lưu và sang|Kiểm tra trước khi nộp|Đổi mật khẩu|Không tìm thấy trang/
 
-test('every page reads in Vietnamese and in English, and the choice is kept per user', async ({ page, browser, baseURL, screen }) => {
+test('every page reads in Vietnamese and in English, and the choice is kept per user', async ({ page, browser, baseURL, look }) => {
   await page.goto('/')
   await expect(page.getByRole('heading', { level: 1, name: 'Đăng nhập' })).toBeVisible()
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi')
-  await screen(page, 'vi-sign-in')
+  await look(page, 'vi-sign-in')
   await signIn(page, 'stp.giamdoc')
 
   const pages: [string, RegExp, RegExp][] = []
@@ -24,25 +24,25 @@ test('every page reads in Vietnamese and in English, and the choice is kept per 
 
   for (const [path, vi] of pages) {
     await page.goto('/' + (path === 'home' ? '' : path))
-    await expect(page.getByRole('heading', { level: 1 }).or(page.getByRole('heading', { level: 2 })).filter({ hasText: vi }).first()).toBeVisible()
-    await screen(page, 'vi-' + path.replace(/\//g, '-'))
+    await expect(page.getByRole('main').getByText(vi).first()).toBeVisible()
+    await look(page, 'vi-' + path.replace(/\//g, '-'))
   }
 
   await page.getByRole('button', { name: /Chuyển sang tiếng Anh/ }).click()
   await expect(page.locator('html')).toHaveAttribute('lang', 'en')
   for (const [path, , en] of pages) {
     await page.goto('/' + (path === 'home' ? '' : path))
-    await expect(page.getByRole('heading', { level: 1 }).or(page.getByRole('heading', { level: 2 })).filter({ hasText: en }).first()).toBeVisible()
+    await expect(page.getByRole('main').getByText(en).first()).toBeVisible()
     const chrome = await page.locator('header, h1, h2, label, button, legend, th, dt, .hint, .notice').allInnerTexts()
     expect(chrome.join('\n')).not.toMatch(vietnameseUi)
-    await screen(page, 'en-' + path.replace(/\//g, '-'))
+    await look(page, 'en-' + path.replace(/\//g, '-'))
   }
   // Problems come in English too.
   await page.goto(`/files/${id}/leaves/1.1.1`)
   await page.getByLabel('Self score', { exact: true }).fill('99')
   await page.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(page.locator('#f-self_score-error')).toHaveText(/cannot be more than/)
-  await screen(page, 'en-leaf-error')
+  await look(page, 'en-leaf-error')
 
   // Kept for the user: another browser, signed in afresh, starts in English.
   const fresh = await browser.newContext({ baseURL, ignoreHTTPSErrors: true })
@@ -51,6 +51,6 @@ test('every page reads in Vietnamese and in English, and the choice is kept per 
   await expect(other.getByRole('heading', { level: 1, name: 'Your unit’s files' })).toBeVisible()
   await other.getByRole('button', { name: 'Sign out' }).click()
   await expect(other.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
-  await screen(other, 'en-signed-out')
+  await look(other, 'en-signed-out')
   await fresh.close()
 })

@@ -4,7 +4,7 @@ import { test, expect, signIn } from './fixtures'
 
 test.use({ parixConfig: '[sessions]\nidle_timeout = 15' })
 
-test('an expired session mid-edit loses nothing', async ({ page, screen }) => {
+test('an expired session mid-edit loses nothing', async ({ page, look }) => {
   await signIn(page, 'stp.canbo')
   await page.getByRole('link', { name: 'Danh sách tiêu chí' }).click()
   await page.getByRole('link', { name: /^1\.1\.1 / }).click()
@@ -16,7 +16,7 @@ test('an expired session mid-edit loses nothing', async ({ page, screen }) => {
 
   await expect(page.getByRole('heading', { level: 1, name: 'Đăng nhập' })).toBeVisible()
   await expect(page.getByText('Phiên làm việc đã hết hạn.', { exact: false })).toBeVisible()
-  await screen(page, 'session-ended')
+  await look(page, 'session-ended')
   await page.getByLabel('Tên đăng nhập').fill('stp.canbo')
   await page.getByLabel('Mật khẩu', { exact: true }).fill('ChiSoCCHC-2024')
   await page.getByRole('button', { name: 'Đăng nhập' }).click()
@@ -28,5 +28,5 @@ test('an expired session mid-edit loses nothing', async ({ page, screen }) => {
   await expect(page.getByRole('status')).toHaveText('Đã lưu.')
   await page.reload()
   await expect(page.getByLabel('Thuyết minh, giải trình')).toHaveValue(text)
-  await screen(page, 'saved-after-sign-in')
+  await look(page, 'saved-after-sign-in')
 })

@@ -25,6 +25,7 @@ export interface UploadItem {
   upload: tus.Upload | null
 }
 
+let counter = 0  // ids of upload rows (element ids: no spaces, unique in the page)
 let worker: Worker | null = null
 const waiting = new Map<string, (r: { hex?: string; error?: string }) => void>()
 
@@ -67,13 +68,23 @@ export interface PreviousUpload { name: string; size: number; percent: number; k
 
 export class UploadBatch {
   items = reactive<UploadItem[]>([])
-  private online = () => this.items.forEach((i) => i.state === 'offline' && i.upload?.start())
+  // The line is back: every upload it cut goes on from the server's offset.
+  private online = () => this.items.forEach((i) => {
+    if (i.state === 'offline') { i.state = 'uploading'; i.upload?.start() }
+  })
+  // The browser knows the line is gone: stop at once (the server keeps what arrived)
+  // instead of waiting for the request to time out.
+  private offline = () => this.items.forEach((i) => {
+    if (i.state === 'uploading' && i.upload) { void i.upload.abort(); i.state = 'offline' }
+  })
 
   constructor(private assessment: number, private code: string) {
     window.addEventListener('online', this.online)
+    window.addEventListener('offline', this.offline)
   }
   dispose() {
     window.removeEventListener('online', this.online)
+    window.removeEventListener('offline', this.offline)
     for (const i of this.items) if (i.state === 'uploading') i.upload?.abort()
   }
 
@@ -93,7 +104,7 @@ export class UploadBatch {
   add(files: FileList | File[]) {
     for (const file of Array.from(files)) {
       const item = reactive<UploadItem>({
-        key: `${file.name}-${file.size}-${file.lastModified}-${Math.random().toString(36).slice(2)}`,
+        key: `upload-${++counter}`,
         file, state: 'hashing', sent: 0, total: file.size, speed: 0, eta: Infinity,
         problem: null, uploadId: null, resumed: false,
         doc: { number: '', issue_date: '', issuer: '', summary: '' }, upload: null,
