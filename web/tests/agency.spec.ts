@@ -21,7 +21,7 @@ test('agency scores every leaf, attaches evidence through cuts and reloads, and 
   await expect(page.getByRole('heading', { level: 1, name: /^1\.1\.1 / })).toBeVisible()
   await look(page, 'leaf-empty')
   const total = Number(/\/(\d+)/.exec(await page.locator('.caption').first().innerText())![1])
-  expect(total).toBeGreaterThan(90)
+  expect(total).toBeGreaterThan(80)  // 85 self-scored leaves in the departments set
   for (let n = 1; n <= total; n++) {
     await expect(page.locator('.caption').first()).toHaveText(new RegExp(` ${n}/${total}$`))
     const score = page.getByLabel('Điểm tự chấm', { exact: true })
@@ -90,7 +90,7 @@ test('agency scores every leaf, attaches evidence through cuts and reloads, and 
 
   // Another one, interrupted by a reload: the page offers to go on; the same file
   // picked again resumes where it stopped.
-  await page.goto(page.url().replace(/leaves\/[^/]+$/, 'leaves/1.2.1'))
+  await page.goto(page.url().replace(/leaves\/[^/]+$/, 'leaves/1.3.1'))
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 })
   const again = pdfFile('bien-ban-50mb.pdf', 50 * 1024 * 1024 + 7)
   await page.getByLabel('Chọn tệp').setInputFiles(again.path)
