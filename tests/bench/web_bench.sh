@@ -4,7 +4,7 @@
 # district tree with a full file rendered in < 200 ms (performance marks); a 200 MB
 # upload through the browser at ≥ 0.5 × curl's rate for the same file in the same run.
 # Figures go to docs/benchmarks.md by hand.
-#   environment: PARIX (binary, default build/parix), PORT (9400), SIZE_MB (200)
+#   environment: PARIX (binary, default build/parix), PORT (9400), SIZE_MB (200; 0: no upload)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -23,6 +23,13 @@ printf '\n[web]\nroot = "%s"\n[evidence]\nmax_leaf_total = 2147483648\n' "$root/
 server=$!
 for _ in $(seq 100); do curl -sk "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 url="https://127.0.0.1:$port"
+
+cd web
+if [ "$size_mb" = 0 ]; then  # first load and tree only
+  PARIX_DEMO_PASSWORD=$password node bench/ui_bench.mjs "$url" "$root/web/dist"
+  exit
+fi
+cd "$root"
 
 # The same big PDF for curl and for the browser.
 big="$work/tai-lieu-200mb.pdf"

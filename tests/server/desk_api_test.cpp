@@ -52,7 +52,8 @@ class desk : public ::testing::Test {
          {"assignments", boost::json::array{{{"username", "td.one"}, {"field", "1"}},
                                             {{"username", "td.u2"}, {"unit", "U2"}}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
-    for (const auto& a : r.json().at("groups").as_array()[0].at("assessments").as_array())
+    const auto created = r.json();  // kept: the loop below walks inside it
+    for (const auto& a : created.at("groups").as_array()[0].at("assessments").as_array())
       file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
   }
   https_client login(const std::string& name) {

@@ -24,7 +24,7 @@ test('appraiser scores round one, flags, opens the window; agency explains; the 
   // The appraiser's queue, then the file, then field 2 leaf by leaf.
   await signIn(page, 'thamdinh.tp')
   await expect(page.getByRole('heading', { level: 1, name: 'Hồ sơ cần thẩm định' })).toBeVisible()
-  await page.getByLabel(/^Thẩm định vòng 1 \(1\)/).check()
+  await page.getByRole('radio', { name: 'Thẩm định vòng 1 (1)' }).check()
   await expect(page.getByRole('link', { name: 'UBND huyện Tuần Giáo' })).toBeVisible()
   await look(page, 'work-queue')
   await page.getByRole('link', { name: 'UBND huyện Tuần Giáo' }).click()
@@ -71,7 +71,7 @@ test('appraiser scores round one, flags, opens the window; agency explains; the 
   await look(page, 'window-open')
 
   // The agency answers one flagged leaf; an unflagged one cannot be changed.
-  const agency = await browser.newPage({ baseURL })
+  const agency = await (await browser.newContext({ baseURL, ignoreHTTPSErrors: true })).newPage()
   await signIn(agency, 'htg.canbo')
   await expect(agency.getByText(/Đang trong thời gian giải trình/)).toBeVisible()
   await look(agency, 'agency-home-window')
