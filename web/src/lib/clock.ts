@@ -3,6 +3,7 @@
 // arrives and moved on by the browser's monotonic clock (performance.now), which a
 // person changing the PC's time does not move.
 import { onUnmounted, ref } from 'vue'
+import { offsetOf, setCampaignOffset } from './format'
 
 let serverAt = 0  // ms since the epoch, per the server
 let localAt = 0   // performance.now() when it was read
@@ -10,6 +11,7 @@ let localAt = 0   // performance.now() when it was read
 export function syncServerTime(iso: string) {
   const ms = Date.parse(iso)
   if (!isNaN(ms)) {
+    setCampaignOffset(offsetOf(iso))
     serverAt = ms
     localAt = performance.now()
   }

@@ -5,11 +5,25 @@ import { language } from './i18n'
 
 const isoParts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
-// "31/01/2025 17:00" (dd/mm/yyyy HH:mm) for an ISO time with offset; "—" for none.
+// The campaign's UTC offset ("+07:00"), taken from the server's own times
+// (syncServerTime): times the API gives in UTC (evidence, audit) are shown in it.
+let campaignOffset: string | null = null
+export function setCampaignOffset(offset: string) { campaignOffset = offset }
+
+const minutesOf = (offset: string) =>
+  offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)))
+
+// "31/01/2025 17:00" (dd/mm/yyyy HH:mm) for an ISO time, in the campaign's zone; "—"
+// for none.
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—'
   const m = isoParts.exec(iso)
   if (!m) return iso
+  if (campaignOffset && m[7] !== campaignOffset && !(m[7] === 'Z' && campaignOffset === '+00:00')) {
+    const d = new Date(Date.parse(iso) + minutesOf(campaignOffset) * 60_000)
+    const p = (n: number) => String(n).padStart(2, '0')
+    return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
+  }
   return `${m[3]}/${m[2]}/${m[1]} ${m[4]}:${m[5]}`
 }
 
