@@ -17,6 +17,7 @@
 #include "workflow/assessment_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/desk_service.hpp"
 #include "workflow/evidence_sealer.hpp"
 #include "workflow/evidence_service.hpp"
 #include "workflow/signing_key.hpp"
@@ -37,6 +38,7 @@ struct services {
   workflow::assessment_service& assessments;
   workflow::upload_service& uploads;
   workflow::evidence_service& evidence;
+  workflow::desk_service& desk;
   const workflow::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
@@ -60,6 +62,7 @@ class application {
   int tick();
 
  private:
+  void add_web_ui();
   config cfg_;
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
@@ -74,7 +77,9 @@ class application {
   workflow::assessment_service assessments_;
   workflow::upload_service uploads_;
   workflow::evidence_service evidence_;
+  workflow::desk_service desk_;
   server::metrics metrics_;
+  std::unique_ptr<class static_files> web_;  // null when no UI folder is there
   router router_;
   std::unique_ptr<services> services_;
 };
@@ -89,5 +94,6 @@ void add_assessment_routes(router& r);
 void add_audit_routes(router& r);
 void add_upload_routes(router& r);
 void add_evidence_routes(router& r);
+void add_desk_routes(router& r);
 
 }  // namespace parix::server

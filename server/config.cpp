@@ -178,6 +178,13 @@ config load_config(const fs::path& file) {
       l.get("zip_max_total_size", c.evidence.zip_max_total_size);
       l.get("zip_max_ratio", c.evidence.zip_max_ratio);
     }
+    if (auto t = r.sub("web")) {
+      table_reader l{*t, "web."};
+      l.get("root", c.web.root);
+      c.web.required = t->contains("root");
+      if (c.web.required && c.web.root.empty())
+        throw std::runtime_error("configuration key web.root must name a folder");
+    }
   }
   if (c.passwords.memory_kib < 19 * 1024 || c.passwords.iterations < 2)
     throw std::runtime_error(
@@ -207,6 +214,7 @@ config load_config(const fs::path& file) {
   c.log.access_file = under(base, c.log.access_file);
   c.evidence.blob_dir = under(base, c.evidence.blob_dir);
   c.evidence.upload_dir = under(base, c.evidence.upload_dir);
+  if (c.web.required) c.web.root = under(base, c.web.root);
   resolve_defaults(c);
   return c;
 }

@@ -48,6 +48,14 @@ struct log_config {
   std::filesystem::path access_file;  // empty: standard error
 };
 
+// The web UI (web/, built into web/dist): served at "/" when its folder exists.
+struct web_config {
+  // The built files; relative paths are taken from the working directory when not
+  // given in a file. Default "web/dist": the quickstart runs from the repository.
+  std::filesystem::path root = "web/dist";
+  bool required = false;  // set in the file: a missing folder stops the server
+};
+
 struct config {
   std::filesystem::path data_dir = "var";
   std::filesystem::path database;     // default: data_dir/parix.db
@@ -59,6 +67,7 @@ struct config {
   auth::session_config sessions;
   auth::throttle_config throttle;
   workflow::evidence_config evidence;
+  web_config web;
   int database_readers = 4;
 };
 

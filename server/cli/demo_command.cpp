@@ -45,6 +45,7 @@ constexpr demo_user demo_users[] = {
     {"htg.canbo", "Vì Văn Minh (UBND huyện Tuần Giáo, cán bộ)", "agency_editor", "HTG"},
     {"htg.chutich", "Lường Văn Thắng (Chủ tịch UBND huyện Tuần Giáo)", "agency_head", "HTG"},
     {"thamdinh.tp", "Trần Văn An (thẩm định lĩnh vực 2)", "appraiser", nullptr},
+    {"thamdinh.snv", "Hoàng Thị Mai (Tổ giúp việc, Sở Nội vụ)", "appraiser", nullptr},
     {"hoidong.1", "Phạm Thị Hoa (Hội đồng thẩm định)", "council_member", nullptr},
     {"thanhtra", "Đỗ Văn Bình (Thanh tra tỉnh)", "auditor", nullptr},
 };
@@ -117,6 +118,10 @@ int demo_command(const arguments& args) {
         {"districts", "UBND huyện, thị xã, thành phố", "2024-districts", {"TPDBP", "HTG", "HMN"}}};
     // The usual way: the Department of Justice appraises field 2 for everyone.
     spec.assignments = {{"thamdinh.tp", std::string{"2"}, std::nullopt}};
+    // The Home Affairs team appraises every field of every unit, so that round one of a
+    // demo file can be completed (the web UI's browser tests walk it end to end).
+    for (const auto& u : demo_units)
+      spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
     spec.council = {"hoidong.1"};
     spec.not_evaluated_leaves = {
         {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};
