@@ -322,7 +322,7 @@ std::string render_workflow_doc() {
       "Generated from the transition and edit tables in `workflow/state_machine.cpp` by\n"
       "`workflow::render_workflow_doc()`; a test fails when this file and the tables differ.\n"
       "One assessment is one unit in one campaign.\n\n```mermaid\nstateDiagram-v2\n"
-      "    [*] --> self_assessment\n";
+      "    [*] --> self_assessment\n    [*] --> historical\n";
   for (const auto& t : table) {
     if (t.from == t.to) continue;
     out += "    " + std::string{to_string(t.from)} + " --> " + std::string{to_string(t.to)} + ": " +

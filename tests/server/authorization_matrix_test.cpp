@@ -124,9 +124,7 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/users/import",
-       {"/api/v1/users/import", "username,role
-u9.x,nope
-", "text/csv",
+       {"/api/v1/users/import", "username,role\nu9.x,nope\n", "text/csv",
         {"admin", "secretariat"}}},
       {"GET /api/v1/units",
        {"/api/v1/units",
@@ -144,9 +142,7 @@ u9.x,nope
        {"/api/v1/units", R"({"code":"U2","name":"again"})", "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/units/import",
-       {"/api/v1/units/import", "code,name
-U2,again
-", "text/csv", {"admin", "secretariat"}}},
+       {"/api/v1/units/import", "code,name\nU2,again\n", "text/csv", {"admin", "secretariat"}}},
       {"PATCH /api/v1/units/{code}",
        {"/api/v1/units/U2", R"({"name":"x"})", "application/json", {"admin", "secretariat"}}},
       {"GET /api/v1/users/{id}", {"/api/v1/users/1", "", "", {"admin", "secretariat", "auditor"}}},
@@ -298,10 +294,10 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   srv.add_user("u1.canbo", "agency_editor", "U1");
   srv.add_user("u1.head", "agency_head", "U1");
   srv.add_user("u2.head", "agency_head", "U2");
-  srv.add_user("td", "appraiser");
-  srv.add_user("td.u1", "appraiser");
-  srv.add_user("hd", "council_member");
-  srv.add_user("hd.other", "council_member");
+  srv.add_user("thamdinh", "appraiser");
+  srv.add_user("thamdinh.u1", "appraiser");
+  srv.add_user("hoidong", "council_member");
+  srv.add_user("hoidong.other", "council_member");
   srv.add_user("thanhtra", "auditor");
   signed_in as{srv};
   import_set(as("thuky"), small_set);
@@ -309,10 +305,10 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   auto created = as("thuky").post_json(
       "/api/v1/campaigns",
       campaign_body("R", t0, {"U1", "U2", "U3"},
-                    {{"assignments", boost::json::array{{{"username", "td"}, {"field", "1"}},
-                                                        {{"username", "td"}, {"field", "2"}},
-                                                        {{"username", "td.u1"}, {"unit", "U1"}}}},
-                     {"council", {"hd"}}}));
+                    {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                                        {{"username", "thamdinh"}, {"field", "2"}},
+                                                        {{"username", "thamdinh.u1"}, {"unit", "U1"}}}},
+                     {"council", {"hoidong"}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto campaign = std::to_string(created.json().at("id").as_int64());
   auto files = files_of(created.json());
@@ -334,22 +330,22 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto file_id = std::to_string(
       listed.at("versions").as_array()[0].at("files").as_array()[0].at("id").as_int64());
   for (auto code : {"1.1", "2.1", "2.2"})
-    ASSERT_EQ(as("td").send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
+    ASSERT_EQ(as("thamdinh").send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
                                  {{"If-Match", "\"v1\""}})
                   .status,
               200u);
   for (auto e : {"complete_round1", "complete_round2"})
-    ASSERT_EQ(as("td").post_json(u2 + "/events", {{"event", e}}).status, 200u) << e;
-  ASSERT_EQ(as("hd").post_json(u2 + "/events", {{"event", "vote_approve"}}).status, 200u);
+    ASSERT_EQ(as("thamdinh").post_json(u2 + "/events", {{"event", e}}).status, 200u) << e;
+  ASSERT_EQ(as("hoidong").post_json(u2 + "/events", {{"event", "vote_approve"}}).status, 200u);
   const auto token = as("admin").post_json("/api/v1/users/1/tokens", {{"name", "t"}});
   ASSERT_EQ(token.status, 201u);
 
-  const std::set<std::string> everyone{"admin", "thuky",    "u1.canbo", "u1.head", "td",
-                                       "td.u1", "hd",       "hd.other", "thanhtra"};
+  const std::set<std::string> everyone{"admin", "thuky",    "u1.canbo", "u1.head", "thamdinh",
+                                       "thamdinh.u1", "hoidong",       "hoidong.other", "thanhtra"};
   const std::set<std::string> user_readers{"admin", "thuky", "thanhtra"};
   // Another unit's file: the roles that read every file, its appraiser, its council.
-  const std::set<std::string> file_readers{"thuky", "thanhtra", "td", "hd"};
-  const std::set<std::string> figure_readers{"thuky", "thanhtra", "td", "td.u1", "hd", "hd.other"};
+  const std::set<std::string> file_readers{"thuky", "thanhtra", "thamdinh", "hoidong"};
+  const std::set<std::string> figure_readers{"thuky", "thanhtra", "thamdinh", "thamdinh.u1", "hoidong", "hoidong.other"};
   auto with = [](std::set<std::string> s, std::initializer_list<const char*> more) {
     for (auto m : more) s.insert(m);
     return s;

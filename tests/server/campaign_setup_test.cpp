@@ -22,7 +22,7 @@ class campaign_setup : public ::testing::Test {
       srv.add_unit(code, name);
     srv.add_user("thuky", "secretariat");
     srv.add_user("head", "agency_head", "SNV-1");
-    srv.add_user("td", "appraiser");
+    srv.add_user("thamdinh", "appraiser");
     for (auto name : {"hd.1", "hd.2", "hd.3"}) srv.add_user(name, "council_member");
     import_set(as("thuky"), small_set);
     t0 = srv.clock().now();
@@ -92,8 +92,8 @@ TEST_F(campaign_setup, each_refusal_has_its_code_and_names_the_field_sent) {
 TEST_F(campaign_setup, windows_and_leaves_name_the_field_the_request_sent) {
   auto created = create(campaign_body(
       "C", t0, {"SNV-1"},
-      {{"assignments", boost::json::array{{{"username", "td"}, {"field", "1"}},
-                                          {{"username", "td"}, {"field", "2"}}}}}));
+      {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                          {{"username", "thamdinh"}, {"field", "2"}}}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto path = "/api/v1/assessments/" + std::to_string(files_of(created.json())["SNV-1"]);
   auto empty = as("head").send_json(verb::patch, path + "/leaves/1.1", boost::json::object{},
@@ -108,18 +108,18 @@ TEST_F(campaign_setup, windows_and_leaves_name_the_field_the_request_sent) {
               200u);
   ASSERT_EQ(as("head").post_json(path + "/events", {{"event", "submit"}}).status, 200u);
   for (auto code : {"1.1", "2.1", "2.2"})
-    ASSERT_EQ(as("td").send_json(verb::patch, path + "/leaves/" + code,
+    ASSERT_EQ(as("thamdinh").send_json(verb::patch, path + "/leaves/" + code,
                                  {{"round1_score", "1"}, {"needs_explanation", true}},
                                  {{"If-Match", "\"v1\""}})
                   .status,
               200u);
-  auto past = as("td").post_json(path + "/events",
+  auto past = as("thamdinh").post_json(path + "/events",
                                  {{"event", "open_window"}, {"until", iso(t0 - 1h)}});
   EXPECT_EQ(past.status, 422u);
   EXPECT_EQ(past.json().at("code").as_string(), "invalid_time");
   EXPECT_NE(detail(past).find("\"until\""), std::string::npos) << past.body;
   EXPECT_EQ(detail(past).find("closes_at"), std::string::npos) << past.body;
-  ASSERT_EQ(as("td").post_json(path + "/events", {{"event", "open_window"}, {"until", iso(t0 + 5h)}})
+  ASSERT_EQ(as("thamdinh").post_json(path + "/events", {{"event", "open_window"}, {"until", iso(t0 + 5h)}})
                 .status,
             200u);
   auto earlier = as("thuky").post_json(
@@ -192,19 +192,20 @@ TEST_F(campaign_setup, the_same_campaign_is_not_created_twice_by_accident) {
 TEST_F(campaign_setup, a_campaign_shows_its_assignments_council_and_not_evaluated_list) {
   auto created = create(campaign_body(
       "C", t0, {"SNV-1", "U2"},
-      {{"assignments", boost::json::array{{{"username", "td"}, {"field", "2"}}}},
+      {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "2"}}}},
        {"council", {"hd.1", "hd.2"}},
        {"not_evaluated",
         boost::json::array{{{"unit", "U2"}, {"criterion", "2.1"}, {"reason", "Không có"}}}},
        {"not_evaluated_claimable", boost::json::array{{{"unit", "SNV-1"}, {"criterion", "2.2"}}}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   // Accepted, with what looks like a mistake said out loud.
-  const auto& warnings = created.json().at("warnings").as_array();
+  const auto answer = created.json();
+  const auto& warnings = answer.at("warnings").as_array();
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].as_string().find("field(s) 1"), std::string::npos);
   auto c = as("head").get("/api/v1/campaigns/" + std::to_string(created.json().at("id").as_int64()))
                .json();
-  EXPECT_EQ(c.at("assignments").as_array()[0].at("username").as_string(), "td");
+  EXPECT_EQ(c.at("assignments").as_array()[0].at("username").as_string(), "thamdinh");
   EXPECT_EQ(c.at("assignments").as_array()[0].at("field").as_string(), "2");
   EXPECT_EQ(c.at("council"), (boost::json::array{"hd.1", "hd.2"}));
   const auto& ne = c.at("not_evaluated").as_array();
@@ -221,8 +222,8 @@ class council_rule : public campaign_setup {
   std::string file_in_council(boost::json::object approval) {
     auto created = create(campaign_body(
         "Hội đồng " + boost::json::serialize(approval), t0, {"SNV-1"},
-        {{"assignments", boost::json::array{{{"username", "td"}, {"field", "1"}},
-                                            {{"username", "td"}, {"field", "2"}}}},
+        {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                            {{"username", "thamdinh"}, {"field", "2"}}}},
          {"council", {"hd.1", "hd.2", "hd.3"}},
          {"approval", approval}}));
     EXPECT_EQ(created.status, 201u) << created.body;
@@ -235,12 +236,12 @@ class council_rule : public campaign_setup {
                 200u);
     EXPECT_EQ(as("head").post_json(path + "/events", {{"event", "submit"}}).status, 200u);
     for (auto code : {"1.1", "2.1", "2.2"})
-      EXPECT_EQ(as("td").send_json(verb::patch, path + "/leaves/" + code, {{"round1_score", "1"}},
+      EXPECT_EQ(as("thamdinh").send_json(verb::patch, path + "/leaves/" + code, {{"round1_score", "1"}},
                                    {{"If-Match", "\"v1\""}})
                     .status,
                 200u);
     for (auto e : {"complete_round1", "complete_round2"})
-      EXPECT_EQ(as("td").post_json(path + "/events", {{"event", e}}).status, 200u) << e;
+      EXPECT_EQ(as("thamdinh").post_json(path + "/events", {{"event", e}}).status, 200u) << e;
     return path;
   }
   std::string vote(const std::string& who, const std::string& path, const std::string& event) {

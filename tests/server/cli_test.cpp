@@ -111,7 +111,8 @@ TEST(cli, units_are_added_imported_listed_and_disabled_at_the_console) {
   ASSERT_EQ(add.status, 0) << add.output;
   {
     std::ofstream f{(d / "units.csv").string()};
-    f << "\xEF\xBB\xBFcode;name;parent;kind\r\nSNV;Sở Nội vụ;DBN;department\r\n"
+    f << "\xEF\xBB\xBF"
+         "code;name;parent;kind\r\nSNV;Sở Nội vụ;DBN;department\r\n"
          "HTG;UBND huyện Tuần Giáo;DBN;district\r\n";
   }
   auto imported = run_command(parix() + " unit import " + (d / "units.csv").string() +

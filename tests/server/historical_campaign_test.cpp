@@ -24,13 +24,13 @@ class historical : public ::testing::Test {
     import_set(as("thuky"), small_set);
   }
   // The 2020 campaign, a schedule five years back.
-  boost::json::object year_2020(bool historical) {
+  boost::json::object year_2020(bool as_history) {
     auto body = campaign_body("Chỉ số CCHC 2020", srv.clock().now() - 24h * 365 * 5, {"U1", "U2"},
                               {{"not_evaluated", boost::json::array{{{"unit", "U2"},
                                                                      {"criterion", "2.2"},
                                                                      {"reason", "Không có"}}}}});
     body["year"] = 2020;
-    if (historical) body["historical"] = true;
+    if (as_history) body["historical"] = true;
     return body;
   }
   reply import(const std::string& csv) {
@@ -119,7 +119,8 @@ TEST_F(historical, a_past_year_is_loaded_with_its_final_figures_and_original_dat
   auto audit = as("thanhtra").get("/api/v1/audit?assessment=" + std::to_string(file["U1"]) +
                                   "&criterion=1.1");
   bool historical_entry = false;
-  for (const auto& e : audit.json().at("entries").as_array())
+  const auto entries = audit.json();
+  for (const auto& e : entries.at("entries").as_array())
     historical_entry |= e.at("reason").is_string() &&
                         std::string_view{e.at("reason").as_string()}.starts_with("historical import");
   EXPECT_TRUE(historical_entry) << audit.body;

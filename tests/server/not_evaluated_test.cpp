@@ -21,15 +21,15 @@ class not_evaluated : public ::testing::Test {
     srv.add_unit("U2", "Hai");
     srv.add_user("thuky", "secretariat");
     srv.add_user("u1.head", "agency_head", "U1");
-    srv.add_user("td", "appraiser");
-    srv.add_user("hd", "council_member");
+    srv.add_user("thamdinh", "appraiser");
+    srv.add_user("hoidong", "council_member");
     import_set(as("thuky"), small_set);
     auto created = as("thuky").post_json(
         "/api/v1/campaigns",
         campaign_body("NE", srv.clock().now(), {"U1", "U2"},
-                      {{"assignments", boost::json::array{{{"username", "td"}, {"field", "1"}},
-                                                          {{"username", "td"}, {"field", "2"}}}},
-                       {"council", {"hd"}},
+                      {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                                          {{"username", "thamdinh"}, {"field", "2"}}}},
+                       {"council", {"hoidong"}},
                        {"not_evaluated", boost::json::array{{{"unit", "U2"},
                                                              {"criterion", "2.1"},
                                                              {"reason", "Không có nhiệm vụ"}}}},
@@ -42,7 +42,8 @@ class not_evaluated : public ::testing::Test {
     return "/api/v1/assessments/" + std::to_string(file[unit]);
   }
   boost::json::value leaf(const std::string& unit, const std::string& code) {
-    for (const auto& l : as("thuky").get(path(unit)).json().at("leaves").as_array())
+    const auto file_json = as("thuky").get(path(unit)).json();
+    for (const auto& l : file_json.at("leaves").as_array())
       if (l.at("code").as_string() == code) return l;
     return nullptr;
   }
@@ -112,29 +113,29 @@ TEST_F(not_evaluated, an_agency_only_claims_and_only_where_the_campaign_allows) 
 
 TEST_F(not_evaluated, the_appraiser_confirms_or_rejects_a_claim_in_round_one) {
   to_round1();
-  ASSERT_EQ(edit("td", "U1", "1.1", {{"round1_score", "1"}}).status, 200u);
-  ASSERT_EQ(edit("td", "U1", "2.1", {{"round1_score", "1"}}).status, 200u);
-  auto undecided = as("td").post_json(path("U1") + "/events", {{"event", "complete_round1"}});
+  ASSERT_EQ(edit("thamdinh", "U1", "1.1", {{"round1_score", "1"}}).status, 200u);
+  ASSERT_EQ(edit("thamdinh", "U1", "2.1", {{"round1_score", "1"}}).status, 200u);
+  auto undecided = as("thamdinh").post_json(path("U1") + "/events", {{"event", "complete_round1"}});
   EXPECT_EQ(code_of(undecided), "round1_incomplete") << "a claim still waits for a verdict";
-  auto scored = edit("td", "U1", "2.2", {{"round1_score", "1"}});
+  auto scored = edit("thamdinh", "U1", "2.2", {{"round1_score", "1"}});
   EXPECT_EQ(code_of(scored), "leaf_not_evaluated");
-  auto no_remark = edit("td", "U1", "2.2", {{"claim_decision", "reject"}});
+  auto no_remark = edit("thamdinh", "U1", "2.2", {{"claim_decision", "reject"}});
   EXPECT_EQ(code_of(no_remark), "reason_required");
-  auto rejected = edit("td", "U1", "2.2",
+  auto rejected = edit("thamdinh", "U1", "2.2",
                        {{"claim_decision", "reject"}, {"round1_remark", "Đơn vị có nhiệm vụ này"}});
   ASSERT_EQ(rejected.status, 200u) << rejected.body;
   EXPECT_EQ(rejected.json().at("claim").as_string(), "rejected");
   EXPECT_EQ(max_of("U1"), "4");
-  ASSERT_EQ(edit("td", "U1", "2.2", {{"round1_score", "0"}}).status, 200u)
+  ASSERT_EQ(edit("thamdinh", "U1", "2.2", {{"round1_score", "0"}}).status, 200u)
       << "a rejected claim is scored like any leaf";
   // Changed its mind within round one: confirmed after all; the score no longer counts.
-  ASSERT_EQ(edit("td", "U1", "2.2", {{"round1_score", nullptr}}).status, 200u);
-  auto confirmed = edit("td", "U1", "2.2", {{"claim_decision", "confirm"}});
+  ASSERT_EQ(edit("thamdinh", "U1", "2.2", {{"round1_score", nullptr}}).status, 200u);
+  auto confirmed = edit("thamdinh", "U1", "2.2", {{"claim_decision", "confirm"}});
   ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
   EXPECT_TRUE(confirmed.json().at("not_evaluated").as_bool());
   EXPECT_EQ(confirmed.json().at("not_evaluated_reason").as_string(), "Không được giao");
   EXPECT_EQ(max_of("U1"), "3");
-  EXPECT_EQ(as("td").post_json(path("U1") + "/events", {{"event", "complete_round1"}}).status,
+  EXPECT_EQ(as("thamdinh").post_json(path("U1") + "/events", {{"event", "complete_round1"}}).status,
             200u);
 }
 
@@ -144,7 +145,7 @@ TEST_F(not_evaluated, the_secretariat_decides_in_any_stage_until_the_council_app
       << "an edit that changes nothing is fine";
   srv.clock().advance(25h);  // U2 is auto-submitted
   as.forget();
-  auto appraised = edit("td", "U2", "2.1", {{"round1_score", "1"}});
+  auto appraised = edit("thamdinh", "U2", "2.1", {{"round1_score", "1"}});
   EXPECT_EQ(appraised.status, 409u) << appraised.body;
   EXPECT_EQ(code_of(appraised), "leaf_not_evaluated");
   EXPECT_TRUE(leaf("U2", "2.1").at("final_score").is_null());
@@ -152,7 +153,7 @@ TEST_F(not_evaluated, the_secretariat_decides_in_any_stage_until_the_council_app
   // The secretariat undoes its decision after submission, and decides another leaf.
   auto undo = edit("thuky", "U2", "2.1", {{"not_evaluated", false}, {"reason", "Có nhiệm vụ"}});
   ASSERT_EQ(undo.status, 200u) << undo.body;
-  EXPECT_EQ(edit("td", "U2", "2.1", {{"round1_score", "1"}}).status, 200u);
+  EXPECT_EQ(edit("thamdinh", "U2", "2.1", {{"round1_score", "1"}}).status, 200u);
   auto no_reason = edit("thuky", "U2", "1.2", {{"not_evaluated", true}});
   EXPECT_EQ(code_of(no_reason), "reason_required");
   EXPECT_EQ(no_reason.json().at("field").as_string(), "not_evaluated_reason");

@@ -48,7 +48,8 @@ class score_import : public ::testing::Test {
   }
   std::vector<std::string> problems(const reply& r) {
     std::vector<std::string> out;
-    for (const auto& p : r.json().at("problems").as_array())
+    const auto refused = r.json();
+    for (const auto& p : refused.at("problems").as_array())
       out.push_back(std::to_string(p.at("line").as_int64()) + ":" +
                     std::string{p.at("problem").as_string()});
     return out;
@@ -94,7 +95,7 @@ TEST_F(score_import, duplicates_and_not_evaluated_leaves_are_refused_with_their_
   EXPECT_EQ(problems(r), (std::vector<std::string>{"3:duplicate_row", "4:leaf_not_evaluated",
                                                    "5:not_imported", "6:not_a_leaf",
                                                    "7:unknown_unit", "8:bad_row",
-                                                   "9:score_above_max"}));
+                                                   "9:score_above_maximum"}));
   EXPECT_NE(r.json().at("problems").as_array()[0].at("detail").as_string().find("line 2"),
             std::string::npos);
   EXPECT_EQ(imported("U1", "1.2"), "") << "nothing of a refused file is kept";

@@ -24,8 +24,8 @@ class units_api : public ::testing::Test {
   std::string code_of(const reply& r) { return std::string{r.json().at("code").as_string()}; }
   std::vector<std::string> audit_actions(const std::string& unit) {
     std::vector<std::string> out;
-    auto q = as("thanhtra").get("/api/v1/audit?unit=" + unit);
-    for (const auto& e : q.json().at("entries").as_array())
+    const auto q = as("thanhtra").get("/api/v1/audit?unit=" + unit).json();
+    for (const auto& e : q.at("entries").as_array())
       out.emplace_back(e.at("action").as_string());
     return out;
   }
@@ -143,7 +143,8 @@ TEST_F(units_api, a_unit_csv_with_bad_rows_imports_nothing_and_lists_every_one) 
   ASSERT_EQ(r.status, 422u) << r.body;
   EXPECT_EQ(code_of(r), "invalid_import");
   std::vector<std::string> seen;
-  for (const auto& p : r.json().at("problems").as_array())
+  const auto refused = r.json();
+  for (const auto& p : refused.at("problems").as_array())
     seen.push_back(std::to_string(p.at("line").as_int64()) + ":" +
                    std::string{p.at("problem").as_string()});
   EXPECT_EQ(seen, (std::vector<std::string>{"3:invalid_code", "4:duplicate_row", "5:unit_exists",
@@ -207,11 +208,12 @@ TEST_F(units_api, users_are_imported_from_csv_with_one_time_passwords_or_not_at_
                  "htg.head,Chủ tịch,agency_head,HTX\n"  // 4: no such unit
                  "x.admin,Quản trị,admin,\n"            // 5: not the secretariat's to grant
                  "stp.canbo,Lần hai,agency_editor,STP\n"  // 6: twice
-                 "td,Thẩm định,appraiser,STP\n"           // 7: appraisers have no unit
+                 "thamdinh,Thẩm định,appraiser,STP\n"           // 7: appraisers have no unit
                  "Bad Name,x,auditor,\n");                // 8: not a username
   ASSERT_EQ(bad.status, 422u) << bad.body;
   std::vector<std::string> seen;
-  for (const auto& p : bad.json().at("problems").as_array())
+  const auto refused = bad.json();
+  for (const auto& p : refused.at("problems").as_array())
     seen.push_back(std::to_string(p.at("line").as_int64()) + ":" +
                    std::string{p.at("problem").as_string()});
   EXPECT_EQ(seen, (std::vector<std::string>{"3:username_taken", "4:unknown_unit",
@@ -225,7 +227,8 @@ TEST_F(units_api, users_are_imported_from_csv_with_one_time_passwords_or_not_at_
                 "htg.chutich;Lường Văn Thắng;agency_head;HTG\r\n"
                 "thamdinh.tp;Trần Văn An;appraiser;\r\n");
   ASSERT_EQ(ok.status, 201u) << ok.body;
-  const auto& created = ok.json().at("created").as_array();
+  const auto answer = ok.json();
+  const auto& created = answer.at("created").as_array();
   ASSERT_EQ(created.size(), 3u);
   EXPECT_EQ(created[0].at("display_name").as_string(), "Lò Văn Hùng; cán bộ");
   EXPECT_EQ(created[1].at("unit").as_string(), "HTG");

@@ -48,17 +48,17 @@ class write_refusals : public ::testing::Test {
     srv.add_user("u1.canbo", "agency_editor", "U1");
     srv.add_user("u1.head", "agency_head", "U1");
     srv.add_user("u2.head", "agency_head", "U2");
-    srv.add_user("td", "appraiser");
-    srv.add_user("hd", "council_member");
+    srv.add_user("thamdinh", "appraiser");
+    srv.add_user("hoidong", "council_member");
     srv.add_user("thanhtra", "auditor");
     import_set(as("thuky"), small_set);
     t0 = srv.clock().now();
     auto created = as("thuky").post_json(
         "/api/v1/campaigns",
         campaign_body("C", t0, {"U1", "U2"},
-                      {{"assignments", boost::json::array{{{"username", "td"}, {"field", "1"}},
-                                                          {{"username", "td"}, {"field", "2"}}}},
-                       {"council", {"hd"}},
+                      {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                                          {{"username", "thamdinh"}, {"field", "2"}}}},
+                       {"council", {"hoidong"}},
                        {"not_evaluated_claimable",
                         boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"}}}}}));
     ASSERT_EQ(created.status, 201u) << created.body;
@@ -88,7 +88,7 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
   ASSERT_EQ(upload_file(as("u1.canbo"), "b.pdf", pdf_bytes("b"), &spare).status, 204u);
   auto token = as("admin").post_json("/api/v1/users/1/tokens", {{"name", "t"}});
   ASSERT_EQ(token.status, 201u) << token.body;
-  const auto td_id = std::to_string(srv.app().app().users.get_by_name("td")->user.id);
+  const auto td_id = std::to_string(srv.app().app().users.get_by_name("thamdinh")->user.id);
   auto j = [&](std::map<std::string, std::string> extra = {}) {
     extra["Content-Type"] = "application/json";
     return extra;
@@ -114,7 +114,7 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
        403},
       {"thuky", verb::post, "/api/v1/users",
        R"({"username":"x.y","role":"agency_editor","unit":"XYZ-1"})", j(), 422},
-      {"thuky", verb::post, "/api/v1/users", R"({"username":"td","role":"appraiser"})", j(), 409},
+      {"thuky", verb::post, "/api/v1/users", R"({"username":"thamdinh","role":"appraiser"})", j(), 409},
       {"thuky", verb::post, "/api/v1/users/import",
        "username,display_name,role,unit\nok.user,OK,agency_editor,U1\nbad.user,Bad,agency_editor,"
        "NOPE\n",
@@ -149,7 +149,7 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
                        boost::json::array{{{"unit", "U2"}, {"criterion", "2"}, {"reason", "x"}}}}}),
        j(), 422},
       {"thuky", verb::post, "/api/v1/campaigns",
-       campaign_json({{"council", {"hd", "td"}}}), j(), 422},
+       campaign_json({{"council", {"hoidong", "thamdinh"}}}), j(), 422},
       {"thuky", verb::post, "/api/v1/campaigns",
        boost::json::serialize(campaign_body("D", past, {"U2"})), j(), 422},
       {"thuky", verb::post, "/api/v1/campaigns",
@@ -170,7 +170,7 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
        R"({"claim_not_evaluated":true,"claim_reason":"x"})", j({{"If-Match", "\"v0\""}}), 422},
       {"u1.head", verb::patch, u1 + "/leaves/2.1", "{}", j({{"If-Match", "\"v0\""}}), 422},
       {"u1.head", verb::post, u1 + "/events", R"({"event":"submit"})", j(), 409},
-      {"hd", verb::post, u1 + "/events", R"({"event":"vote_approve"})", j(), 409},
+      {"hoidong", verb::post, u1 + "/events", R"({"event":"vote_approve"})", j(), 409},
       {"thuky", verb::post, u1 + "/events",
        R"({"event":"extend_deadline","reason":"x","until":")" + iso(t0) + R"("})", j(), 422},
       {"u1.canbo", verb::post, u1 + "/leaves/1.1/evidence", R"({"upload_id":"nope"})", j(), 404},
@@ -181,7 +181,7 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
       {"u1.canbo", verb::post, "/api/v1/uploads", "",
        {{"Tus-Resumable", "1.0.0"},
         {"Upload-Length", "999999999999"},
-        {"Upload-Metadata", "filename " + base64("x.pdf") + ",sha256 " + sha256_hex("x")}},
+        {"Upload-Metadata", "filename " + base64("x.pdf") + ",sha256 " + base64(sha256_hex("x"))}},
        413},
       {"u1.canbo", verb::post, "/api/v1/uploads", "",
        {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "5"}}, 400},

@@ -46,7 +46,8 @@ TEST(criteria_problems, a_parent_after_its_child_leaves_the_child_orphaned) {
 }
 
 TEST(criteria_problems, parent_sum_mismatch_reports_both_values) {
-  const auto r = parse_criteria_csv(head + "1,A,2,,\n1.1,B,0.5,self,\n1.2,C,1.25,self,\n");
+  const auto r =
+      parse_criteria_csv(head + "1,A,2,,\n1.1,B,0.5,self,\n1.2,C,1.25,self,\n#total: 2\n");
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].line, 4);
   EXPECT_EQ(r.problems[0].code, "1");

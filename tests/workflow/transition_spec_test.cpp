@@ -138,7 +138,9 @@ TEST(transition_table, declares_exactly_the_transitions_of_the_issue) {
       EXPECT_EQ(t.to, stage::round2);
     else
       EXPECT_EQ(t.to, row->to) << to_string(t.from) << " " << to_string(t.on);
-    if (t.on == event::vote_return) EXPECT_EQ(t.also, guard::reason_given);
+    if (t.on == event::vote_return) {
+      EXPECT_EQ(t.also, guard::reason_given);
+    }
     EXPECT_EQ(t.system, row->clock);
     for (auto r : auth::all_roles)
       EXPECT_EQ((t.roles >> static_cast<int>(r)) & 1u, row->roles.contains(r) ? 1u : 0u)
