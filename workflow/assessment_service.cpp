@@ -189,7 +189,7 @@ result<void> may_see(storage::connection& c, const auth::actor& a, const loaded&
       if (a.unit_id != l.unit.id) return errc::wrong_unit;
       return {};
     case auth::role::appraiser:
-      if (!assigned(c, a, l, std::nullopt)) return errc::not_assigned;
+      if (!assigned(c, a, l, std::nullopt)) return errc::not_assigned_to_unit;
       return {};
     case auth::role::council_member:
       if (!council_member(c, a, l)) return errc::not_council_member;

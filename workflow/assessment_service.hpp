@@ -137,7 +137,7 @@ class assessment_service {
   ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
-  // not_assigned, not_council_member. Fires due automatic events first.
+  // not_assigned_to_unit, not_council_member. Fires due automatic events first.
   result<assessment_view> get(const auth::actor& a, std::int64_t id);
 
   // Edits one leaf when expected_version matches (0 for a leaf never written).
@@ -182,7 +182,7 @@ class assessment_service {
   // automatic events when the actor may see it; meant for the settle part of
   // storage::database::write_result_after, so that they stay recorded when the change is
   // refused. visible_file: the file if the actor may see it (assessment_not_found,
-  // wrong_unit, not_assigned, not_council_member). permit_evidence_change: applies the
+  // wrong_unit, not_assigned_to_unit, not_council_member). permit_evidence_change: applies the
   // edit table's `evidence` rule with the same stage, role, unit, deadline, window and
   // flag checks as a leaf edit (call settle first). Thread-safe.
   void settle(storage::connection& c, const auth::actor& a, std::int64_t id);

@@ -86,7 +86,10 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   ASSERT_EQ(u2.post_json(evidence_path, {{"upload_id", sealed_upload}}).status, 201u);
   auto u2_head = srv.client();
   ASSERT_EQ(u2_head.login("u2.head", test_password).status, 200u);
-  ASSERT_EQ(u2_head.post_json("/api/v1/assessments/" + f + "/events", {{"event", "submit"}}).status,
+  ASSERT_EQ(u2_head
+                .post_json("/api/v1/assessments/" + f + "/events",
+                           {{"event", "submit"}, {"confirm_missing_self_scores", true}})
+                .status,
             200u);
   auto listed = u2.get(evidence_path).json();
   const auto& version = listed.at("versions").as_array().at(0);
