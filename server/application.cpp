@@ -30,6 +30,7 @@ application::application(config cfg, const auth::clock& clock)
       hasher_(cfg_.passwords),
       sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),
       users_(*db_, hasher_, clock_),
+      units_(*db_, clock_),
       criteria_(*db_, clock_),
       campaigns_(*db_, clock_),
       assessments_(*db_, clock_, &key_, &sealer_),
@@ -46,6 +47,7 @@ application::application(config cfg, const auth::clock& clock)
   add_health_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
+  add_unit_routes(router_);
   add_criteria_routes(router_);
   add_campaign_routes(router_);
   add_assessment_routes(router_);
@@ -55,9 +57,9 @@ application::application(config cfg, const auth::clock& clock)
   add_desk_routes(router_);
   add_web_ui();
   router_.freeze();
-  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, criteria_,
-                               campaigns_, assessments_, uploads_, evidence_, desk_, key_, metrics_,
-                               router_});
+  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, units_,
+                               criteria_, campaigns_, assessments_, uploads_, evidence_, desk_,
+                               key_, metrics_, router_});
 }
 
 application::~application() = default;

@@ -8,6 +8,7 @@
 #include "auth/clock.hpp"
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
+#include "auth/units.hpp"
 #include "auth/users.hpp"
 #include "server/config.hpp"
 #include "server/metrics.hpp"
@@ -33,6 +34,7 @@ struct services {
   auth::password_hasher& hasher;
   auth::session_service& sessions;
   auth::user_service& users;
+  auth::unit_service& units;
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
@@ -72,6 +74,7 @@ class application {
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
+  auth::unit_service units_;
   workflow::criteria_service criteria_;
   workflow::campaign_service campaigns_;
   workflow::assessment_service assessments_;
@@ -88,6 +91,7 @@ class application {
 void add_health_routes(router& r);
 void add_auth_routes(router& r);
 void add_user_routes(router& r);
+void add_unit_routes(router& r);
 void add_criteria_routes(router& r);
 void add_campaign_routes(router& r);
 void add_assessment_routes(router& r);

@@ -29,23 +29,26 @@ constexpr std::string_view select_events =
 constexpr std::string_view select_leaves =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at FROM leaf_values "
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason FROM leaf_values "
     "WHERE assessment_id = ? ORDER BY code";
 constexpr std::string_view select_leaf =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at FROM leaf_values "
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason FROM leaf_values "
     "WHERE assessment_id = ? AND code = ?";
 constexpr std::string_view insert_leaf_sql =
     "INSERT INTO leaf_values(assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
 constexpr std::string_view update_leaf_sql =
     "UPDATE leaf_values SET self_score = ?, self_explanation = ?, not_evaluated = ?, "
     "not_evaluated_reason = ?, round1_score = ?, round1_remark = ?, needs_explanation = ?, "
     "explanation_response = ?, round2_score = ?, round2_remark = ?, imported_score = ?, late = ?, "
-    "version = version + 1, updated_at = ? WHERE assessment_id = ? AND code = ? AND version = ?";
+    "ne_claim = ?, ne_claim_reason = ?, version = version + 1, updated_at = ? "
+    "WHERE assessment_id = ? AND code = ? AND version = ?";
 
 constexpr std::string_view insert_vote_sql =
     "INSERT INTO council_votes(assessment_id, council_round, user_id, decision, remark, at) "
@@ -90,6 +93,8 @@ leaf_value_record to_leaf(const row& r) {
   l.late = r.integer(13) != 0;
   l.version = r.integer(14);
   l.updated_at = r.integer(15);
+  l.ne_claim = r.optional_text(16);
+  l.ne_claim_reason = r.optional_text(17);
   return l;
 }
 
@@ -158,7 +163,8 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
          std::int64_t{l.not_evaluated}, nullable(l.not_evaluated_reason), nullable(l.round1_score),
          nullable(l.round1_remark), std::int64_t{l.needs_explanation},
          nullable(l.explanation_response), nullable(l.round2_score), nullable(l.round2_remark),
-         nullable(l.imported_score), std::int64_t{l.late}, l.updated_at});
+         nullable(l.imported_score), std::int64_t{l.late}, l.updated_at, nullable(l.ne_claim),
+         nullable(l.ne_claim_reason)});
     return true;
   }
   return c.execute(
@@ -167,7 +173,8 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
               nullable(l.not_evaluated_reason), nullable(l.round1_score), nullable(l.round1_remark),
               std::int64_t{l.needs_explanation}, nullable(l.explanation_response),
               nullable(l.round2_score), nullable(l.round2_remark), nullable(l.imported_score),
-              std::int64_t{l.late}, l.updated_at, l.assessment_id, l.code, l.version}) == 1;
+              std::int64_t{l.late}, nullable(l.ne_claim), nullable(l.ne_claim_reason),
+              l.updated_at, l.assessment_id, l.code, l.version}) == 1;
 }
 
 void insert_vote(connection& c, const vote_record& v) {
@@ -214,9 +221,9 @@ namespace parix::storage {
 namespace {
 
 constexpr std::string_view campaign_leaf_scores_sql =
-    "SELECT l.assessment_id, l.code, l.not_evaluated, l.round1_score, l.round2_score, "
-    "l.imported_score FROM leaf_values l JOIN assessments a ON a.id = l.assessment_id "
-    "WHERE a.campaign_id = ?";
+    "SELECT l.assessment_id, l.code, l.not_evaluated OR coalesce(l.ne_claim = 'claimed', 0), "
+    "l.round1_score, l.round2_score, l.imported_score FROM leaf_values l "
+    "JOIN assessments a ON a.id = l.assessment_id WHERE a.campaign_id = ?";
 constexpr std::string_view campaign_adjustments_sql =
     "SELECT j.assessment_id, sum(j.points) FROM adjustments j "
     "JOIN assessments a ON a.id = j.assessment_id WHERE a.campaign_id = ? GROUP BY j.assessment_id";

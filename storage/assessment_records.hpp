@@ -54,6 +54,10 @@ struct leaf_value_record {
   bool late = false;
   std::int64_t version = 0;  // 0: never written
   millis updated_at = 0;
+  // The agency's claim that the leaf does not apply: claimed, then confirmed or rejected
+  // by the appraiser in round one (a confirmed claim also sets not_evaluated).
+  std::optional<std::string> ne_claim;
+  std::optional<std::string> ne_claim_reason;
 };
 
 struct vote_record {
@@ -118,7 +122,7 @@ namespace parix::storage {
 struct leaf_score_row {
   std::int64_t assessment_id = 0;
   std::string code;
-  bool not_evaluated = false;
+  bool not_evaluated = false;  // decided, or claimed and not yet decided
   std::optional<std::int64_t> round1_score, round2_score, imported_score;
 };
 void campaign_leaf_scores(connection& c, std::int64_t campaign_id,

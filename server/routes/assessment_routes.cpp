@@ -43,13 +43,22 @@ response edit_leaf(request_context& ctx) {
   const auto version = ctx.if_match_version();
   auto body = ctx.json();
   only_fields(body, {"self_score", "self_explanation", "not_evaluated", "not_evaluated_reason",
-                     "round1_score", "round1_remark", "needs_explanation", "explanation_response",
+                     "claim_not_evaluated", "claim_reason", "claim_decision", "round1_score",
+                     "round1_remark", "needs_explanation", "explanation_response",
                      "round2_score", "round2_remark", "reason"});
   workflow::leaf_edit e;
   e.self_score = score_field(body, "self_score");
   e.self_explanation = optional_string(body, "self_explanation");
   e.not_evaluated = optional_bool(body, "not_evaluated");
   e.not_evaluated_reason = optional_string(body, "not_evaluated_reason");
+  e.claim_not_evaluated = optional_bool(body, "claim_not_evaluated");
+  e.claim_reason = optional_string(body, "claim_reason");
+  e.claim_decision = optional_string(body, "claim_decision");
+  if (e.claim_decision && *e.claim_decision != "confirm" && *e.claim_decision != "reject")
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
+                    {{"field", "claim_decision"}}};
   e.round1_score = score_field(body, "round1_score");
   e.round1_remark = optional_string(body, "round1_remark");
   e.needs_explanation = optional_bool(body, "needs_explanation");
@@ -70,6 +79,7 @@ response edit_leaf(request_context& ctx) {
     }
     for (const auto& [k, v] : why.values)
       if (k == "closes_at" || k == "deadline" || k == "max" || k == "stage") err.extensions[k] = v;
+    if (r.error() == workflow::errc::reason_required) err.extensions["field"] = why.values["field"];
     throw err;
   }
   return json_response(ctx, leaf_json(*r), http::status::ok, r->value.version);
@@ -78,7 +88,8 @@ response edit_leaf(request_context& ctx) {
 response fire_event(request_context& ctx) {
   const auto id = ctx.id_param("id");
   auto body = ctx.json();
-  only_fields(body, {"event", "until", "reason", "decision_number", "decision_date", "points"});
+  only_fields(body, {"event", "until", "reason", "decision_number", "decision_date", "points",
+                     "confirm_missing_self_scores"});
   const auto name = required_string(body, "event");
   auto ev = workflow::parse_event(name);
   if (!ev || *ev == workflow::event::auto_submit || *ev == workflow::event::auto_close_window)
@@ -100,6 +111,10 @@ response fire_event(request_context& ctx) {
   r.reason = optional_string(body, "reason");
   r.decision_number = optional_string(body, "decision_number");
   r.decision_date = optional_string(body, "decision_date");
+  r.confirm_missing_self_scores = optional_bool(body, "confirm_missing_self_scores").value_or(false);
+  if (r.what == workflow::event::adjust && !body.contains("points"))
+    throw api_error{http::status::bad_request, "missing_field", {{"field", "points"}},
+                    {{"field", "points"}}};
   if (auto p = optional_string(body, "points")) {
     r.adjustment = workflow::points::parse(*p, nullptr, true);
     if (!r.adjustment)
@@ -115,6 +130,16 @@ response fire_event(request_context& ctx) {
     auto err = error_from(v.error(), args_of(why));
     for (const auto& [k, val] : why.values)
       if (k == "closes_at" || k == "deadline" || k == "stage") err.extensions[k] = val;
+    if (v.error() == workflow::errc::self_scores_missing) {
+      boost::json::array codes;
+      std::string_view list = why.values["codes"];
+      while (!list.empty()) {
+        auto comma = list.find(", ");
+        codes.push_back(boost::json::string{list.substr(0, comma)});
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 2);
+      }
+      err.extensions["unscored"] = std::move(codes);
+    }
     throw err;
   }
   return json_response(ctx, assessment_json(*v), http::status::ok, v->assessment.version);

@@ -127,9 +127,11 @@ int main(int argc, char** argv) {
   const auto campaign_id = srv.app().db().read_result(
       [&](storage::connection& c) { return storage::find_assessment(c, big[0])->campaign_id; });
   double best = 1e9;
+  auth::actor secretariat;
+  secretariat.role = auth::role::secretariat;
   for (int run = 0; run < 3; ++run) {
     const auto t = std::chrono::steady_clock::now();
-    auto r = srv.app().app().assessments.ranking(campaign_id);
+    auto r = srv.app().app().assessments.ranking(secretariat, campaign_id);
     const double s = seconds_since(t);
     if (!r || r->at("A").rows.size() != big.size()) throw std::runtime_error("ranking failed");
     best = std::min(best, s);
