@@ -45,6 +45,32 @@ class category final : public boost::system::error_category {
         return "stale version";
       case errc::busy:
         return "busy";
+      case errc::role_not_grantable:
+        return "role not grantable";
+      case errc::invalid_unit_code:
+        return "invalid unit code";
+      case errc::invalid_unit_name:
+        return "invalid unit name";
+      case errc::invalid_unit_kind:
+        return "invalid unit kind";
+      case errc::unit_exists:
+        return "unit exists";
+      case errc::unknown_parent_unit:
+        return "unknown parent unit";
+      case errc::unit_parent_cycle:
+        return "unit parent cycle";
+      case errc::unknown_origin_unit:
+        return "unknown origin unit";
+      case errc::unit_origin_self:
+        return "unit origin self";
+      case errc::unit_not_found:
+        return "unit not found";
+      case errc::unit_disabled:
+        return "unit disabled";
+      case errc::invalid_import:
+        return "invalid import";
+      case errc::password_change_required:
+        return "password change required";
     }
     return "unknown auth error";
   }

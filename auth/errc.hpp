@@ -25,6 +25,21 @@ enum class errc {
   token_not_found,
   stale_version,  // If-Match named an old version
   busy,           // too many password hashes under way
+  // Units and imports (issue 10).
+  role_not_grantable,        // the secretariat creates every role but admin
+  invalid_unit_code,         // A-Z, 0-9, '.', '_', '-'; 1 to 32; starts with a letter or digit
+  invalid_unit_name,         // empty, or longer than 200 bytes
+  invalid_unit_kind,         // not one of unit_kinds
+  unit_exists,               // the code is taken (codes are never reused)
+  unknown_parent_unit,       // the parent named is no unit
+  unit_parent_cycle,         // the parent is the unit itself or below it
+  unknown_origin_unit,       // a unit named in formed_from is no unit
+  unit_origin_self,          // a unit named in formed_from is the unit itself
+  unit_not_found,            // no unit with the code in the path
+  unit_disabled,             // users are not added to a disabled unit
+  invalid_import,            // a CSV import has problems (listed beside the error)
+  password_change_required,  // a one-time password must be replaced first
+  last = password_change_required,
 };
 
 const boost::system::error_category& auth_category() noexcept;

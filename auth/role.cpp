@@ -36,19 +36,24 @@ constexpr std::uint64_t bits(std::initializer_list<permission> ps) {
 // the workflow on top of these.
 using enum permission;
 constexpr grant grants[] = {
-    {role::admin, bits({manage_users, read_users, read_criteria, read_audit})},
+    {role::admin, bits({manage_users, create_users, manage_units, read_users, read_units,
+                        read_criteria, read_audit})},
+    // The secretariat sets up the year: units, users (no administrators), campaigns; it
+    // edits leaves only where the edit table lets it (the not-evaluated decisions).
     {role::secretariat,
-     bits({read_users, manage_campaigns, read_criteria, import_criteria, manage_windows, publish,
-           fire_events, import_scores, adjust_scores, read_assessments, read_audit, read_reports})},
-    {role::agency_editor,
-     bits({read_criteria, edit_self_assessment, read_assessments, edit_leaves, upload_evidence})},
-    {role::agency_head, bits({read_criteria, edit_self_assessment, submit_assessment,
+     bits({create_users, manage_units, read_users, read_units, manage_campaigns, read_criteria,
+           import_criteria, manage_windows, publish, fire_events, import_scores, adjust_scores,
+           read_assessments, read_audit, edit_leaves, read_reports})},
+    {role::agency_editor, bits({read_units, read_criteria, edit_self_assessment, read_assessments,
+                                edit_leaves, upload_evidence})},
+    {role::agency_head, bits({read_units, read_criteria, edit_self_assessment, submit_assessment,
                               read_assessments, edit_leaves, fire_events, upload_evidence})},
-    {role::appraiser,
-     bits({read_criteria, appraise, manage_windows, read_assessments, edit_leaves, fire_events})},
+    {role::appraiser, bits({read_units, read_criteria, appraise, manage_windows, read_assessments,
+                            edit_leaves, fire_events})},
     {role::council_member,
-     bits({read_criteria, vote, read_assessments, fire_events, read_reports})},
-    {role::auditor, bits({read_users, read_criteria, read_assessments, read_audit, read_reports})},
+     bits({read_units, read_criteria, vote, read_assessments, fire_events, read_reports})},
+    {role::auditor,
+     bits({read_users, read_units, read_criteria, read_assessments, read_audit, read_reports})},
 };
 
 }  // namespace
@@ -73,8 +78,14 @@ std::string_view to_string(permission p) noexcept {
       return "authenticated";
     case manage_users:
       return "manage_users";
+    case create_users:
+      return "create_users";
+    case manage_units:
+      return "manage_units";
     case read_users:
       return "read_users";
+    case read_units:
+      return "read_units";
     case manage_campaigns:
       return "manage_campaigns";
     case read_criteria:

@@ -25,8 +25,11 @@ inline constexpr std::array all_roles{role::admin,       role::secretariat, role
 enum class permission {
   public_access,  // anyone, signed in or not (health probes, login, public keys)
   authenticated,  // any signed-in user (their own profile, logout, password)
-  manage_users,   // create, change and disable users; manage API tokens
-  read_users,     // list users and units
+  manage_users,   // change and disable users, set passwords; manage API tokens
+  create_users,   // create users, one by one or from CSV (the role decides which roles)
+  manage_units,   // create, rename, re-parent and disable units, one by one or from CSV
+  read_users,     // list users
+  read_units,     // list and read units (every role: names are what files and rankings show)
   manage_campaigns,
   read_criteria,
   import_criteria,

@@ -205,6 +205,7 @@ result<void> session_service::change_password(const actor& a, std::string_view c
       return;
     }
     fresh->password_hash = *hashed;
+    fresh->must_change_password = false;  // a one-time password is used up
     fresh->updated_at = now;
     storage::update_user(c, *fresh);
     const auto ended = storage::end_user_sessions(c, a.user_id, now);

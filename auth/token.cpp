@@ -23,6 +23,22 @@ std::string new_secret() {
   return out;
 }
 
+std::string one_time_password() {
+  constexpr std::string_view alphabet = "abcdefghjkmnpqrstuvwxyz23456789";  // 31 symbols
+  std::string out;
+  while (out.size() < 23) {
+    if (out.size() % 6 == 5) {
+      out.push_back('-');
+      continue;
+    }
+    unsigned char byte = 0;
+    if (RAND_bytes(&byte, 1) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (byte >= 248) continue;  // 248 = 8 × 31: keep the choice uniform
+    out.push_back(alphabet[byte % alphabet.size()]);
+  }
+  return out;
+}
+
 std::vector<unsigned char> token_hash(std::string_view token) {
   auto d = storage::sha256(token);
   return {d.begin(), d.end()};

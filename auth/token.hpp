@@ -14,6 +14,11 @@ inline constexpr std::string_view api_token_prefix = "pxt_";
 // 256 random bits from OpenSSL's CSPRNG, base64url without padding (43 characters).
 // Thread-safe; throws std::runtime_error if the CSPRNG fails.
 std::string new_secret();
+// A password the server makes for a new user and shows once (a one-time password):
+// four groups of five letters and digits without look-alikes (0/o, 1/l/i), e.g.
+// "k7pqz-4mztw-x9abd-c3dex", about 100 random bits, easy to read out over the phone.
+// Thread-safe; throws std::runtime_error if the CSPRNG fails.
+std::string one_time_password();
 // SHA-256 of the token text: what the database stores and looks up.
 std::vector<unsigned char> token_hash(std::string_view token);
 

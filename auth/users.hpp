@@ -9,6 +9,7 @@
 #include "auth/clock.hpp"
 #include "auth/errc.hpp"
 #include "auth/password.hpp"
+#include "storage/csv.hpp"
 #include "storage/database.hpp"
 #include "storage/session_records.hpp"
 #include "storage/user_records.hpp"
@@ -20,6 +21,12 @@ struct new_user {
   std::string display_name;
   std::string role;
   std::optional<std::string> unit_code;
+  std::string password;  // empty: the server makes a one-time password
+};
+
+// A user made by an import, with the one-time password shown once.
+struct imported_user {
+  user_view view;
   std::string password;
 };
 
@@ -40,9 +47,19 @@ class user_service {
  public:
   user_service(storage::database& db, password_hasher& hasher, const clock& clock);
 
-  // Validates and creates a user. errc::invalid_username, invalid_role, unit_required,
-  // unit_not_allowed, unknown_unit, weak_password, username_taken, busy. Thread-safe.
-  result<user_view> create(const actor& by, const new_user& u);
+  // Validates and creates a user. errc::invalid_username, invalid_role, role_not_grantable
+  // (the secretariat creates every role but admin), unit_required, unit_not_allowed,
+  // unknown_unit, unit_disabled, weak_password, username_taken, busy. When u.password is
+  // empty the server makes a one-time password, writes it to *one_time_password (which
+  // must then be given) and the user must replace it at first sign-in. Thread-safe.
+  result<user_view> create(const actor& by, const new_user& u,
+                           std::string* one_time_password = nullptr);
+  // Creates many users from CSV (header username,display_name,role,unit; docs/
+  // operations.md), each with a one-time password, all or nothing: on
+  // errc::invalid_import nothing is stored and *problems lists every bad row with its
+  // line. errc::busy when password hashing is overloaded. Thread-safe.
+  result<std::vector<imported_user>> import_csv(const actor& by, std::string_view csv,
+                                                std::vector<storage::import_problem>* problems);
   // Applies changes when the stored version is expected_version, else errc::stale_version.
   // Disabling a user ends their sessions. Thread-safe.
   result<user_view> update(const actor& by, std::int64_t id, std::int64_t expected_version,

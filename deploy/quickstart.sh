@@ -15,8 +15,11 @@ data=${PARIX_DATA:-var}
 password=${PARIX_DEMO_PASSWORD:-ChiSoCCHC-2024}
 
 deploy/install-deps.sh build
+deploy/install-deps.sh web
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARIX_TESTS=OFF
 cmake --build build
+# The web UI (web/ → web/dist), served by parix at / ([web] root, default web/dist).
+tests/web/build_ui.sh
 
 PARIX_ADMIN_PASSWORD="$password" build/parix init --data "$data"
 PARIX_DEMO_PASSWORD="$password" build/parix demo --data "$data"
@@ -24,6 +27,7 @@ PARIX_DEMO_PASSWORD="$password" build/parix demo --data "$data"
 cat <<INFO
 
 parix is starting at https://127.0.0.1:${port}/  (self-signed certificate: use curl -k)
+Open https://127.0.0.1:${port}/ in a browser (accept the certificate) and sign in as stp.canbo.
 Demo accounts: the list above; every password is \$PARIX_DEMO_PASSWORD (now: ${password}).
 Try:
   token=\$(curl -sk https://127.0.0.1:${port}/api/v1/auth/login -H 'Content-Type: application/json' \\

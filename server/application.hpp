@@ -8,6 +8,7 @@
 #include "auth/clock.hpp"
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
+#include "auth/units.hpp"
 #include "auth/users.hpp"
 #include "server/config.hpp"
 #include "server/metrics.hpp"
@@ -17,6 +18,7 @@
 #include "workflow/assessment_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/desk_service.hpp"
 #include "workflow/evidence_sealer.hpp"
 #include "workflow/evidence_service.hpp"
 #include "workflow/reports/report_service.hpp"
@@ -33,11 +35,13 @@ struct services {
   auth::password_hasher& hasher;
   auth::session_service& sessions;
   auth::user_service& users;
+  auth::unit_service& units;
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
   workflow::upload_service& uploads;
   workflow::evidence_service& evidence;
+  workflow::desk_service& desk;
   const workflow::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
@@ -62,6 +66,7 @@ class application {
   int tick();
 
  private:
+  void add_web_ui();
   config cfg_;
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
@@ -71,13 +76,16 @@ class application {
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
+  auth::unit_service units_;
   workflow::criteria_service criteria_;
   workflow::campaign_service campaigns_;
   workflow::assessment_service assessments_;
   workflow::upload_service uploads_;
   workflow::evidence_service evidence_;
+  workflow::desk_service desk_;
   workflow::report_service reports_;
   server::metrics metrics_;
+  std::unique_ptr<class static_files> web_;  // null when no UI folder is there
   router router_;
   std::unique_ptr<services> services_;
 };
@@ -86,6 +94,7 @@ class application {
 void add_health_routes(router& r);
 void add_auth_routes(router& r);
 void add_user_routes(router& r);
+void add_unit_routes(router& r);
 void add_criteria_routes(router& r);
 void add_campaign_routes(router& r);
 void add_assessment_routes(router& r);
@@ -93,5 +102,6 @@ void add_audit_routes(router& r);
 void add_upload_routes(router& r);
 void add_evidence_routes(router& r);
 void add_report_routes(router& r);
+void add_desk_routes(router& r);
 
 }  // namespace parix::server

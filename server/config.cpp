@@ -136,6 +136,8 @@ config load_config(const fs::path& file) {
       l.get("request_timeout", c.limits.request_timeout);
       l.get("shutdown_grace", c.limits.shutdown_grace);
       l.get("max_connections", c.limits.max_connections);
+      l.get("body_memory", c.limits.body_memory);
+      l.get("body_memory_wait", c.limits.body_memory_wait);
     }
     if (auto t = r.sub("log")) {
       table_reader l{*t, "log."};
@@ -176,6 +178,13 @@ config load_config(const fs::path& file) {
       l.get("zip_max_total_size", c.evidence.zip_max_total_size);
       l.get("zip_max_ratio", c.evidence.zip_max_ratio);
     }
+    if (auto t = r.sub("web")) {
+      table_reader l{*t, "web."};
+      l.get("root", c.web.root);
+      c.web.required = t->contains("root");
+      if (c.web.required && c.web.root.empty())
+        throw std::runtime_error("configuration key web.root must name a folder");
+    }
   }
   if (c.passwords.memory_kib < 19 * 1024 || c.passwords.iterations < 2)
     throw std::runtime_error(
@@ -190,6 +199,10 @@ config load_config(const fs::path& file) {
     if (!kinds.contains(k))
       throw std::runtime_error("evidence.allowed_kinds: unknown kind \"" + k +
                                "\" (pdf, doc, docx, xls, xlsx, odt, ods, jpeg, png, zip)");
+  // One upload's three 1 MiB pieces, or one JSON body at its limit, must fit.
+  if (c.limits.body_memory < std::max<std::size_t>(3 * 1024 * 1024, c.limits.json_body_limit))
+    throw std::runtime_error(
+        "limits.body_memory must be at least 3 MiB (3145728) and at least limits.json_body_limit");
   if (c.evidence.zip_max_entries == 0 || c.evidence.zip_max_ratio == 0)
     throw std::runtime_error("evidence.zip_max_entries and evidence.zip_max_ratio must be > 0");
   c.data_dir = under(base, c.data_dir);
@@ -201,6 +214,7 @@ config load_config(const fs::path& file) {
   c.log.access_file = under(base, c.log.access_file);
   c.evidence.blob_dir = under(base, c.evidence.blob_dir);
   c.evidence.upload_dir = under(base, c.evidence.upload_dir);
+  if (c.web.required) c.web.root = under(base, c.web.root);
   resolve_defaults(c);
   return c;
 }

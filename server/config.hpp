@@ -36,12 +36,24 @@ struct limits_config {
   std::chrono::seconds request_timeout{120};
   std::chrono::seconds shutdown_grace{30};
   int max_connections = 4096;
+  // Server-wide cap on memory held by request and response bodies (JSON bodies, upload
+  // and download pieces); a body beyond it waits up to body_memory_wait, then gets 503.
+  std::size_t body_memory = 256 * 1024 * 1024;
+  std::chrono::seconds body_memory_wait{5};
 };
 
 struct log_config {
   std::string level = "info";
   std::filesystem::path file;         // empty: standard error
   std::filesystem::path access_file;  // empty: standard error
+};
+
+// The web UI (web/, built into web/dist): served at "/" when its folder exists.
+struct web_config {
+  // The built files; relative paths are taken from the working directory when not
+  // given in a file. Default "web/dist": the quickstart runs from the repository.
+  std::filesystem::path root = "web/dist";
+  bool required = false;  // set in the file: a missing folder stops the server
 };
 
 struct config {
@@ -55,6 +67,7 @@ struct config {
   auth::session_config sessions;
   auth::throttle_config throttle;
   workflow::evidence_config evidence;
+  web_config web;
   int database_readers = 4;
 };
 

@@ -114,6 +114,11 @@ void authorize(services& app, const request& req, const route& rt, request_conte
                     "forbidden",
                     {{"role", std::string{auth::to_string(ctx.actor->role)}},
                      {"permission", std::string{auth::to_string(rt.permission)}}}};
+  // A one-time password is replaced before anything else: only the routes every
+  // signed-in user has (their profile, sign-out, the password change) stay open.
+  if (ctx.actor->profile.user.must_change_password &&
+      rt.permission != auth::permission::authenticated)
+    throw error_from(auth::errc::password_change_required);
 }
 
 request_context context_for(services& app, const request& req, routed& routing,

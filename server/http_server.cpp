@@ -1,5 +1,6 @@
-// Connections: TLS handshake, reading requests within their timeouts and body
-// limits, handing them to the pipeline, writing responses, and shutting down.
+// Connections: TLS handshake, reading requests within their timeouts and limits,
+// handing them to the pipeline, writing responses, and closing; no exception leaves a
+// connection or a network thread.
 #include "server/http_server.hpp"
 
 #include <openssl/rand.h>
@@ -16,13 +17,12 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <condition_variable>
-#include <future>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/dispatch.hpp"
+#include "server/request_reader.hpp"
 #include "server/routes/json_views.hpp"
 #include "server/tls.hpp"
-#include "server/tls_stream.hpp"
 
 namespace parix::server {
 namespace {
@@ -31,6 +31,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+// Beast's TLS stream over a tcp_stream, whose timeouts and cancellation apply to every
+// read and write the TLS layer makes; its flat_stream layer gathers the small buffers
+// of an HTTP header into one TLS record.
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 using namespace asio::experimental::awaitable_operators;
@@ -62,16 +66,6 @@ struct body_piece {
 };
 constexpr std::size_t stream_chunk_size = 2 * 1024 * 1024;
 
-// Expected ends of a connection: the peer left, a timeout fired, shutdown cancelled
-// the wait, or the peer closed TLS without close_notify (common and harmless for
-// HTTP, where Content-Length frames every message). Anything else is worth a line.
-bool expected_end(const boost::system::error_code& ec) {
-  return ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
-         ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-         ec == asio::error::connection_reset || ec == ssl::error::stream_truncated ||
-         ec == asio::error::broken_pipe;
-}
-
 void fail(const boost::system::error_code& ec, const char* what, const std::string& client) {
   if (expected_end(ec)) return;
   spdlog::debug("connection from {}: {}: {}", client, what, ec.message());
@@ -82,7 +76,7 @@ class request_ids {
  public:
   request_ids() {
     unsigned char b[4];
-    RAND_bytes(b, sizeof b);
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
     prefix_ = fmt::format("{:02x}{:02x}{:02x}{:02x}", b[0], b[1], b[2], b[3]);
   }
   std::string next() { return fmt::format("{}-{:x}", prefix_, ++counter_); }
@@ -105,14 +99,28 @@ api_error too_large(std::uint64_t limit) {
   return api_error{
       http::status::payload_too_large, "body_too_large", {{"limit", std::to_string(limit)}}};
 }
-api_error header_too_large() {
-  return api_error{http::status::request_header_fields_too_large,
-                   "bad_request",
-                   {{"reason", "header too large"}}};
+// 503 when the bodies in flight already hold limits.body_memory.
+api_error no_memory_for_body() {
+  api_error e{http::status::service_unavailable, "busy"};
+  e.with_header(http::field::retry_after, "5");
+  return e;
 }
-api_error bad_request(const boost::system::error_code& ec) {
-  return api_error{http::status::bad_request, "bad_request", {{"reason", ec.message()}}};
-}
+
+// How a request ended the connection's loop, and whether the TLS close may be polite.
+enum class next {
+  another,      // keep the connection for the next request
+  close_clean,  // the exchange ended cleanly: close_notify, then close
+  close_dirty,  // a timeout, a TLS or socket error, a peer gone: just close
+};
+
+// What the exception path needs to know of the request in progress.
+struct in_flight {
+  std::string request_id = "-";
+  language lang = language::vi;
+  unsigned version = 11;
+  std::string path;
+  bool answered = false;  // a response has started going out: no 500 after it
+};
 
 }  // namespace
 
@@ -131,6 +139,9 @@ struct session_runner {
 
   services& app() { return server.app_.app(); }
   const limits_config& limits() { return server.app_.cfg().limits; }
+  void fault(http_server::stage s, std::string_view target) {
+    if (server.faults_) server.faults_(s, target);
+  }
 
   void finish(response& res, const std::string& request_id, bool tls) {
     res.set("X-Content-Type-Options", "nosniff");
@@ -164,38 +175,48 @@ struct session_runner {
     auto& lowest = beast::get_lowest_layer(stream);
     conn->cancel = [&lowest] { lowest.cancel(); };
     try {
-      co_await run(stream, *conn, client);
-      if constexpr (tls) {
-        // close_notify both ways is polite, but a stopping server does not wait long for it.
-        lowest.expires_after(server.stopping_
-                                 ? std::chrono::milliseconds{tls_shutdown_timeout_when_stopping}
-                                 : std::chrono::milliseconds{tls_shutdown_timeout});
-        co_await stream.async_shutdown(no_throw);
-      } else {
-        boost::system::error_code ignored;
-        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      const bool clean = co_await run(stream, *conn, client);
+      // close_notify both ways is polite after a clean end, and pointless (or a wait for
+      // a peer that is gone) after a timeout, a TLS error or a peer that left.
+      if (clean) {
+        if constexpr (tls) {
+          // A stopping server does not wait long for the peer's close_notify.
+          lowest.expires_after(server.stopping_
+                                   ? std::chrono::milliseconds{tls_shutdown_timeout_when_stopping}
+                                   : std::chrono::milliseconds{tls_shutdown_timeout});
+          co_await stream.async_shutdown(no_throw);
+        } else {
+          boost::system::error_code ignored;
+          lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        }
       }
     } catch (const std::exception& e) {
       spdlog::error("connection from {} failed: {}", client, e.what());
+    } catch (...) {
+      spdlog::error("connection from {} failed: unknown exception", client);
     }
     conn->cancel = nullptr;
+    lowest.close();
   }
 
   // Reads and drops what the client is still sending after a refusal (briefly, up to a
   // cap): closing with unread bytes would reset the connection, and the client might
-  // never see the answer it was sent (a tus client needs its 409 to resume).
+  // never see the answer it was sent (a tus client needs its 409 to resume). Returns
+  // whether the client then closed cleanly.
   template <class Stream>
-  asio::awaitable<void> drain(Stream& stream) {
+  asio::awaitable<next> drain(Stream& stream) {
     beast::get_lowest_layer(stream).expires_after(drain_timeout);
     std::array<char, 16384> scratch;
     for (std::size_t drained = 0; drained < drain_limit;) {
-      auto r_drain = co_await stream.async_read_some(asio::buffer(scratch), no_throw);
-      if (std::get<0>(r_drain)) break;
-      drained += std::get<1>(r_drain);
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), no_throw);
+      if (ec) co_return ec == asio::error::eof ? next::close_clean : next::close_dirty;
+      drained += n;
     }
+    co_return next::close_dirty;
   }
 
-  // Runs blocking work on the worker pool and resumes on the connection's thread.
+  // Runs blocking work on the worker pool and resumes on the connection's thread. An
+  // exception thrown there comes back here.
   template <class F>
   auto on_workers(F f) -> asio::awaitable<decltype(f())> {
     co_return co_await asio::co_spawn(
@@ -207,7 +228,8 @@ struct session_runner {
   // then each piece as the worker pool reads it (a download never sits whole in memory).
   template <class Stream>
   asio::awaitable<boost::system::error_code> write_streamed(Stream& stream, const response& head,
-                                                            body_source& source) {
+                                                            body_source& source,
+                                                            std::vector<char>& chunk) {
     auto& lowest = beast::get_lowest_layer(stream);
     http::response<http::buffer_body> res{head.result(), head.version()};
     for (const auto& field : head.base()) res.set(field.name_string(), field.value());
@@ -218,7 +240,6 @@ struct session_runner {
     lowest.expires_after(limits().request_timeout);
     auto [hec, hn] = co_await http::async_write_header(stream, sr, no_throw);
     if (hec) co_return hec;
-    std::vector<char> chunk(stream_chunk_size);
     for (;;) {
       const std::size_t n = co_await on_workers([&] { return source.read(chunk); });
       res.body().data = n ? chunk.data() : nullptr;
@@ -236,73 +257,93 @@ struct session_runner {
   // A request whose body goes to the route's body_sink piece by piece (tus PATCH). The
   // wait for each piece is bounded by request_timeout, not the whole body: a large
   // upload over a slow line is fine, a stalled one is not. When the connection is cut,
-  // the sink is told (finish(false)) so that it keeps what arrived. Returns whether the
-  // connection may carry another request.
+  // the sink is told (finish(false)) so that it keeps what arrived.
   template <class Stream>
-  asio::awaitable<bool> stream_body(Stream& stream, beast::flat_buffer& buffer,
+  asio::awaitable<next> stream_body(Stream& stream, beast::flat_buffer& buffer,
                                     http::request_parser<http::string_body>& parser, routed& route,
-                                    const std::string& client, const std::string& request_id,
-                                    language lang, std::chrono::steady_clock::time_point started) {
+                                    const std::string& client, in_flight& now,
+                                    std::chrono::steady_clock::time_point started) {
     constexpr bool tls = std::is_same_v<Stream, tls_stream>;
     auto& lowest = beast::get_lowest_layer(stream);
+    const std::string& request_id = now.request_id;
+    const language lang = now.lang;
     // The header outlives the parser it is moved out of below (for the access log).
     const request req = parser.get();
     const std::string route_name = route.match.found->pattern;
     std::string user;
-    std::optional<response> refusal;
-    std::unique_ptr<body_sink> sink = co_await on_workers(
-        [&] { return begin_stream(app(), req, route, client, request_id, lang, user, refusal); });
-    auto send = [&](response res) -> asio::awaitable<bool> {
+    auto send = [&](response res) -> asio::awaitable<next> {
       if (!req.keep_alive()) res.keep_alive(false);
       finish(res, request_id, tls);
       lowest.expires_after(limits().request_timeout);
+      now.answered = true;
       auto [ec, n] = co_await http::async_write(stream, res, no_throw);
       log_access(request_id, user, client, req, route_name, res, started);
-      co_return !ec && res.keep_alive();
+      if (ec) co_return next::close_dirty;
+      co_return res.keep_alive() ? next::another : next::close_clean;
     };
-    if (!sink) {
-      refusal->keep_alive(false);
-      co_await send(std::move(*refusal));
-      co_await drain(stream);
-      co_return false;
-    }
-    if (boost::beast::iequals(req[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> cont{http::status::continue_, 11};
-      co_await http::async_write(stream, cont, no_throw);
-    }
-    const request_info info{lang, req.version(), req.keep_alive(), std::string{req.target()},
-                            request_id};
+    auto refuse = [&](response res) -> asio::awaitable<next> {
+      res.keep_alive(false);
+      if (co_await send(std::move(res)) == next::close_dirty) co_return next::close_dirty;
+      co_return co_await drain(stream);
+    };
+    std::optional<response> refusal;
+    std::unique_ptr<body_sink> sink = co_await on_workers([&] {
+      fault(http_server::stage::handling, req.target());
+      return begin_stream(app(), req, route, client, request_id, lang, user, refusal);
+    });
+    if (!sink) co_return co_await refuse(std::move(*refusal));
     // Three pieces: while the next piece is read, the worker pool hashes one and the
     // disk may still be writing the one before (a sink keeps a piece until its next
     // write returns), so that the network, the CPU and the disk work at the same time.
     // A reader running further ahead (four pieces, answers through a channel) measured
     // no faster: docs/benchmarks.md.
     // Several bodies at once keep both cores busy without long pieces: 1 MiB pieces
-    // then halve the memory each holds (measured in docs/benchmarks.md).
+    // then halve the memory each holds (measured in docs/benchmarks.md). The pieces
+    // count against limits.body_memory; when 2 MiB pieces do not fit, 1 MiB ones may.
     struct streaming {
       std::atomic<int>& count;
       explicit streaming(std::atomic<int>& c) : count(c) { ++count; }
       ~streaming() { --count; }
     } const counted{server.bodies_streaming_};
-    const std::size_t piece_size =
+    std::size_t piece_size =
         server.bodies_streaming_ > 2 ? stream_chunk_size / 2 : stream_chunk_size;
+    std::optional<body_memory::lease> memory = server.bodies_.try_take(3 * piece_size);
+    if (!memory) {
+      piece_size = stream_chunk_size / 2;
+      memory = co_await server.bodies_.take(3 * piece_size, limits().body_memory_wait);
+    }
+    const request_info info{lang, req.version(), req.keep_alive(), std::string{req.target()},
+                            request_id};
+    if (!memory) {
+      // Nothing was read: the upload's offset is unchanged, and the client resumes.
+      co_await on_workers([&] { return guarded(info, [&] { return sink->finish(false); }); });
+      co_return co_await refuse(to_problem(no_memory_for_body(), lang, req.version(), false,
+                                           std::string{req.target()}, request_id));
+    }
+    if (boost::beast::iequals(req[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> cont{http::status::continue_, 11};
+      co_await http::async_write(stream, cont, no_throw);
+    }
     std::array<body_piece, 3> pieces{body_piece{piece_size}, body_piece{piece_size},
                                      body_piece{piece_size}};
     auto after = [&](std::size_t i) { return (i + 1) % pieces.size(); };
     using piece_read = std::pair<boost::system::error_code, std::size_t>;
     // With a Content-Length (what tus clients send) the body is read straight into the
-    // piece, without the parser's copy; a chunked body goes through Beast's parser.
+    // piece, without the parser's copy; a chunked one goes through Beast's parser.
     const bool chunked = parser.chunked();
     std::uint64_t remaining = parser.content_length().value_or(0);
     http::request_parser<http::buffer_body> body_parser{std::move(parser)};
     body_parser.body_limit(boost::none);  // the sink knows the upload's length
+    chunk_counter chunks{std::nullopt, limits().header_limit,
+                         [&] { fault(http_server::stage::parsing, req.target()); }};
+    chunks.install(body_parser);
     auto body_done = [&] { return chunked ? body_parser.is_done() : remaining == 0; };
     auto read_into = [&](body_piece& into) -> asio::awaitable<piece_read> {
       lowest.expires_after(limits().request_timeout);
       if (chunked) {
         body_parser.get().body().data = into.data();
         body_parser.get().body().size = into.size;
-        auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, no_throw);
+        auto ec = co_await read_rest(stream, buffer, body_parser);
         if (ec == http::error::need_buffer) ec = {};
         co_return piece_read{ec, into.size - body_parser.get().body().size};
       }
@@ -339,7 +380,7 @@ struct session_runner {
     auto [ec, got] = co_await read_into(pieces[current]);
     for (;;) {
       if (ec) {
-        // Keep what arrived whole (the sink fsyncs it); nobody is left to answer.
+        // Keep what arrived whole (the sink fsyncs it).
         co_await on_workers([&, got = got] {
           return guarded(info, [&] {
             if (got > 0) (void)sink->write({pieces[current].data(), got});
@@ -347,176 +388,235 @@ struct session_runner {
           });
         });
         fail(ec, "read streamed body", client);
-        co_return false;
+        // A framing error or a chunk line too large still gets its answer; a peer that
+        // left or timed out does not.
+        if (auto why = refusal_for(ec, read_phase::body, 0, &chunks))
+          co_return co_await refuse(
+              to_problem(*why, lang, req.version(), false, std::string{req.target()}, request_id));
+        co_return next::close_dirty;
       }
       std::optional<response> early;
-      piece_read next{};
+      piece_read following{};
       if (body_done()) {
         early = co_await take(pieces[current], got);
       } else {
-        std::tie(next, early) =
+        std::tie(following, early) =
             co_await (read_into(pieces[after(current)]) && take(pieces[current], got));
       }
       if (early) {
         co_await on_workers([&] { return guarded(info, [&] { return sink->finish(false); }); });
-        early->keep_alive(false);
-        co_await send(std::move(*early));
-        co_await drain(stream);
-        co_return false;
+        co_return co_await refuse(std::move(*early));
       }
-      if (body_done() && next.second == 0) break;
+      if (body_done() && following.second == 0) break;
       current = after(current);
-      std::tie(ec, got) = next;
+      std::tie(ec, got) = following;
     }
     response res =
         co_await on_workers([&] { return guarded(info, [&] { return sink->finish(true); }); });
     co_return co_await send(std::move(res));
   }
 
+  // The connection: handshake, then one request after another until one ends it.
+  // Returns whether it ended cleanly (close_notify is then worth sending). An exception
+  // from any stage of a request is logged with the request id and answered with 500
+  // when no response has started; the connection then closes.
   template <class Stream>
-  asio::awaitable<void> run(Stream& stream, http_server::connection& conn,
+  asio::awaitable<bool> run(Stream& stream, http_server::connection& conn,
                             const std::string& client) {
     constexpr bool tls = std::is_same_v<Stream, tls_stream>;
     auto& lowest = beast::get_lowest_layer(stream);
-    beast::flat_buffer buffer;
     if constexpr (tls) {
       lowest.expires_after(limits().header_timeout);
-      auto r_ec = co_await stream.async_handshake(no_throw);
-      auto ec = std::get<0>(r_ec);
+      auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, no_throw);
       if (ec) {
         fail(ec, "TLS handshake", client);
-        co_return;
+        co_return false;
       }
     }
+    beast::flat_buffer buffer = make_input_buffer(limits().header_limit);
     for (;;) {
-      // Between requests the connection may idle up to idle_timeout; once a request
-      // starts, its header must arrive within header_timeout (no slow loris).
-      if (buffer.size() == 0) {
-        if (server.stopping_) co_return;
-        conn.idle = true;
-        // A keep-alive connection may idle for long: its TLS buffers go back to their
-        // smallest until the next request (an upload or download grows them again).
-        if constexpr (tls) stream.release_idle_memory();
-        lowest.expires_after(limits().idle_timeout);
-        auto r_ec = co_await stream.async_read_some(buffer.prepare(4096), no_throw);
-        auto ec = std::get<0>(r_ec);
-        auto n = std::get<1>(r_ec);
-        conn.idle = false;
-        if (ec) {
-          fail(ec, "idle read", client);
-          co_return;
-        }
-        buffer.commit(n);
+      in_flight now;
+      next step = next::close_dirty;
+      std::exception_ptr failure;
+      try {
+        step = co_await serve_request(stream, buffer, conn, client, now);
+      } catch (...) {
+        failure = std::current_exception();
       }
-      const auto started = std::chrono::steady_clock::now();
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(limits().header_limit));
-      // The body limit depends on the route, known only after the header: no limit
-      // while the header is read, the route's limit before the body is.
-      parser.body_limit(boost::none);
-      lowest.expires_after(limits().header_timeout);
-      auto r_hec = co_await http::async_read_header(stream, buffer, parser, no_throw);
-      auto hec = std::get<0>(r_hec);
-      request& req = parser.get();
-      const std::string request_id = acceptable_request_id(req["X-Request-Id"])
-                                         ? std::string{req["X-Request-Id"]}
-                                         : ids.next();
-      const language lang = negotiate_language(req[http::field::accept_language]);
-      auto reply_and_close = [&](api_error e) -> asio::awaitable<void> {
-        response res = to_problem(e, lang, 11, false, "", request_id);
-        finish(res, request_id, tls);
-        log_access(request_id, "", client, req, "unmatched", res, started);
-        lowest.expires_after(limits().header_timeout);
-        co_await http::async_write(stream, res, no_throw);
-        co_await drain(stream);
-      };
-      if (hec) {
-        // GCC 12 miscompiles string literals inside a co_await expression, so each
-        // refusal is built first and awaited after.
-        std::optional<api_error> refusal;
-        if (hec == http::error::header_limit)
-          refusal = header_too_large();
-        else if (!expected_end(hec) && hec != http::error::partial_message)
-          refusal = bad_request(hec);
-        if (refusal) co_await reply_and_close(std::move(*refusal));
-        fail(hec, "read header", client);
-        co_return;
-      }
-
-      routed route = route_request(server.app_.routes(), req.method(), req.target());
-      if (!route.error && route.match.found->stream) {
-        const bool keep =
-            co_await stream_body(stream, buffer, parser, route, client, request_id, lang, started);
-        if (!keep) co_return;
-        continue;
-      }
-      const std::uint64_t limit = route.match.found && route.match.found->body_limit
-                                      ? route.match.found->body_limit
-                                      : limits().json_body_limit;
-      parser.body_limit(limit);
-      if (parser.content_length() && *parser.content_length() > limit) {
-        co_await reply_and_close(too_large(limit));
-        co_return;
-      }
-      if (boost::beast::iequals(req[http::field::expect], "100-continue") && !route.error) {
-        http::response<http::empty_body> cont{http::status::continue_, 11};
-        co_await http::async_write(stream, cont, no_throw);
-      }
-      lowest.expires_after(limits().request_timeout);
-      auto r_bec = co_await http::async_read(stream, buffer, parser, no_throw);
-      auto bec = std::get<0>(r_bec);
-      if (bec) {
-        std::optional<api_error> refusal;
-        if (bec == http::error::body_limit)
-          refusal = too_large(limit);
-        else if (!expected_end(bec))
-          refusal = bad_request(bec);
-        if (refusal) co_await reply_and_close(std::move(*refusal));
-        fail(bec, "read body", client);
-        co_return;
-      }
-
-      std::string user;
-      std::string route_name = route.match.found ? route.match.found->pattern : "unmatched";
-      response res;
-      std::unique_ptr<body_source> body_out;
-      if (route.error) {
-        res = to_problem(*route.error, lang, req.version(), req.keep_alive(),
-                         route.target ? std::string_view{route.target->path()} : "", request_id);
-      } else if (runs_inline(route)) {
-        res = handle_request(app(), req, route, client, request_id, lang, user);
-      } else {
-        res = co_await asio::co_spawn(
-            server.workers_.get_executor(),
-            [&]() -> asio::awaitable<response> {
-              co_return handle_request(app(), req, route, client, request_id, lang, user,
-                                       &body_out);
-            },
-            asio::use_awaitable);
-      }
-      if (!req.keep_alive()) res.keep_alive(false);  // the client said Connection: close
-      finish(res, request_id, tls);
-      boost::system::error_code wec;
-      if (req.method() == http::verb::head) {
-        // The header only: what GET would send, without its body (RFC 9110 §9.3.2).
-        http::response_serializer<http::string_body> sr{res};
-        lowest.expires_after(limits().request_timeout);
-        auto r_head = co_await http::async_write_header(stream, sr, no_throw);
-        wec = std::get<0>(r_head);
-      } else if (body_out) {
-        wec = co_await write_streamed(stream, res, *body_out);
-      } else {
-        lowest.expires_after(limits().request_timeout);
-        auto r_wec = co_await http::async_write(stream, res, no_throw);
-        wec = std::get<0>(r_wec);
-      }
-      log_access(request_id, user, client, req, route_name, res, started);
-      if (wec) {
-        fail(wec, "write", client);
-        co_return;
-      }
-      if (!res.keep_alive()) co_return;
+      if (failure) co_return co_await answer_failure(stream, client, now, failure);
+      if (step != next::another) co_return step == next::close_clean;
     }
+  }
+
+  // After an exception: a line in the log with the request id, a 500 if the client has
+  // not been answered yet, and the end of the connection (its state is unknown now).
+  template <class Stream>
+  asio::awaitable<bool> answer_failure(Stream& stream, const std::string& client,
+                                       const in_flight& now, std::exception_ptr failure) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} from {}: unhandled exception: {}", now.request_id, client,
+                    e.what());
+    } catch (...) {
+      spdlog::error("request {} from {}: unhandled exception", now.request_id, client);
+    }
+    if (now.answered) co_return false;
+    response res = to_problem(api_error{http::status::internal_server_error, "internal_error"},
+                              now.lang, now.version, false, now.path, now.request_id);
+    finish(res, now.request_id, tls);
+    beast::get_lowest_layer(stream).expires_after(limits().request_timeout);
+    auto [ec, n] = co_await http::async_write(stream, res, no_throw);
+    if (ec) co_return false;
+    co_return co_await drain(stream) == next::close_clean;
+  }
+
+  // One request: waits for it, reads its header, routes it, reads its body, runs the
+  // handler and writes the response.
+  template <class Stream>
+  asio::awaitable<next> serve_request(Stream& stream, beast::flat_buffer& buffer,
+                                      http_server::connection& conn, const std::string& client,
+                                      in_flight& now) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    auto& lowest = beast::get_lowest_layer(stream);
+    // Between requests the connection may idle up to idle_timeout; once a request
+    // starts, its header must arrive within header_timeout (no slow loris).
+    if (buffer.size() == 0) {
+      if (server.stopping_) co_return next::close_clean;
+      conn.idle = true;
+      // An idle keep-alive connection holds no input buffer until its next request.
+      buffer.shrink_to_fit();
+      lowest.expires_after(limits().idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(
+          buffer.prepare(std::min<std::size_t>(4096, buffer.max_size())), no_throw);
+      conn.idle = false;
+      if (ec) {
+        fail(ec, "idle read", client);
+        // The peer's close_notify (TLS) or FIN (plain) between requests is a clean end.
+        co_return ec == asio::error::eof ? next::close_clean : next::close_dirty;
+      }
+      buffer.commit(n);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits().header_limit));
+    // The body limit depends on the route, known only after the header: no limit
+    // while the header is read, the route's limit before the body is.
+    parser.body_limit(boost::none);
+    lowest.expires_after(limits().header_timeout);
+    const auto hec = co_await read_header(stream, buffer, parser);
+    request& req = parser.get();
+    now.request_id =
+        acceptable_request_id(req["X-Request-Id"]) ? std::string{req["X-Request-Id"]} : ids.next();
+    now.lang = negotiate_language(req[http::field::accept_language]);
+    now.version = req.version() ? req.version() : 11;
+    const std::string& request_id = now.request_id;
+    const language lang = now.lang;
+    auto reply_and_close = [&](api_error e) -> asio::awaitable<next> {
+      response res = to_problem(e, lang, 11, false, now.path, request_id);
+      finish(res, request_id, tls);
+      log_access(request_id, "", client, req, "unmatched", res, started);
+      lowest.expires_after(limits().header_timeout);
+      now.answered = true;
+      auto [ec, n] = co_await http::async_write(stream, res, no_throw);
+      if (ec) co_return next::close_dirty;
+      co_return co_await drain(stream);
+    };
+    if (hec) {
+      fail(hec, "read header", client);
+      if (auto refusal = refusal_for(hec, read_phase::header, 0, nullptr))
+        co_return co_await reply_and_close(std::move(*refusal));
+      co_return next::close_dirty;
+    }
+    if (auto refusal = check_framing(req)) co_return co_await reply_and_close(std::move(*refusal));
+
+    routed route = route_request(server.app_.routes(), req.method(), req.target());
+    if (route.target) now.path = route.target->path();
+    fault(http_server::stage::routing, req.target());
+    if (!route.error && route.match.found->stream)
+      co_return co_await stream_body(stream, buffer, parser, route, client, now, started);
+    const std::uint64_t limit = route.match.found && route.match.found->body_limit
+                                    ? route.match.found->body_limit
+                                    : limits().json_body_limit;
+    parser.body_limit(limit);
+    if (parser.content_length() && *parser.content_length() > limit)
+      co_return co_await reply_and_close(too_large(limit));
+    chunk_counter chunks{limit, limits().header_limit,
+                         [&] { fault(http_server::stage::parsing, req.target()); }};
+    chunks.install(parser);
+    // The body's memory counts against limits.body_memory before a byte of it is read.
+    std::optional<body_memory::lease> body_lease;
+    if (const std::uint64_t need = parser.chunked() ? limit : parser.content_length().value_or(0);
+        need > 0) {
+      body_lease = co_await server.bodies_.take(need, limits().body_memory_wait);
+      if (!body_lease) co_return co_await reply_and_close(no_memory_for_body());
+    }
+    if (boost::beast::iequals(req[http::field::expect], "100-continue") && !route.error) {
+      http::response<http::empty_body> cont{http::status::continue_, 11};
+      co_await http::async_write(stream, cont, no_throw);
+    }
+    lowest.expires_after(limits().request_timeout);
+    if (const auto bec = co_await read_rest(stream, buffer, parser)) {
+      fail(bec, "read body", client);
+      if (auto refusal = refusal_for(bec, read_phase::body, limit, &chunks))
+        co_return co_await reply_and_close(std::move(*refusal));
+      co_return next::close_dirty;
+    }
+
+    std::string user;
+    std::string route_name = route.match.found ? route.match.found->pattern : "unmatched";
+    response res;
+    std::unique_ptr<body_source> body_out;
+    if (route.error) {
+      res = to_problem(*route.error, lang, req.version(), req.keep_alive(), now.path, request_id);
+    } else if (runs_inline(route)) {
+      fault(http_server::stage::handling, req.target());
+      res = handle_request(app(), req, route, client, request_id, lang, user);
+    } else {
+      res = co_await on_workers([&] {
+        fault(http_server::stage::handling, req.target());
+        return handle_request(app(), req, route, client, request_id, lang, user, &body_out);
+      });
+    }
+    body_lease.reset();                            // the request's body is no longer needed
+    if (!req.keep_alive()) res.keep_alive(false);  // the client said Connection: close
+    finish(res, request_id, tls);
+    // A download's pieces count against limits.body_memory too.
+    std::vector<char> chunk;
+    std::optional<body_memory::lease> chunk_lease;
+    if (body_out && req.method() != http::verb::head) {
+      chunk_lease = co_await server.bodies_.take(stream_chunk_size, limits().body_memory_wait);
+      if (!chunk_lease) {
+        body_out.reset();
+        res = to_problem(no_memory_for_body(), lang, req.version(), false, now.path, request_id);
+        finish(res, request_id, tls);
+      } else {
+        chunk.resize(stream_chunk_size);
+      }
+    }
+    fault(http_server::stage::writing, req.target());
+    now.answered = true;
+    boost::system::error_code wec;
+    if (req.method() == http::verb::head) {
+      // The header only: what GET would send, without its body (RFC 9110 §9.3.2).
+      http::response_serializer<http::string_body> sr{res};
+      lowest.expires_after(limits().request_timeout);
+      auto [ec, n] = co_await http::async_write_header(stream, sr, no_throw);
+      wec = ec;
+    } else if (body_out) {
+      wec = co_await write_streamed(stream, res, *body_out, chunk);
+    } else {
+      lowest.expires_after(limits().request_timeout);
+      auto [ec, n] = co_await http::async_write(stream, res, no_throw);
+      wec = ec;
+    }
+    log_access(request_id, user, client, req, route_name, res, started);
+    if (wec) {
+      fail(wec, "write", client);
+      co_return next::close_dirty;
+    }
+    co_return res.keep_alive() ? next::another : next::close_clean;
   }
 };
 
@@ -531,7 +631,8 @@ http_server::http_server(application& app)
       ioc_(*contexts_.front()),
       workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
       acceptor_(ioc_),
-      sweep_timer_(ioc_) {
+      sweep_timer_(ioc_),
+      bodies_(app.cfg().limits.body_memory) {
   const auto& listen = app.cfg().listen;
   if (listen.plain_http)
     spdlog::warn(
@@ -561,9 +662,26 @@ void http_server::start() {
   sweep_loop_start();
   for (auto& c : contexts_) guards_.push_back(asio::make_work_guard(*c));
   for (std::size_t i = 0; i < contexts_.size(); ++i)
-    threads_.emplace_back([this, i] { contexts_[i]->run(); });
+    threads_.emplace_back([this, i] { run_network_thread(*contexts_[i]); });
   spdlog::info("parix listening on {}://{}:{}", tls_ ? "https" : "http", app_.cfg().listen.address,
                port_);
+}
+
+// A network thread. A handler that throws (none should: parsing runs inside the
+// connections' coroutines, which catch) ends only its own connection, whose coroutine
+// is destroyed as the exception unwinds; the thread logs it and goes on serving the
+// others (Asio allows run() to be called again after a handler threw).
+void http_server::run_network_thread(asio::io_context& context) {
+  for (;;) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("network thread: a handler threw: {}; serving on", e.what());
+    } catch (...) {
+      spdlog::error("network thread: a handler threw; serving on");
+    }
+  }
 }
 
 void http_server::accept_loop_start() {
@@ -593,35 +711,44 @@ void http_server::accept_loop_start() {
           auto conn = std::make_shared<connection>();
           conn->home = socket.get_executor();
           {
-            std::lock_guard lock{connections_mutex_};
-            connections_.insert(conn);
+            std::lock_guard lock{connections_->mutex};
+            connections_->open.insert(conn);
           }
           app_.metrics().connection_opened();
-          auto done = [this, conn](std::exception_ptr) {
-            app_.metrics().connection_closed();
-            std::lock_guard lock{connections_mutex_};
-            connections_.erase(conn);
+          // Lives as long as the connection's coroutine, however that ends (even when an
+          // exception thrown in a handler destroyed it): the connection is then forgotten.
+          struct open_connection {
+            std::shared_ptr<registry> connections;
+            std::shared_ptr<connection> conn;
+            server::metrics& counters;
+            ~open_connection() {
+              conn->cancel = nullptr;
+              counters.connection_closed();
+              std::lock_guard lock{connections->mutex};
+              connections->open.erase(conn);
+            }
           };
+          auto open = std::make_shared<open_connection>(connections_, conn, app_.metrics());
           session_runner runner{*this, ids};
           auto ex = conn->home;
           if (tls_) {
             asio::co_spawn(
                 ex,
-                [runner, s = tls_stream{std::move(socket), *tls_}, conn,
-                 client]() mutable -> asio::awaitable<void> {
+                [runner, s = tls_stream{std::move(socket), *tls_}, conn, client,
+                 open]() mutable -> asio::awaitable<void> {
                   session_runner r = runner;
                   co_await r.serve(std::move(s), conn, client);
                 },
-                done);
+                asio::detached);
           } else {
             asio::co_spawn(
                 ex,
-                [runner, s = beast::tcp_stream{std::move(socket)}, conn,
-                 client]() mutable -> asio::awaitable<void> {
+                [runner, s = beast::tcp_stream{std::move(socket)}, conn, client,
+                 open]() mutable -> asio::awaitable<void> {
                   session_runner r = runner;
                   co_await r.serve(std::move(s), conn, client);
                 },
-                done);
+                asio::detached);
           }
         }
       },
@@ -659,8 +786,8 @@ void http_server::begin_shutdown() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
   });
-  std::lock_guard lock{connections_mutex_};
-  for (const auto& conn : connections_)
+  std::lock_guard lock{connections_->mutex};
+  for (const auto& conn : connections_->open)
     asio::post(conn->home, [conn] {
       if (conn->idle && conn->cancel) conn->cancel();
     });
@@ -670,16 +797,16 @@ void http_server::stop() {
   if (stopped_.exchange(true)) return;
   begin_shutdown();
   auto open = [this] {
-    std::lock_guard lock{connections_mutex_};
-    return connections_.size();
+    std::lock_guard lock{connections_->mutex};
+    return connections_->open.size();
   };
   const auto deadline = std::chrono::steady_clock::now() + app_.cfg().limits.shutdown_grace;
   while (open() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (open() > 0) {
     spdlog::warn("shutdown grace over: closing {} connections", open());
-    std::lock_guard lock{connections_mutex_};
-    for (const auto& conn : connections_)
+    std::lock_guard lock{connections_->mutex};
+    for (const auto& conn : connections_->open)
       asio::post(conn->home, [conn] {
         if (conn->cancel) conn->cancel();
       });

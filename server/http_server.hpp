@@ -9,6 +9,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "server/application.hpp"
+#include "server/body_memory.hpp"
 
 namespace parix::server {
 
@@ -36,10 +38,23 @@ class http_server {
   void stop();
 
   unsigned short port() const noexcept { return port_; }
+  // The budget of memory held by bodies (limits.body_memory).
+  const body_memory& bodies() const noexcept { return bodies_; }
+
+  // The stages of a request, for inject_faults_for_testing.
+  enum class stage { parsing, routing, handling, writing };
+  using fault_hook = std::function<void(stage, std::string_view target)>;
+  // Test-only: hook runs at each stage of every request (parsing: inside Beast's parser,
+  // at each chunk header of a chunked body; routing: after routing; handling: where the
+  // handler runs; writing: before the response is written), so that a test can throw
+  // there and check that the server answers 500 and keeps serving. Nothing in the
+  // configuration or on the network sets it. Call before start().
+  void inject_faults_for_testing(fault_hook hook) { faults_ = std::move(hook); }
 
   struct connection;  // a live connection, for shutdown and the connection count
 
  private:
+  static void run_network_thread(boost::asio::io_context& context);
   void accept_loop_start();
   void sweep_loop_start();
   void begin_shutdown();
@@ -64,9 +79,16 @@ class http_server {
   std::atomic<bool> stopping_{false};
   std::atomic<int> bodies_streaming_{0};  // requests whose body is read in pieces now
   std::atomic<bool> stopped_{false};
+  body_memory bodies_;
+  fault_hook faults_;
 
-  std::mutex connections_mutex_;
-  std::set<std::shared_ptr<connection>> connections_;
+  // Live connections, shared with each connection's coroutine: its frame removes itself
+  // when destroyed, even when an exception unwound it or the server is already gone.
+  struct registry {
+    std::mutex mutex;
+    std::set<std::shared_ptr<connection>> open;
+  };
+  std::shared_ptr<registry> connections_ = std::make_shared<registry>();
 
   friend struct session_runner;
 };

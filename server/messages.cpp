@@ -24,6 +24,10 @@ constexpr entry catalogue[] = {
      "The request body exceeds this route's limit of {limit} bytes."},
     {"bad_request", "Yêu cầu không hợp lệ", "Không đọc được yêu cầu HTTP: {reason}.", "Bad request",
      "The HTTP request could not be read: {reason}."},
+    {"transfer_coding_unsupported", "Mã hóa truyền không được hỗ trợ",
+     "Máy chủ chỉ nhận Transfer-Encoding: chunked; không giải mã được \"{coding}\".",
+     "Transfer coding not supported",
+     "The server accepts only Transfer-Encoding: chunked; it cannot decode \"{coding}\"."},
     {"unsupported_media_type", "Kiểu nội dung không được hỗ trợ",
      "Nội dung phải có Content-Type {expected}.", "Unsupported media type",
      "The body must have Content-Type {expected}."},
@@ -69,8 +73,8 @@ constexpr entry catalogue[] = {
      "The role {role} must belong to a unit."},
     {"unit_not_allowed", "Không được gán đơn vị", "Vai trò {role} không thuộc đơn vị nào.",
      "Unit not allowed", "The role {role} does not belong to a unit."},
-    {"unknown_unit", "Không có đơn vị", "Không có đơn vị mã {unit}.", "Unknown unit",
-     "There is no unit with code {unit}."},
+    {"unknown_unit", "Không có đơn vị", "Không có đơn vị mã \"{unit}\" (trường {field}).",
+     "Unknown unit", "There is no unit with code \"{unit}\" (field {field})."},
     {"user_not_found", "Không có người dùng", "Không tìm thấy người dùng.", "User not found",
      "No such user."},
     {"token_not_found", "Không có mã truy cập", "Không tìm thấy mã truy cập.", "Token not found",
@@ -157,7 +161,8 @@ constexpr entry catalogue[] = {
     {"invalid_criteria", "Bộ tiêu chí không hợp lệ",
      "Tệp bộ tiêu chí có {count} lỗi; xem danh sách \"problems\" (dòng, mã, lỗi).",
      "Invalid criteria set",
-     "The criteria file has {count} problems; see the \"problems\" list (line, code, problem)."},
+     "Problems in the criteria file: {count}; see the \"problems\" list (line, code, "
+     "problem)."},
     {"criteria_set_exists", "Bộ tiêu chí đã tồn tại",
      "Đã có bộ tiêu chí mã này; bộ tiêu chí không sửa được, hãy nhập phiên bản mới với mã mới.",
      "Criteria set exists",
@@ -169,8 +174,8 @@ constexpr entry catalogue[] = {
      "Campaign not found", "No such campaign."},
     {"assessment_not_found", "Không có hồ sơ", "Không tìm thấy hồ sơ đánh giá.",
      "Assessment not found", "No such assessment."},
-    {"unknown_criterion", "Không có tiêu chí", "Bộ tiêu chí không có mã {code}.",
-     "Unknown criterion", "The criteria set has no code {code}."},
+    {"unknown_criterion", "Không có tiêu chí", "Bộ tiêu chí không có mã \"{code}\".",
+     "Unknown criterion", "The criteria set has no code \"{code}\"."},
     {"not_a_leaf", "Không phải tiêu chí chấm điểm",
      "{code} có tiêu chí thành phần; điểm chỉ chấm ở tiêu chí thành phần.", "Not a leaf",
      "{code} has sub-criteria; scores are entered on its sub-criteria."},
@@ -193,8 +198,14 @@ constexpr entry catalogue[] = {
      "Leaf not flagged",
      "Criterion {code} is not flagged for explanation; only flagged criteria may be answered."},
     {"not_self_scored", "Tiêu chí không tự chấm",
-     "Tiêu chí {code} lấy điểm từ {method}; ban thư ký nhập điểm này.", "Not self-scored",
-     "Criterion {code} is scored by {method}; the secretariat imports it."},
+     "Tiêu chí {code} lấy điểm từ {method}; ban thư ký nhập điểm này, đơn vị không chấm hay "
+     "đề nghị không đánh giá tiêu chí này.",
+     "Not self-scored",
+     "Criterion {code} is scored by {method}; the secretariat imports it, and the agency "
+     "neither scores it nor claims it is not evaluated."},
+    {"not_assigned_to_unit", "Không được phân công",
+     "Bạn không được phân công thẩm định hồ sơ của đơn vị này.", "Not assigned",
+     "You are not assigned to appraise this unit's file."},
     {"score_above_max", "Điểm vượt điểm tối đa",
      "Điểm {score} vượt điểm tối đa {max} của tiêu chí {code}.", "Score above the maximum",
      "The score {score} is above the maximum of {max} for criterion {code}."},
@@ -205,22 +216,31 @@ constexpr entry catalogue[] = {
     {"invalid_score", "Điểm không hợp lệ",
      "\"{score}\" không phải điểm hợp lệ (dùng dấu chấm: 0.25).", "Invalid score",
      "\"{score}\" is not a valid score (use a point: 0.25)."},
+    {"empty_edit", "Không có gì để sửa",
+     "Yêu cầu không có trường nào để sửa; hãy gửi ít nhất một trường, ví dụ self_score, "
+     "self_explanation, claim_not_evaluated, round1_score, explanation_response.",
+     "Nothing to change",
+     "The request names no field to change; send at least one, e.g. self_score, "
+     "self_explanation, claim_not_evaluated, round1_score, explanation_response."},
     {"round1_incomplete", "Chưa thẩm định xong vòng 1",
-     "Còn {count} tiêu chí chưa có điểm thẩm định vòng 1.", "Round one incomplete",
-     "{count} criteria have no round-one score yet."},
+     "Còn {count} tiêu chí chưa có điểm thẩm định vòng 1 hoặc có đề nghị không đánh giá chưa "
+     "được xác nhận hay bác bỏ.",
+     "Round one incomplete",
+     "Criteria without a round-one score, or with a not-evaluated claim not yet confirmed or "
+     "rejected: {count}."},
     {"no_flagged_leaves", "Không có tiêu chí cần giải trình",
      "Không tiêu chí nào bị đánh dấu cần giải trình; hồ sơ chuyển thẳng sang vòng 2.",
      "No flagged criteria", "No criterion is flagged for explanation; the file goes to round two."},
     {"flagged_leaves", "Có tiêu chí cần giải trình",
      "Có {count} tiêu chí cần giải trình; hãy mở thời gian giải trình.", "Criteria flagged",
-     "{count} criteria are flagged for explanation; open an explanation window."},
+     "Criteria flagged for explanation: {count}; open an explanation window."},
     {"window_overlap", "Trùng thời gian giải trình",
      "Hồ sơ đã có một thời gian giải trình đang mở.", "Window overlap",
      "The assessment already has an open explanation window."},
-    {"invalid_time", "Thời điểm không hợp lệ", "Thời điểm {field} không hợp lệ: {reason}.",
-     "Invalid time", "The time {field} is invalid: {reason}."},
-    {"reason_required", "Thiếu lý do", "Thao tác này cần ghi lý do.", "Reason required",
-     "This action needs a reason."},
+    {"invalid_time", "Thời điểm không hợp lệ", "Thời điểm \"{field}\" phải sau {after}.",
+     "Invalid time", "The time \"{field}\" must be after {after}."},
+    {"reason_required", "Thiếu lý do", "Thao tác này cần ghi lý do (trường \"{field}\").",
+     "Reason required", "This action needs a reason (field \"{field}\")."},
     {"already_voted", "Đã biểu quyết", "Bạn đã biểu quyết hồ sơ này trong lượt này.",
      "Already voted", "You have already voted on this file in this round."},
     {"not_council_member", "Không thuộc Hội đồng",
@@ -231,16 +251,214 @@ constexpr entry catalogue[] = {
      "The results of this campaign (or of this group) have not been published."},
     {"group_not_found", "Không có nhóm", "Đợt đánh giá không có nhóm đơn vị {group}.",
      "Unknown group", "The campaign has no unit group {group}."},
-    {"unit_not_in_campaign", "Đơn vị không thuộc đợt",
-     "Đơn vị {unit} không có hồ sơ trong đợt đánh giá này.", "Unit not in campaign",
+    {"unit_has_no_file", "Đơn vị không có hồ sơ",
+     "Đơn vị {unit} không có hồ sơ trong đợt đánh giá này.", "Unit has no file",
      "The unit {unit} has no file in this campaign."},
+    {"invalid_predecessor", "Đợt năm trước không hợp lệ",
+     "Không có đợt đánh giá số {value} của một năm trước năm của đợt này để làm đợt năm trước.",
+     "Invalid predecessor",
+     "There is no campaign {value} of a year before this campaign's year to be its predecessor."},
+    {"no_predecessor", "Chưa có đợt năm trước",
+     "Đợt đánh giá này chưa ghi đợt năm trước (predecessor), nên chưa so sánh được với năm "
+     "trước.",
+     "No predecessor",
+     "This campaign names no predecessor, so there is nothing to compare it with."},
+    {"invalid_bulk_edit", "Có tiêu chí không sửa được",
+     "{count} tiêu chí trong danh sách không sửa được (xem problems); không tiêu chí nào được "
+     "lưu.",
+     "Some leaves cannot be edited",
+     "{count} leaves of the list cannot be edited (see problems); none has been saved."},
     {"not_acceptable", "Định dạng không được hỗ trợ",
      "Không trả được định dạng {accept}; có: {available}.", "Not acceptable",
      "Cannot answer in {accept}; available: {available}."},
     {"invalid_score_import", "Tệp điểm không hợp lệ",
-     "Tệp điểm có {count} dòng lỗi; không dòng nào được nhập. Xem danh sách \"problems\".",
+     "Tệp điểm có {count} dòng lỗi; không dòng nào được nhập. Xem danh sách \"problems\" "
+     "(dòng, lỗi).",
      "Invalid score import",
-     "The score file has {count} bad rows; nothing was imported. See the \"problems\" list."},
+     "Rows with problems in the score file: {count}; nothing was imported. See the "
+     "\"problems\" list (line, problem)."},
+    {"invalid_import", "Tệp nhập không hợp lệ",
+     "Tệp có {count} dòng lỗi; không dòng nào được nhập. Xem danh sách \"problems\" (dòng, "
+     "lỗi).",
+     "Invalid import",
+     "Rows with problems in the file: {count}; nothing was imported. See the \"problems\" "
+     "list (line, problem)."},
+    // Units and users (issue 10).
+    {"role_not_grantable", "Không được cấp vai trò này",
+     "Ban thư ký tạo được mọi vai trò trừ quản trị viên; vai trò {role} chỉ quản trị viên cấp.",
+     "Role not grantable",
+     "The secretariat creates every role but administrator; only an administrator grants "
+     "{role}."},
+    {"invalid_unit_code", "Mã đơn vị không hợp lệ",
+     "Mã đơn vị \"{code}\" phải dài 1–32 ký tự gồm chữ in hoa A-Z, số 0-9, '.', '_', '-' và "
+     "bắt đầu bằng chữ hoặc số (ví dụ SNV, UBND-HTG).",
+     "Invalid unit code",
+     "The unit code \"{code}\" must be 1–32 characters of upper-case A-Z, 0-9, '.', '_', '-', "
+     "starting with a letter or digit (e.g. SNV, UBND-HTG)."},
+    {"invalid_unit_name", "Tên đơn vị không hợp lệ",
+     "Tên đơn vị không được để trống và dài tối đa 200 byte.", "Invalid unit name",
+     "The unit name must not be empty and is at most 200 bytes long."},
+    {"invalid_unit_kind", "Loại đơn vị không hợp lệ",
+     "Loại đơn vị \"{kind}\" không có; dùng province, department, district, commune hoặc other.",
+     "Invalid unit kind",
+     "There is no unit kind \"{kind}\"; use province, department, district, commune or other."},
+    {"unit_exists", "Mã đơn vị đã có",
+     "Đã có đơn vị mã {code}; mã đơn vị không bao giờ dùng lại. Đổi tên bằng PATCH "
+     "/api/v1/units/{code}.",
+     "Unit exists",
+     "A unit with code {code} exists; unit codes are never reused. Rename it with PATCH "
+     "/api/v1/units/{code}."},
+    {"unknown_parent_unit", "Không có đơn vị cấp trên",
+     "Không có đơn vị mã \"{parent}\" để làm đơn vị cấp trên.", "Unknown parent unit",
+     "There is no unit with code \"{parent}\" to be the parent."},
+    {"unit_parent_cycle", "Cấp trên không hợp lệ",
+     "Đơn vị {parent} là chính {code} hoặc thuộc {code}; không thể làm cấp trên của {code}.",
+     "Parent would make a cycle",
+     "The unit {parent} is {code} itself or below it; it cannot be the parent of {code}."},
+    {"unknown_origin_unit", "Không có đơn vị cũ",
+     "Không có đơn vị mã \"{origin}\" để ghi là đơn vị hình thành nên {code}.",
+     "Unknown origin unit", "There is no unit with code \"{origin}\" that {code} was formed from."},
+    {"unit_origin_self", "Đơn vị cũ không hợp lệ",
+     "Đơn vị {code} không thể được hình thành từ chính nó.", "Unit formed from itself",
+     "The unit {code} cannot be formed from itself."},
+    {"unit_not_found", "Không có đơn vị", "Không có đơn vị mã \"{code}\".", "Unit not found",
+     "There is no unit with code \"{code}\"."},
+    {"unit_disabled", "Đơn vị đã ngừng hoạt động",
+     "Đơn vị {unit} (trường {field}) đã bị vô hiệu hóa; không thêm người dùng hay đợt đánh giá "
+     "mới cho đơn vị này.",
+     "Unit disabled",
+     "The unit {unit} (field {field}) is disabled; no new users or campaigns take it."},
+    {"password_change_required", "Cần đổi mật khẩu",
+     "Mật khẩu hiện tại là mật khẩu dùng một lần; hãy đặt mật khẩu mới (PUT /api/v1/me/password) "
+     "trước khi làm việc khác.",
+     "Password change required",
+     "Your password is a one-time password; set your own (PUT /api/v1/me/password) before "
+     "doing anything else."},
+    // Campaign set-up (issue 10): each names the field the request sent.
+    {"invalid_campaign_name", "Thiếu tên đợt đánh giá",
+     "Trường \"{field}\" phải có tên đợt đánh giá, không để trống.", "Campaign name missing",
+     "The field \"{field}\" must hold the campaign's name; it is empty."},
+    {"invalid_time_zone", "Múi giờ không hợp lệ",
+     "Múi giờ \"{value}\" (trường {field}) không được hỗ trợ; dùng Asia/Ho_Chi_Minh, UTC hoặc "
+     "+HH:MM.",
+     "Invalid time zone",
+     "The time zone \"{value}\" (field {field}) is not supported; use Asia/Ho_Chi_Minh, UTC or "
+     "+HH:MM."},
+    {"schedule_out_of_order", "Lịch không theo thứ tự",
+     "{field} ({value}) sớm hơn mốc trước nó; phải có self_deadline ≤ round1_end ≤ round2_end ≤ "
+     "council_date.",
+     "Schedule out of order",
+     "{field} ({value}) is earlier than the date before it; self_deadline ≤ round1_end ≤ "
+     "round2_end ≤ council_date must hold."},
+    {"schedule_in_past", "Hạn đã qua",
+     "{field} ({value}) đã qua: hồ sơ sẽ bị nộp tự động ngay và không sửa được nữa. Để nhập kết "
+     "quả một năm đã qua, tạo đợt với \"historical\": true.",
+     "Deadline already past",
+     "{field} ({value}) has passed: every file would be submitted at once and could not be "
+     "edited. To load a past year's results, create the campaign with \"historical\": true."},
+    {"invalid_bands", "Mức xếp loại không hợp lệ",
+     "Mức xếp loại không hợp lệ ở {field} (\"{value}\"): cần ít nhất một mức, mỗi mức có tên, "
+     "ngưỡng giảm dần từ mức đầu.",
+     "Invalid classification bands",
+     "Invalid classification band at {field} (\"{value}\"): at least one band, each with a "
+     "label, thresholds falling from the first."},
+    {"invalid_approval_rule", "Quy tắc thông qua không hợp lệ",
+     "{field} = {value} không hợp lệ: tỷ lệ num/den phải trong (0, 1] và quorum ≥ 1.",
+     "Invalid approval rule",
+     "{field} = {value} is invalid: the fraction num/den must lie in (0, 1] and quorum ≥ 1."},
+    {"no_groups", "Chưa có nhóm đơn vị",
+     "Đợt đánh giá cần ít nhất một nhóm đơn vị trong trường \"groups\".", "No unit groups",
+     "A campaign needs at least one unit group in the field \"groups\"."},
+    {"invalid_group_key", "Mã nhóm không hợp lệ",
+     "Mã nhóm \"{value}\" ({field}) trống hoặc trùng với nhóm khác.", "Invalid group key",
+     "The group key \"{value}\" ({field}) is empty or used by another group."},
+    {"unknown_criteria_set", "Không có bộ tiêu chí",
+     "Không có bộ tiêu chí mã \"{value}\" (trường {field}).", "Unknown criteria set",
+     "There is no criteria set with key \"{value}\" (field {field})."},
+    {"unit_in_two_groups", "Đơn vị ở hai nhóm",
+     "Đơn vị {unit} ({field}) đã có trong một nhóm khác; mỗi đơn vị chỉ thuộc một nhóm.",
+     "Unit in two groups",
+     "The unit {unit} ({field}) is already in another group; a unit belongs to one group."},
+    {"unit_not_in_campaign", "Đơn vị không thuộc đợt",
+     "Đơn vị {unit} ({field}) không có trong nhóm nào của đợt đánh giá này.",
+     "Unit not in the campaign", "The unit {unit} ({field}) is in none of this campaign's groups."},
+    {"unknown_user", "Không có người dùng", "Không có người dùng \"{username}\" ({field}).",
+     "Unknown user", "There is no user \"{username}\" ({field})."},
+    {"user_not_appraiser", "Không phải người thẩm định",
+     "{username} ({field}) không có vai trò appraiser nên không được phân công thẩm định.",
+     "Not an appraiser",
+     "{username} ({field}) does not have the role appraiser and cannot be assigned."},
+    {"user_not_council_member", "Không phải thành viên Hội đồng",
+     "{username} ({field}) không có vai trò council_member nên không ngồi Hội đồng được.",
+     "Not a council member user",
+     "{username} ({field}) does not have the role council_member and cannot sit on the "
+     "council."},
+    {"assignment_scope_required", "Phân công thiếu phạm vi",
+     "Phân công {field} phải nêu lĩnh vực (\"field\"), đơn vị (\"unit\") hoặc cả hai.",
+     "Assignment scope missing",
+     "The assignment {field} must name a field (\"field\"), a unit (\"unit\") or both."},
+    {"campaign_exists", "Đợt đánh giá đã có",
+     "Đã có đợt đánh giá cùng năm và cùng tên (mã {id}); nếu thật sự cần đợt thứ hai, gửi lại "
+     "với \"confirm_duplicate\": true.",
+     "Campaign exists",
+     "A campaign of the same year and name exists (id {id}); to create a second one on "
+     "purpose, send again with \"confirm_duplicate\": true."},
+    {"duplicate_entry", "Mục bị lặp", "{field} (\"{value}\") lặp lại một mục đã có trước đó.",
+     "Duplicate entry", "{field} (\"{value}\") repeats an earlier entry."},
+    {"claimable_scope_required", "Thiếu đơn vị hoặc nhóm",
+     "{field} phải nêu đúng một trong \"unit\" hoặc \"group\".", "Unit or group required",
+     "{field} must name exactly one of \"unit\" or \"group\"."},
+    {"unknown_group", "Không có nhóm",
+     "Không có nhóm mã \"{value}\" ({field}) trong đợt đánh giá này.", "Unknown group",
+     "There is no group \"{value}\" ({field}) in this campaign."},
+    // Not evaluated, submission, publication, rankings, past years (issue 10).
+    {"leaf_not_evaluated", "Tiêu chí không đánh giá",
+     "Tiêu chí {code} không đánh giá (hoặc đang đề nghị không đánh giá) với đơn vị này nên không "
+     "nhận điểm.",
+     "Criterion not evaluated",
+     "Criterion {code} is not evaluated (or claimed to be) for this unit; it takes no score."},
+    {"not_claimable", "Không được đề nghị không đánh giá",
+     "Đợt đánh giá không cho đơn vị này đề nghị không đánh giá tiêu chí {code}; chỉ Ban thư ký "
+     "quyết định.",
+     "Not claimable",
+     "The campaign does not let this unit claim criterion {code} is not evaluated; only the "
+     "secretariat decides it."},
+    {"no_claim", "Không có đề nghị",
+     "Tiêu chí {code} không có đề nghị không đánh giá nào để xác nhận hay bác bỏ.", "No claim",
+     "Criterion {code} has no not-evaluated claim to confirm or reject."},
+    {"leaf_has_score", "Tiêu chí đã có điểm",
+     "Tiêu chí {code} đã có điểm tự chấm {score}; hãy xóa điểm (self_score: null) khi đề nghị "
+     "không đánh giá.",
+     "Criterion has a score",
+     "Criterion {code} has the self score {score}; clear it (self_score: null) when claiming "
+     "it is not evaluated."},
+    {"self_scores_missing", "Còn tiêu chí chưa tự chấm",
+     "Còn {count} tiêu chí chưa tự chấm điểm ({codes}); sẽ được tính 0 điểm. Nếu vẫn nộp, gửi "
+     "lại với \"confirm_missing_self_scores\": true.",
+     "Self scores missing",
+     "Criteria without a self score: {count} ({codes}); they would count as 0. To submit "
+     "anyway, send again with \"confirm_missing_self_scores\": true."},
+    {"historical_incomplete", "Chưa đủ điểm",
+     "Còn {count} tiêu chí chưa có điểm cuối cùng; hãy nhập đủ trước khi thông qua.",
+     "Final scores missing",
+     "Criteria without a final score: {count}; import them before approving."},
+    {"decision_required", "Thiếu quyết định công bố",
+     "Công bố cần số và ngày quyết định; trường \"{field}\" đang trống.", "Decision required",
+     "Publication needs the decision's number and date; the field \"{field}\" is empty."},
+    {"invalid_decision_date", "Ngày quyết định không hợp lệ",
+     "Ngày quyết định \"{date}\" ({field}) phải là một ngày có thật dạng YYYY-MM-DD, không sau "
+     "hôm nay ({today}).",
+     "Invalid decision date",
+     "The decision date \"{date}\" ({field}) must be a real date written YYYY-MM-DD, not after "
+     "today ({today})."},
+    {"nothing_to_publish", "Không có hồ sơ để công bố",
+     "Đợt đánh giá chưa có hồ sơ nào được Hội đồng thông qua.", "Nothing to publish",
+     "No file of the campaign has been approved by the council."},
+    {"ranking_not_published", "Kết quả chưa công bố",
+     "Kết quả của các đơn vị chưa được công bố; đơn vị chỉ xem hồ sơ của mình cho đến khi công "
+     "bố.",
+     "Results not published",
+     "The units' results are not published yet; until then an agency sees its own file only."},
     {"busy", "Máy chủ đang bận", "Máy chủ đang bận; hãy thử lại sau giây lát.", "Server busy",
      "The server is busy; try again shortly."},
     {"not_ready", "Chưa sẵn sàng", "Cơ sở dữ liệu không phản hồi.", "Not ready",
@@ -341,6 +559,26 @@ localized message_for(std::string_view code, language l, const message_args& arg
 
 bool has_message(std::string_view code) noexcept {
   return find(code) != nullptr;
+}
+
+std::vector<std::string_view> message_codes() {
+  std::vector<std::string_view> out;
+  for (const auto& e : catalogue) out.push_back(e.code);
+  return out;
+}
+
+std::vector<std::string> placeholders(std::string_view code, language l) {
+  std::vector<std::string> out;
+  const entry* e = find(code);
+  if (!e) return out;
+  const std::string_view text = l == language::en ? e->detail_en : e->detail_vi;
+  for (std::size_t open = text.find('{'); open != std::string_view::npos;
+       open = text.find('{', open + 1)) {
+    auto close = text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.emplace_back(text.substr(open + 1, close - open - 1));
+  }
+  return out;
 }
 
 }  // namespace parix::server

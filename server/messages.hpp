@@ -27,5 +27,9 @@ struct localized {
 localized message_for(std::string_view code, language l, const message_args& args);
 // Whether the catalogue has texts for this code.
 bool has_message(std::string_view code) noexcept;
+// Every code of the catalogue, in its order (for the test that renders them all).
+std::vector<std::string_view> message_codes();
+// The {placeholders} of a code's detail text in one language, in order of appearance.
+std::vector<std::string> placeholders(std::string_view code, language l);
 
 }  // namespace parix::server

@@ -33,6 +33,11 @@ void router::add(route r) {
   routes_.push_back(std::move(r));
 }
 
+void router::set_fallback(route r) {
+  if (frozen_) throw std::logic_error("fallback set after the table was frozen");
+  fallback_ = std::move(r);
+}
+
 router::match router::find(http::verb method, const std::vector<std::string>& segments) const {
   match m;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
@@ -59,6 +64,8 @@ router::match router::find(http::verb method, const std::vector<std::string>& se
     }
     m.allowed.push_back(routes_[i].method);
   }
+  if (m.allowed.empty() && fallback_ && (method == http::verb::get || method == http::verb::head))
+    m.found = &*fallback_;
   return m;
 }
 

@@ -57,6 +57,10 @@ class router {
   // Adds a route. Throws std::logic_error on a duplicate method and pattern, or after freeze().
   void add(route r);
   void freeze() noexcept { frozen_ = true; }
+  // The route for GET and HEAD of a path no route matches (the web UI's files). At most
+  // one; its pattern is only a name. Throws std::logic_error after freeze().
+  void set_fallback(route r);
+  const route* fallback() const noexcept { return fallback_ ? &*fallback_ : nullptr; }
 
   struct match {
     const route* found = nullptr;     // null: see allowed
@@ -73,6 +77,7 @@ class router {
   };
   std::vector<route> routes_;
   std::vector<compiled> compiled_;
+  std::optional<route> fallback_;
   bool frozen_ = false;
 };
 

@@ -15,6 +15,7 @@ constexpr std::string_view select_campaign_assessments =
 constexpr std::string_view select_in_state =
     "SELECT id, campaign_id, unit_id, group_id, state, council_round, version FROM assessments "
     "WHERE state = ? ORDER BY id";
+constexpr std::string_view touch_sql = "UPDATE assessments SET version = version + 1 WHERE id = ?";
 constexpr std::string_view update_state_sql =
     "UPDATE assessments SET state = ?, council_round = ?, version = version + 1 "
     "WHERE id = ? AND version = ?";
@@ -29,23 +30,26 @@ constexpr std::string_view select_events =
 constexpr std::string_view select_leaves =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at FROM leaf_values "
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason FROM leaf_values "
     "WHERE assessment_id = ? ORDER BY code";
 constexpr std::string_view select_leaf =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at FROM leaf_values "
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason FROM leaf_values "
     "WHERE assessment_id = ? AND code = ?";
 constexpr std::string_view insert_leaf_sql =
     "INSERT INTO leaf_values(assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
-    "round2_score, round2_remark, imported_score, late, version, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
+    "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
+    "ne_claim_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
 constexpr std::string_view update_leaf_sql =
     "UPDATE leaf_values SET self_score = ?, self_explanation = ?, not_evaluated = ?, "
     "not_evaluated_reason = ?, round1_score = ?, round1_remark = ?, needs_explanation = ?, "
     "explanation_response = ?, round2_score = ?, round2_remark = ?, imported_score = ?, late = ?, "
-    "version = version + 1, updated_at = ? WHERE assessment_id = ? AND code = ? AND version = ?";
+    "ne_claim = ?, ne_claim_reason = ?, version = version + 1, updated_at = ? "
+    "WHERE assessment_id = ? AND code = ? AND version = ?";
 
 constexpr std::string_view insert_vote_sql =
     "INSERT INTO council_votes(assessment_id, council_round, user_id, decision, remark, at) "
@@ -90,6 +94,8 @@ leaf_value_record to_leaf(const row& r) {
   l.late = r.integer(13) != 0;
   l.version = r.integer(14);
   l.updated_at = r.integer(15);
+  l.ne_claim = r.optional_text(16);
+  l.ne_claim_reason = r.optional_text(17);
   return l;
 }
 
@@ -115,6 +121,10 @@ std::vector<assessment_record> assessments_in_state(connection& c, std::string_v
   std::vector<assessment_record> out;
   c.query(select_in_state, {state}, [&](const row& r) { out.push_back(to_assessment(r)); });
   return out;
+}
+
+void touch_assessment(connection& c, std::int64_t id) {
+  c.execute(touch_sql, {id});
 }
 
 bool update_assessment_state(connection& c, const assessment_record& r) {
@@ -158,7 +168,8 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
          std::int64_t{l.not_evaluated}, nullable(l.not_evaluated_reason), nullable(l.round1_score),
          nullable(l.round1_remark), std::int64_t{l.needs_explanation},
          nullable(l.explanation_response), nullable(l.round2_score), nullable(l.round2_remark),
-         nullable(l.imported_score), std::int64_t{l.late}, l.updated_at});
+         nullable(l.imported_score), std::int64_t{l.late}, l.updated_at, nullable(l.ne_claim),
+         nullable(l.ne_claim_reason)});
     return true;
   }
   return c.execute(
@@ -167,7 +178,8 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
               nullable(l.not_evaluated_reason), nullable(l.round1_score), nullable(l.round1_remark),
               std::int64_t{l.needs_explanation}, nullable(l.explanation_response),
               nullable(l.round2_score), nullable(l.round2_remark), nullable(l.imported_score),
-              std::int64_t{l.late}, l.updated_at, l.assessment_id, l.code, l.version}) == 1;
+              std::int64_t{l.late}, nullable(l.ne_claim), nullable(l.ne_claim_reason), l.updated_at,
+              l.assessment_id, l.code, l.version}) == 1;
 }
 
 void insert_vote(connection& c, const vote_record& v) {
@@ -216,13 +228,14 @@ namespace {
 // ORDER BY the unit follows the (campaign_id, unit_id) index the join walks, so it
 // groups each file's rows without a sort.
 constexpr std::string_view campaign_leaf_scores_sql =
-    "SELECT l.assessment_id, l.code, l.not_evaluated, l.self_score, l.round1_score, "
-    "l.round2_score, l.imported_score FROM leaf_values l JOIN assessments a ON a.id = "
-    "l.assessment_id WHERE a.campaign_id = ? ORDER BY a.unit_id";
-constexpr std::string_view campaign_leaf_remarks_sql =
-    "SELECT l.assessment_id, l.code, l.not_evaluated, l.self_score, l.round1_score, "
-    "l.round2_score, l.imported_score, l.round1_remark, l.round2_remark FROM leaf_values l "
+    "SELECT l.assessment_id, l.code, l.not_evaluated OR coalesce(l.ne_claim = 'claimed', 0), "
+    "l.self_score, l.round1_score, l.round2_score, l.imported_score FROM leaf_values l "
     "JOIN assessments a ON a.id = l.assessment_id WHERE a.campaign_id = ? ORDER BY a.unit_id";
+constexpr std::string_view campaign_leaf_remarks_sql =
+    "SELECT l.assessment_id, l.code, l.not_evaluated OR coalesce(l.ne_claim = 'claimed', 0), "
+    "l.self_score, l.round1_score, l.round2_score, l.imported_score, l.round1_remark, "
+    "l.round2_remark FROM leaf_values l JOIN assessments a ON a.id = l.assessment_id "
+    "WHERE a.campaign_id = ? ORDER BY a.unit_id";
 constexpr std::string_view campaign_adjustments_sql =
     "SELECT j.assessment_id, sum(j.points) FROM adjustments j "
     "JOIN assessments a ON a.id = j.assessment_id WHERE a.campaign_id = ? GROUP BY j.assessment_id";

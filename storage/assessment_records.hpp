@@ -54,6 +54,10 @@ struct leaf_value_record {
   bool late = false;
   std::int64_t version = 0;  // 0: never written
   millis updated_at = 0;
+  // The agency's claim that the leaf does not apply: claimed, then confirmed or rejected
+  // by the appraiser in round one (a confirmed claim also sets not_evaluated).
+  std::optional<std::string> ne_claim;
+  std::optional<std::string> ne_claim_reason;
 };
 
 struct vote_record {
@@ -89,6 +93,8 @@ std::vector<assessment_record> campaign_assessments(connection& c, std::int64_t 
 std::vector<assessment_record> assessments_in_state(connection& c, std::string_view state);
 // Moves the state when the stored version matches; bumps the version. False if stale.
 bool update_assessment_state(connection& c, const assessment_record& r);
+// Bumps the file's version (its ETag) after a change to one of its leaves.
+void touch_assessment(connection& c, std::int64_t id);
 
 std::int64_t insert_event(connection& c, const assessment_event_record& e);
 std::vector<assessment_event_record> assessment_events(connection& c, std::int64_t assessment_id);
@@ -119,7 +125,7 @@ namespace parix::storage {
 struct leaf_score_row {
   std::int64_t assessment_id = 0;
   std::string code;
-  bool not_evaluated = false;
+  bool not_evaluated = false;  // decided, or claimed and not yet decided
   std::optional<std::int64_t> self_score, round1_score, round2_score, imported_score;
   std::optional<std::string> round1_remark, round2_remark;  // leaf_columns::with_remarks only
 };

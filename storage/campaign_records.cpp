@@ -7,16 +7,25 @@ namespace {
 constexpr std::string_view select_campaign =
     "SELECT id, year, name, time_zone, self_deadline, round1_end, window_length_seconds, "
     "round2_end, council_date, grace_seconds, approval_rule, approval_num, approval_den, quorum, "
-    "bands_json, version, created_at FROM campaigns WHERE id = ?";
+    "bands_json, version, created_at, historical, predecessor_id FROM campaigns WHERE id = ?";
 constexpr std::string_view select_campaigns =
     "SELECT id, year, name, time_zone, self_deadline, round1_end, window_length_seconds, "
     "round2_end, council_date, grace_seconds, approval_rule, approval_num, approval_den, quorum, "
-    "bands_json, version, created_at FROM campaigns ORDER BY year DESC, id DESC";
+    "bands_json, version, created_at, historical, predecessor_id FROM campaigns ORDER BY year "
+    "DESC, id DESC";
+constexpr std::string_view select_by_name_year =
+    "SELECT id, year, name, time_zone, self_deadline, round1_end, window_length_seconds, "
+    "round2_end, council_date, grace_seconds, approval_rule, approval_num, approval_den, quorum, "
+    "bands_json, version, created_at, historical, predecessor_id FROM campaigns WHERE year = ? AND "
+    "name = ? "
+    "ORDER BY id";
 constexpr std::string_view insert_campaign_sql =
     "INSERT INTO campaigns(year, name, time_zone, self_deadline, round1_end, "
     "window_length_seconds, round2_end, council_date, grace_seconds, approval_rule, "
-    "approval_num, approval_den, quorum, bands_json, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "approval_num, approval_den, quorum, bands_json, created_at, historical, predecessor_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view set_predecessor_sql =
+    "UPDATE campaigns SET predecessor_id = ?, version = version + 1 WHERE id = ?";
 constexpr std::string_view insert_group_sql =
     "INSERT INTO unit_groups(campaign_id, key, name, criteria_set_id) VALUES (?, ?, ?, ?)";
 constexpr std::string_view select_groups =
@@ -34,6 +43,20 @@ constexpr std::string_view insert_member_sql =
     "INSERT OR IGNORE INTO council_members(campaign_id, user_id) VALUES (?, ?)";
 constexpr std::string_view select_members =
     "SELECT user_id FROM council_members WHERE campaign_id = ? ORDER BY user_id";
+constexpr std::string_view insert_claimable_sql =
+    "INSERT OR IGNORE INTO claimable_leaves(assessment_id, code) VALUES (?, ?)";
+constexpr std::string_view select_claimable =
+    "SELECT 1 FROM claimable_leaves WHERE assessment_id = ? AND code = ?";
+constexpr std::string_view select_file_claimable =
+    "SELECT code FROM claimable_leaves WHERE assessment_id = ? ORDER BY code";
+constexpr std::string_view select_campaign_claimable =
+    "SELECT u.code, k.code FROM claimable_leaves k JOIN assessments a ON a.id = k.assessment_id "
+    "JOIN units u ON u.id = a.unit_id WHERE a.campaign_id = ? ORDER BY u.code, k.code";
+constexpr std::string_view select_campaign_not_evaluated =
+    "SELECT u.code, l.code, l.not_evaluated, l.not_evaluated_reason, l.ne_claim, "
+    "l.ne_claim_reason FROM leaf_values l JOIN assessments a ON a.id = l.assessment_id "
+    "JOIN units u ON u.id = a.unit_id WHERE a.campaign_id = ? "
+    "AND (l.not_evaluated = 1 OR l.ne_claim IS NOT NULL) ORDER BY u.code, l.code";
 
 campaign_record to_campaign(const row& r) {
   campaign_record c;
@@ -54,6 +77,8 @@ campaign_record to_campaign(const row& r) {
   c.bands_json = r.text(14);
   c.version = r.integer(15);
   c.created_at = r.integer(16);
+  c.historical = r.integer(17) != 0;
+  c.predecessor_id = r.optional_integer(18);
   return c;
 }
 
@@ -67,8 +92,21 @@ std::int64_t insert_campaign(connection& c, const campaign_record& r) {
   c.execute(insert_campaign_sql,
             {r.year, r.name, r.time_zone, r.self_deadline, r.round1_end, r.window_length_seconds,
              r.round2_end, r.council_date, r.grace_seconds, r.approval_rule, r.approval_num,
-             r.approval_den, r.quorum, r.bands_json, r.created_at});
+             r.approval_den, r.quorum, r.bands_json, r.created_at, std::int64_t{r.historical},
+             nullable(r.predecessor_id)});
   return c.last_insert_id();
+}
+
+void set_campaign_predecessor(connection& c, std::int64_t id,
+                              std::optional<std::int64_t> predecessor) {
+  c.execute(set_predecessor_sql, {nullable(predecessor), id});
+}
+
+std::vector<campaign_record> campaigns_named(connection& c, std::int64_t year,
+                                             std::string_view name) {
+  std::vector<campaign_record> out;
+  c.query(select_by_name_year, {year, name}, [&](const row& r) { out.push_back(to_campaign(r)); });
+  return out;
 }
 
 std::optional<campaign_record> find_campaign(connection& c, std::int64_t id) {
@@ -118,6 +156,38 @@ void insert_council_member(connection& c, std::int64_t campaign_id, std::int64_t
 std::vector<std::int64_t> council_members(connection& c, std::int64_t campaign_id) {
   std::vector<std::int64_t> out;
   c.query(select_members, {campaign_id}, [&](const row& r) { out.push_back(r.integer(0)); });
+  return out;
+}
+
+void insert_claimable_leaf(connection& c, std::int64_t assessment_id, std::string_view code) {
+  c.execute(insert_claimable_sql, {assessment_id, code});
+}
+
+bool claimable_leaf(connection& c, std::int64_t assessment_id, std::string_view code) {
+  return c.query_one(select_claimable, {assessment_id, code}, [](const row&) { return true; })
+      .value_or(false);
+}
+
+std::vector<std::string> claimable_leaves(connection& c, std::int64_t assessment_id) {
+  std::vector<std::string> out;
+  c.query(select_file_claimable, {assessment_id}, [&](const row& r) { out.push_back(r.text(0)); });
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> campaign_claimable_leaves(
+    connection& c, std::int64_t campaign_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  c.query(select_campaign_claimable, {campaign_id},
+          [&](const row& r) { out.emplace_back(r.text(0), r.text(1)); });
+  return out;
+}
+
+std::vector<not_evaluated_row> campaign_not_evaluated(connection& c, std::int64_t campaign_id) {
+  std::vector<not_evaluated_row> out;
+  c.query(select_campaign_not_evaluated, {campaign_id}, [&](const row& r) {
+    out.push_back({r.text(0), r.text(1), r.integer(2) != 0, r.optional_text(3), r.optional_text(4),
+                   r.optional_text(5)});
+  });
   return out;
 }
 

@@ -28,6 +28,8 @@ struct campaign_record {
   std::string bands_json;
   std::int64_t version = 1;
   millis created_at = 0;
+  bool historical = false;                     // a past year loaded with its final figures
+  std::optional<std::int64_t> predecessor_id;  // the year before (year over year)
 };
 
 struct unit_group_record {
@@ -46,8 +48,23 @@ struct assignment_record {
   std::optional<std::int64_t> unit_id;
 };
 
+// A leaf that is not evaluated for a unit, or claimed to be: the secretariat's decision
+// and the agency's claim side by side.
+struct not_evaluated_row {
+  std::string unit_code, code;
+  bool decided = false;  // leaf_values.not_evaluated
+  std::optional<std::string> reason;
+  std::optional<std::string> claim, claim_reason;
+};
+
 std::int64_t insert_campaign(connection& c, const campaign_record& r);
+// Campaigns of that year with exactly that name (a set-up sent twice).
+std::vector<campaign_record> campaigns_named(connection& c, std::int64_t year,
+                                             std::string_view name);
 std::optional<campaign_record> find_campaign(connection& c, std::int64_t id);
+// Names (or clears) the campaign's predecessor and bumps its version.
+void set_campaign_predecessor(connection& c, std::int64_t id,
+                              std::optional<std::int64_t> predecessor);
 std::vector<campaign_record> list_campaigns(connection& c);
 
 std::int64_t insert_unit_group(connection& c, const unit_group_record& r);
@@ -59,5 +76,14 @@ std::vector<assignment_record> assignments(connection& c, std::int64_t campaign_
 
 void insert_council_member(connection& c, std::int64_t campaign_id, std::int64_t user_id);
 std::vector<std::int64_t> council_members(connection& c, std::int64_t campaign_id);
+
+// The leaves an agency may claim are not evaluated for its file.
+void insert_claimable_leaf(connection& c, std::int64_t assessment_id, std::string_view code);
+bool claimable_leaf(connection& c, std::int64_t assessment_id, std::string_view code);
+std::vector<std::string> claimable_leaves(connection& c, std::int64_t assessment_id);
+// (unit code, leaf code) pairs of a campaign, by unit and leaf.
+std::vector<std::pair<std::string, std::string>> campaign_claimable_leaves(
+    connection& c, std::int64_t campaign_id);
+std::vector<not_evaluated_row> campaign_not_evaluated(connection& c, std::int64_t campaign_id);
 
 }  // namespace parix::storage

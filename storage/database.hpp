@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -35,6 +36,15 @@ struct database_stats {
   std::array<std::atomic<std::uint64_t>, commit_latency_buckets.size()> commit_buckets{};
 };
 
+// What a refusable write's work decided about its own changes.
+enum class write_outcome { commit, roll_back };
+
+// boost::system::result and the like: a value that may hold an error instead.
+template <class R>
+concept refusal_carrying = requires(const R& r) {
+  { r.has_error() } -> std::convertible_to<bool>;
+};
+
 class database {
  public:
   virtual ~database() = default;
@@ -45,6 +55,13 @@ class database {
   // back and the exception is rethrown here. Thread-safe. Must not be called from
   // inside another write or read callback.
   virtual void write(const std::function<void(connection&)>& work) = 0;
+  // As write, for work that may refuse: when work returns roll_back its changes are
+  // undone (the other jobs of the group still commit). settle, when not null, runs
+  // first in the same transaction and its changes commit whatever work decides: it is
+  // for what is due regardless of the request (docs/architecture.md, "Refusals change
+  // nothing"). Thread-safe.
+  virtual void write_refusable(const std::function<void(connection&)>* settle,
+                               const std::function<write_outcome(connection&)>& work) = 0;
   // Runs work inside a read transaction (a consistent snapshot). Thread-safe.
   virtual void read(const std::function<void(connection&)>& work) = 0;
   // True when a trivial query answers (readiness probe). Never throws.
@@ -53,27 +70,54 @@ class database {
   // Finishes queued writes and closes every connection. Further calls throw.
   virtual void close() = 0;
 
-  // Typed helpers over write/read that carry the callback's result out.
+  // Typed helpers over write/read that carry the callback's result out. A refusal
+  // changes nothing: when work returns a result holding an error (auth::result,
+  // workflow::result), everything it wrote is rolled back before the refusal is
+  // returned. Work returning anything else commits unless it throws.
   template <class Work>
   auto write_result(Work&& work) -> std::invoke_result_t<Work, connection&> {
-    return carry(work, [this](auto& f) { write(f); });
+    return write_result_after(nullptr, std::forward<Work>(work));
+  }
+  // As write_result, but settle(connection&) runs first in the same transaction and its
+  // changes commit even when work then refuses. The one use: the clock's moves that are
+  // already due (an auto-submission at a passed deadline) are recorded by whichever
+  // request touches the file first, and stay recorded when that request is refused.
+  template <class Settle, class Work>
+  auto write_result_after(Settle&& settle, Work&& work)
+      -> std::invoke_result_t<Work, connection&> {
+    using result = std::invoke_result_t<Work, connection&>;
+    std::function<void(connection&)> settle_fn;
+    if constexpr (!std::is_null_pointer_v<std::remove_cvref_t<Settle>>)
+      settle_fn = [&](connection& c) { settle(c); };
+    const std::function<void(connection&)>* settle_ptr = settle_fn ? &settle_fn : nullptr;
+    if constexpr (std::is_void_v<result>) {
+      std::function<write_outcome(connection&)> f = [&](connection& c) {
+        work(c);
+        return write_outcome::commit;
+      };
+      write_refusable(settle_ptr, f);
+    } else {
+      std::optional<result> out;
+      std::function<write_outcome(connection&)> f = [&](connection& c) {
+        out.emplace(work(c));
+        if constexpr (refusal_carrying<result>)
+          if (out->has_error()) return write_outcome::roll_back;
+        return write_outcome::commit;
+      };
+      write_refusable(settle_ptr, f);
+      return std::move(*out);
+    }
   }
   template <class Work>
   auto read_result(Work&& work) -> std::invoke_result_t<Work, connection&> {
-    return carry(work, [this](auto& f) { read(f); });
-  }
-
- private:
-  template <class Work, class Run>
-  static auto carry(Work& work, Run run) -> std::invoke_result_t<Work, connection&> {
     using result = std::invoke_result_t<Work, connection&>;
     if constexpr (std::is_void_v<result>) {
       std::function<void(connection&)> f = [&](connection& c) { work(c); };
-      run(f);
+      read(f);
     } else {
       std::optional<result> out;
       std::function<void(connection&)> f = [&](connection& c) { out.emplace(work(c)); };
-      run(f);
+      read(f);
       return std::move(*out);
     }
   }

@@ -57,22 +57,49 @@ void sqlite_database::migrate() {
                                      ", newer than this binary knows (" +
                                      std::to_string(latest_schema_version()) +
                                      "); use a newer parix");
-  for (const migration& m : known_migrations()) {
-    if (m.version <= current) continue;
-    writer_->exec_script("BEGIN IMMEDIATE");
-    try {
-      writer_->exec_script(std::string{m.sql});
-      writer_->execute(insert_schema_version, {std::int64_t{m.version}, m.name, now_millis()});
-      writer_->exec_script("COMMIT");
-    } catch (...) {
-      writer_->exec_script("ROLLBACK");
-      throw;
+  // Foreign keys are off while migrations run, so that a migration may rebuild a table
+  // that others refer to (SQLite's documented procedure for changing a constraint,
+  // https://sqlite.org/lang_altertable.html#otheralter); each migration must leave
+  // every reference intact, which foreign_key_check confirms before its commit.
+  writer_->exec_script("PRAGMA foreign_keys=OFF");
+  try {
+    for (const migration& m : known_migrations()) {
+      if (m.version <= current) continue;
+      writer_->exec_script("BEGIN IMMEDIATE");
+      try {
+        writer_->exec_script(std::string{m.sql});
+        std::string broken;
+        writer_->query("PRAGMA foreign_key_check", {}, [&](const row& r) {
+          if (broken.empty()) broken = r.text(0);
+        });
+        if (!broken.empty())
+          throw error(failure::schema, "migration " + std::string{m.name} +
+                                           " left a dangling reference in " + broken);
+        writer_->execute(insert_schema_version, {std::int64_t{m.version}, m.name, now_millis()});
+        writer_->exec_script("COMMIT");
+      } catch (...) {
+        writer_->exec_script("ROLLBACK");
+        throw;
+      }
     }
+  } catch (...) {
+    writer_->exec_script("PRAGMA foreign_keys=ON");
+    throw;
   }
+  writer_->exec_script("PRAGMA foreign_keys=ON");
 }
 
 void sqlite_database::write(const std::function<void(connection&)>& work) {
-  write_job job{&work, nullptr, false};
+  const std::function<write_outcome(connection&)> keep = [&](connection& c) {
+    work(c);
+    return write_outcome::commit;
+  };
+  write_refusable(nullptr, keep);
+}
+
+void sqlite_database::write_refusable(const std::function<void(connection&)>* settle,
+                                      const std::function<write_outcome(connection&)>& work) {
+  write_job job{settle, &work, nullptr, false};
   {
     std::unique_lock lock{write_mutex_};
     if (closing_) throw error(failure::other, "the database is closed");
@@ -116,7 +143,7 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
   for (write_job* job : group) {
     try {
       writer_->execute("SAVEPOINT job");
-      (*job->work)(*writer_);
+      run_job(*job);
       writer_->execute("RELEASE job");
     } catch (...) {
       job->failure = std::current_exception();
@@ -153,6 +180,19 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
   for (std::size_t i = 0; i < commit_latency_buckets.size(); ++i)
     if (micros <= commit_latency_buckets[i] * 1e6)
       stats_.commit_buckets[i].fetch_add(1, std::memory_order_relaxed);
+}
+
+// Inside the job's savepoint: settle, then the work in a savepoint of its own when there
+// is something settled to keep, undone when the work refuses.
+void sqlite_database::run_job(write_job& job) {
+  if (job.settle) {
+    (*job.settle)(*writer_);
+    writer_->execute("SAVEPOINT work");
+    if ((*job.work)(*writer_) == write_outcome::roll_back) writer_->execute("ROLLBACK TO work");
+    writer_->execute("RELEASE work");
+    return;
+  }
+  if ((*job.work)(*writer_) == write_outcome::roll_back) writer_->execute("ROLLBACK TO job");
 }
 
 void sqlite_database::read(const std::function<void(connection&)>& work) {

@@ -16,13 +16,15 @@ namespace parix::storage::sqlite {
 
 // One writer connection driven by one writer thread, which commits queued write
 // transactions in groups (one fsync for many), each inside its own SAVEPOINT so
-// that a failing one rolls back alone; and a pool of reader connections.
+// that a failing or refusing one rolls back alone; and a pool of reader connections.
 class sqlite_database final : public database {
  public:
   explicit sqlite_database(const database_config& config);
   ~sqlite_database() override;
 
   void write(const std::function<void(connection&)>& work) override;
+  void write_refusable(const std::function<void(connection&)>* settle,
+                       const std::function<write_outcome(connection&)>& work) override;
   void read(const std::function<void(connection&)>& work) override;
   bool ready() noexcept override;
   const database_stats& stats() const noexcept override { return stats_; }
@@ -30,7 +32,8 @@ class sqlite_database final : public database {
 
  private:
   struct write_job {
-    const std::function<void(connection&)>* work;
+    const std::function<void(connection&)>* settle;  // may be null
+    const std::function<write_outcome(connection&)>* work;
     std::exception_ptr failure;
     bool done = false;
   };
@@ -38,6 +41,7 @@ class sqlite_database final : public database {
   void migrate();
   void writer_loop();
   void commit_group(std::vector<write_job*>& group);
+  void run_job(write_job& job);
 
   database_config config_;
   std::unique_ptr<sqlite_connection> writer_;

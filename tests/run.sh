@@ -7,6 +7,10 @@ cd "$root"
 
 deploy/install-deps.sh test
 
+# The web UI: npm ci (as locked) and its build, which the server's static-file tests and
+# the browser journeys (a ctest entry) use.
+tests/web/build_ui.sh
+
 build=${PARIX_TEST_BUILD:-build-test}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARIX_WERROR=ON -DPARIX_SANITIZE=ON
 cmake --build "$build"

@@ -2,12 +2,17 @@
 #include "workflow/assessment_service.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <unordered_map>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/criteria_records.hpp"
+#include "storage/csv.hpp"
 #include "storage/unit_records.hpp"
 #include "workflow/audit_checkpoint.hpp"
 #include "workflow/campaign_service.hpp"
@@ -33,6 +38,7 @@ struct loaded {
   std::map<std::string, storage::leaf_value_record, std::less<>> values;
   std::vector<storage::assessment_event_record> events;
   std::vector<storage::adjustment_record> adjustments;
+  std::set<std::string, std::less<>> claimable;  // filled only where a view is made
 
   stage current() const { return parse_stage(a.state).value_or(stage::self_assessment); }
   std::string entity() const { return "assessment/" + std::to_string(a.id); }
@@ -106,7 +112,7 @@ std::optional<points> pts(const std::optional<std::int64_t>& u) {
 }
 
 leaf_facts facts_of(const storage::leaf_value_record& v) {
-  return {v.not_evaluated, pts(v.self_score), pts(v.round1_score), pts(v.round2_score),
+  return {not_evaluated_now(v), pts(v.self_score), pts(v.round1_score), pts(v.round2_score),
           pts(v.imported_score)};
 }
 
@@ -120,17 +126,43 @@ assessment_score score_of(const loaded& l) {
 
 int flagged_count(const loaded& l) {
   int n = 0;
-  for (const auto& [code, v] : l.values) n += v.needs_explanation && !v.not_evaluated;
+  for (const auto& [code, v] : l.values) n += v.needs_explanation && !not_evaluated_now(v);
   return n;
 }
 
+bool self_scored(const criterion_node& n) {
+  return n.method.value_or(scoring_method::self) == scoring_method::self;
+}
+
+// Applicable self leaves without a round-one score, and claims not yet decided.
 int missing_round1(const loaded& l) {
   int n = 0;
   for (const auto& node : l.set->nodes) {
-    if (!node.leaf() || node.method.value_or(scoring_method::self) != scoring_method::self)
-      continue;
+    if (!node.leaf() || !self_scored(node)) continue;
     auto v = value_of(l, node.code);
-    n += !v.not_evaluated && !v.round1_score;
+    n += v.ne_claim == "claimed" || (!not_evaluated_now(v) && !v.round1_score);
+  }
+  return n;
+}
+
+// Applicable self leaves the agency has not scored.
+std::vector<std::string> missing_self_scores(const loaded& l) {
+  std::vector<std::string> out;
+  for (const auto& node : l.set->nodes) {
+    if (!node.leaf() || !self_scored(node)) continue;
+    auto v = value_of(l, node.code);
+    if (!not_evaluated_now(v) && !v.self_score) out.push_back(node.code);
+  }
+  return out;
+}
+
+// Applicable leaves of a past year's file without their final score.
+int missing_final_scores(const loaded& l) {
+  int n = 0;
+  for (const auto& node : l.set->nodes) {
+    if (!node.leaf()) continue;
+    auto v = value_of(l, node.code);
+    n += !not_evaluated_now(v) && !final_score(node, facts_of(v));
   }
   return n;
 }
@@ -159,7 +191,7 @@ result<void> may_see(storage::connection& c, const auth::actor& a, const loaded&
       if (a.unit_id != l.unit.id) return errc::wrong_unit;
       return {};
     case auth::role::appraiser:
-      if (!assigned(c, a, l, std::nullopt)) return errc::not_assigned;
+      if (!assigned(c, a, l, std::nullopt)) return errc::not_assigned_to_unit;
       return {};
     case auth::role::council_member:
       if (!council_member(c, a, l)) return errc::not_council_member;
@@ -286,7 +318,7 @@ assessment_view view_of(const loaded& l, clock_time now) {
   v.group_key = l.group.key;
   v.set = *l.set;
   for (const auto& n : v.set.nodes)
-    if (n.leaf()) v.leaves.push_back({n, value_of(l, n.code)});
+    if (n.leaf()) v.leaves.push_back({n, value_of(l, n.code), l.claimable.contains(n.code)});
   v.events = l.events;
   v.adjustments = l.adjustments;
   v.score = score_of(l);
@@ -296,6 +328,55 @@ assessment_view view_of(const loaded& l, clock_time now) {
   v.flagged = flagged_count(l);
   v.missing_round1 = missing_round1(l);
   return v;
+}
+
+bool blank(const std::optional<std::string>& s) {
+  return !s || s->find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+std::set<std::string, std::less<>> claimable_codes(storage::connection& c, std::int64_t id) {
+  auto codes = storage::claimable_leaves(c, id);
+  return {codes.begin(), codes.end()};
+}
+
+// A file read for a write, with the clock's due moves already made (when the actor may
+// see it). The settle part of storage::database::write_result_after: those moves stay
+// recorded even when the request that touched the file first is refused.
+struct settled {
+  std::optional<loaded> file;
+  result<void> visible = errc::assessment_not_found;
+};
+void settle_file(storage::connection& c, criteria_cache& sets, const auth::actor& a,
+                 std::int64_t id, std::optional<std::string_view> only_leaf, clock_time now,
+                 const transition_effects& effects, settled& out) {
+  out.file = load(c, sets, id, only_leaf);
+  if (!out.file) return;
+  out.visible = may_see(c, a, *out.file);
+  if (out.visible) fire_due(c, *out.file, now, effects);
+}
+
+// A publication names its decision: a number, and a real date that is not in the
+// future in the campaign's time zone ("hôm qua" is not a date).
+result<void> check_decision(const std::optional<std::string>& number,
+                            const std::optional<std::string>& date,
+                            const storage::campaign_record& campaign, clock_time now,
+                            refusal_detail& detail) {
+  for (const auto& [field, value] :
+       {std::pair{"decision_number", &number}, {"decision_date", &date}})
+    if (blank(*value)) {
+      detail.values["field"] = field;
+      return errc::decision_required;
+    }
+  const auto today = date_in(now, campaign.time_zone);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(today.year()), unsigned(today.month()),
+                unsigned(today.day()));
+  detail.values["field"] = "decision_date";
+  detail.values["date"] = *date;
+  detail.values["today"] = text;
+  auto d = parse_date(*date);
+  if (!d || *d > today) return errc::invalid_decision_date;
+  return {};
 }
 
 // Parses a score for a leaf: errors name the value and the maximum.
@@ -328,9 +409,9 @@ result<void> permit_fields(storage::connection& c, const auth::actor& a, const l
     if (auto ok = may_edit(f, s, a.role); !ok) {
       // Say why in the user's terms: a deadline or a window that has passed.
       const bool self_field = f == leaf_field::self_score || f == leaf_field::self_explanation ||
-                              f == leaf_field::not_evaluated || f == leaf_field::evidence;
+                              f == leaf_field::not_evaluated_claim || f == leaf_field::evidence;
       if (ok.error() == errc::wrong_stage && self_field && s != stage::self_assessment &&
-          may_edit(f, stage::self_assessment, a.role) &&
+          s != stage::historical && may_edit(f, stage::self_assessment, a.role) &&
           !(f == leaf_field::evidence && last_window_close(l))) {
         detail.values["deadline"] = format_time(deadline_of(l), tz);
         return errc::deadline_passed;
@@ -349,11 +430,15 @@ result<void> permit_fields(storage::connection& c, const auth::actor& a, const l
   return {};
 }
 
-// The clock's part: before the deadline (+ grace, then late) in self-assessment; in
-// the window, before it closes and only on a flagged leaf. Returns whether it is late.
-result<bool> permit_timing(const loaded& l, std::string_view code, clock_time now,
+// The agency's clock, for fields the edit table puts on it: before the deadline (+ grace,
+// then late) in self-assessment; in the window, before it closes and only on a flagged
+// leaf. Returns whether it is late.
+result<bool> permit_timing(const loaded& l, std::string_view code,
+                           std::span<const leaf_field> fields, clock_time now,
                            refusal_detail& detail) {
   const stage s = l.current();
+  if (std::ranges::none_of(fields, [&](leaf_field f) { return on_agency_clock(f, s); }))
+    return false;
   const auto& tz = l.campaign.time_zone;
   bool late = false;
   if (s == stage::self_assessment) {
@@ -377,6 +462,10 @@ std::string opt_units(const std::optional<std::int64_t>& u) {
 
 }  // namespace
 
+bool not_evaluated_now(const storage::leaf_value_record& v) {
+  return v.not_evaluated || v.ne_claim == "claimed";
+}
+
 assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
                                        const signing_key* key, const evidence_sealer* sealer)
     : db_(db), clock_(clock), effects_{key, sealer}, sets_(std::make_unique<criteria_cache>()) {}
@@ -385,14 +474,185 @@ assessment_service::~assessment_service() = default;
 
 result<assessment_view> assessment_service::get(const auth::actor& a, std::int64_t id) {
   const auto now = clock_.now();
-  return db_.write_result([&](storage::connection& c) -> result<assessment_view> {
-    auto l = load(c, *sets_, id);
-    if (!l) return errc::assessment_not_found;
-    if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, effects_);
-    return view_of(*l, now);
-  });
+  settled f;
+  return db_.write_result_after(
+      [&](storage::connection& c) {
+        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+      },
+      [&](storage::connection& c) -> result<assessment_view> {
+        if (!f.file) return errc::assessment_not_found;
+        if (!f.visible) return f.visible.error();
+        f.file->claimable = claimable_codes(c, f.file->a.id);
+        return view_of(*f.file, now);
+      });
 }
+
+namespace {
+
+// One leaf edit inside the caller's transaction: the edit table, timing, the value's
+// version (when expected_version is set; a bulk edit checks the file's instead), the
+// not-evaluated rules, the scores, and one audit entry per changed field. On a refusal
+// nothing has been written by it; detail says why.
+result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, loaded& l,
+                                  std::string_view code, const leaf_edit& edit,
+                                  std::optional<std::int64_t> expected_version, clock_time now,
+                                  refusal_detail& detail) {
+  const auto* node = l.set->find(code);
+  detail.values["code"] = std::string{code};
+  if (!node) return errc::unknown_criterion;
+  if (!node->leaf()) return errc::not_a_leaf;
+  const stage s = l.current();
+  detail.values["stage"] = std::string{to_string(s)};
+  detail.values["role"] = std::string{auth::to_string(a.role)};
+  detail.values["field"] = node->field();
+
+  std::vector<leaf_field> fields;
+  if (edit.self_score) fields.push_back(leaf_field::self_score);
+  if (edit.self_explanation) fields.push_back(leaf_field::self_explanation);
+  if (edit.not_evaluated || edit.not_evaluated_reason) fields.push_back(leaf_field::not_evaluated);
+  if (edit.claim_not_evaluated || edit.claim_reason)
+    fields.push_back(leaf_field::not_evaluated_claim);
+  if (edit.claim_decision) fields.push_back(leaf_field::claim_decision);
+  if (edit.round1_score) fields.push_back(leaf_field::round1_score);
+  if (edit.round1_remark) fields.push_back(leaf_field::round1_remark);
+  if (edit.needs_explanation) fields.push_back(leaf_field::needs_explanation);
+  if (edit.explanation_response) fields.push_back(leaf_field::explanation_response);
+  if (edit.round2_score) fields.push_back(leaf_field::round2_score);
+  if (edit.round2_remark) fields.push_back(leaf_field::round2_remark);
+  if (fields.empty()) return errc::empty_edit;
+
+  if (auto ok = permit_fields(c, a, l, *node, fields, detail); !ok) return ok.error();
+  const bool score_field = edit.self_score || edit.round1_score || edit.round2_score;
+  detail.values["method"] = std::string{to_string(node->method.value_or(scoring_method::self))};
+  if (score_field && !self_scored(*node)) return errc::not_self_scored;
+  auto late = permit_timing(l, code, fields, now, detail);
+  if (!late) return late.error();
+  auto current = value_of(l, std::string{code});
+  if (expected_version && current.version != *expected_version) {
+    detail.values["version"] = std::to_string(current.version);
+    return errc::stale_version;
+  }
+
+  storage::leaf_value_record next = current;
+  const bool claimable = storage::claimable_leaf(c, l.a.id, code);
+  // Not evaluated: the secretariat's decision, the agency's claim, the appraiser's
+  // verdict on the claim (docs/workflow.md).
+  if (edit.not_evaluated || edit.not_evaluated_reason) {
+    if (edit.not_evaluated) next.not_evaluated = *edit.not_evaluated;
+    if (edit.not_evaluated_reason) next.not_evaluated_reason = *edit.not_evaluated_reason;
+    if (next.not_evaluated && blank(next.not_evaluated_reason)) {
+      detail.values["field"] = "not_evaluated_reason";
+      return errc::reason_required;
+    }
+    if (!next.not_evaluated) next.not_evaluated_reason.reset();
+    // A pending claim is settled by the decision.
+    if (next.ne_claim == "claimed") next.ne_claim = next.not_evaluated ? "confirmed" : "rejected";
+  }
+  if (edit.claim_not_evaluated || edit.claim_reason) {
+    if (!claimable) return errc::not_claimable;
+    if (current.not_evaluated) return errc::leaf_not_evaluated;  // decided already
+    const bool claim = edit.claim_not_evaluated.value_or(current.ne_claim == "claimed");
+    if (edit.claim_reason) next.ne_claim_reason = *edit.claim_reason;
+    if (claim) {
+      const bool clears_score = edit.self_score && !*edit.self_score;
+      if (current.self_score && !clears_score) {
+        detail.values["score"] = points::from_units(*current.self_score).to_string();
+        return errc::leaf_has_score;
+      }
+      if (blank(next.ne_claim_reason)) {
+        detail.values["field"] = "claim_reason";
+        return errc::reason_required;
+      }
+      next.ne_claim = "claimed";
+    } else {
+      next.ne_claim.reset();  // withdrawn
+      next.ne_claim_reason.reset();
+    }
+  }
+  if (edit.claim_decision) {
+    if (!current.ne_claim) return errc::no_claim;
+    if (*edit.claim_decision == "confirm") {
+      next.ne_claim = "confirmed";
+      next.not_evaluated = true;
+      next.not_evaluated_reason = current.ne_claim_reason;
+    } else {
+      if (blank(edit.reason) && blank(edit.round1_remark)) {
+        detail.values["field"] = "round1_remark";
+        return errc::reason_required;
+      }
+      next.ne_claim = "rejected";
+      next.not_evaluated = false;
+      next.not_evaluated_reason.reset();
+    }
+  }
+
+  auto set_score = [&](const std::optional<std::optional<std::string>>& in,
+                       std::optional<std::int64_t>& out) -> result<void> {
+    if (!in) return {};
+    if (!*in) {
+      out.reset();
+      return {};
+    }
+    // Never silently dropped: a score on a leaf that does not count is refused.
+    if (not_evaluated_now(next)) return errc::leaf_not_evaluated;
+    auto units = parse_score(**in, *node, &detail);
+    if (!units) return units.error();
+    out = *units;
+    return {};
+  };
+  if (auto r = set_score(edit.self_score, next.self_score); !r) return r.error();
+  if (auto r = set_score(edit.round1_score, next.round1_score); !r) return r.error();
+  if (auto r = set_score(edit.round2_score, next.round2_score); !r) return r.error();
+  if (edit.self_explanation) next.self_explanation = *edit.self_explanation;
+  if (edit.round1_remark) next.round1_remark = *edit.round1_remark;
+  if (edit.needs_explanation) next.needs_explanation = *edit.needs_explanation;
+  if (edit.explanation_response) next.explanation_response = *edit.explanation_response;
+  if (edit.round2_remark) next.round2_remark = *edit.round2_remark;
+  next.late = current.late || *late;
+  next.updated_at = to_millis(now);
+  if (!storage::save_leaf_value(c, next)) return errc::stale_version;
+  next.version += 1;
+  l.values[next.code] = next;
+  // The file's ETag covers its leaves too, so that a bulk edit's If-Match (one version
+  // for the whole file) sees every single-leaf edit made since the file was read.
+  storage::touch_assessment(c, l.a.id);
+
+  // One audit entry per changed field, old and new value side by side.
+  const who w = who_of(a);
+  auto audit = [&](std::string field, std::string before, std::string after) {
+    if (before == after) return;
+    auto e = audit_event_for(w, l, "leaf." + field);
+    e.entity = l.entity() + "/leaf/" + std::string{code};
+    e.criterion_code = std::string{code};
+    e.old_value = before;
+    e.new_value = after;
+    e.reason = edit.reason;
+    if (*late)
+      e.reason =
+          edit.reason.value_or("") + (edit.reason ? " " : "") + "(late: in the grace period)";
+    storage::append_audit(c, e, to_millis(now));
+  };
+  audit("self_score", opt_units(current.self_score), opt_units(next.self_score));
+  audit("self_explanation", current.self_explanation.value_or(""),
+        next.self_explanation.value_or(""));
+  audit("not_evaluated", current.not_evaluated ? "1" : "0", next.not_evaluated ? "1" : "0");
+  audit("not_evaluated_reason", current.not_evaluated_reason.value_or(""),
+        next.not_evaluated_reason.value_or(""));
+  audit("not_evaluated_claim", current.ne_claim.value_or(""), next.ne_claim.value_or(""));
+  audit("not_evaluated_claim_reason", current.ne_claim_reason.value_or(""),
+        next.ne_claim_reason.value_or(""));
+  audit("round1_score", opt_units(current.round1_score), opt_units(next.round1_score));
+  audit("round1_remark", current.round1_remark.value_or(""), next.round1_remark.value_or(""));
+  audit("needs_explanation", current.needs_explanation ? "1" : "0",
+        next.needs_explanation ? "1" : "0");
+  audit("explanation_response", current.explanation_response.value_or(""),
+        next.explanation_response.value_or(""));
+  audit("round2_score", opt_units(current.round2_score), opt_units(next.round2_score));
+  audit("round2_remark", current.round2_remark.value_or(""), next.round2_remark.value_or(""));
+  return leaf_view{*node, next, claimable};
+}
+
+}  // namespace
 
 result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64_t id,
                                                 std::string_view code, const leaf_edit& edit,
@@ -401,107 +661,133 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
   const auto now = clock_.now();
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
-  return db_.write_result([&](storage::connection& c) -> result<leaf_view> {
-    auto l = load(c, *sets_, id, code);
-    if (!l) return errc::assessment_not_found;
-    if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, effects_);  // committed even if the edit below is refused
-    const auto* node = l->set->find(code);
-    detail.values["code"] = std::string{code};
-    if (!node) return errc::unknown_criterion;
-    if (!node->leaf()) return errc::not_a_leaf;
-    const stage s = l->current();
-    detail.values["stage"] = std::string{to_string(s)};
-    detail.values["role"] = std::string{auth::to_string(a.role)};
-    detail.values["field"] = node->field();
+  settled f;
+  return db_.write_result_after(
+      [&](storage::connection& c) { settle_file(c, *sets_, a, id, code, now, effects_, f); },
+      [&](storage::connection& c) -> result<leaf_view> {
+        if (!f.file) return errc::assessment_not_found;
+        if (!f.visible) return f.visible.error();
+        return apply_leaf_edit(c, a, *f.file, code, edit, expected_version, now, detail);
+      });
+}
 
-    std::vector<leaf_field> fields;
-    if (edit.self_score) fields.push_back(leaf_field::self_score);
-    if (edit.self_explanation) fields.push_back(leaf_field::self_explanation);
-    if (edit.not_evaluated || edit.not_evaluated_reason)
-      fields.push_back(leaf_field::not_evaluated);
-    if (edit.round1_score) fields.push_back(leaf_field::round1_score);
-    if (edit.round1_remark) fields.push_back(leaf_field::round1_remark);
-    if (edit.needs_explanation) fields.push_back(leaf_field::needs_explanation);
-    if (edit.explanation_response) fields.push_back(leaf_field::explanation_response);
-    if (edit.round2_score) fields.push_back(leaf_field::round2_score);
-    if (edit.round2_remark) fields.push_back(leaf_field::round2_remark);
-    if (fields.empty()) return errc::invalid_score;
-
-    if (auto ok = permit_fields(c, a, *l, *node, fields, detail); !ok) return ok.error();
-    const bool score_field = edit.self_score || edit.round1_score || edit.round2_score;
-    if (score_field && node->method.value_or(scoring_method::self) != scoring_method::self) {
-      detail.values["method"] = std::string{to_string(*node->method)};
-      return errc::not_self_scored;
-    }
-    auto late = permit_timing(*l, code, now, detail);
-    if (!late) return late.error();
-    auto current = value_of(*l, std::string{code});
-    if (current.version != expected_version) {
-      detail.values["version"] = std::to_string(current.version);
+result<bulk_edit_result> assessment_service::edit_leaves(const auth::actor& a, std::int64_t id,
+                                                         const std::vector<leaf_edit_item>& items,
+                                                         std::int64_t expected_file_version,
+                                                         std::vector<leaf_edit_problem>* problems,
+                                                         refusal_detail* why, bulk_mode mode) {
+  const auto now = clock_.now();
+  refusal_detail scratch;
+  refusal_detail& detail = why ? *why : scratch;
+  std::vector<leaf_edit_problem> found;
+  settled f;
+  const std::function<void(storage::connection&)> settle = [&](storage::connection& c) {
+    settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+  };
+  result<bulk_edit_result> r = errc::empty_edit;
+  auto work = [&](storage::connection& c) -> result<bulk_edit_result> {
+    if (!f.file) return errc::assessment_not_found;
+    if (!f.visible) return f.visible.error();
+    auto& l = *f.file;
+    if (items.empty()) return errc::empty_edit;
+    if (l.a.version != expected_file_version) {
+      detail.values["version"] = std::to_string(l.a.version);
       return errc::stale_version;
     }
-
-    storage::leaf_value_record next = current;
-    auto set_score = [&](const std::optional<std::optional<std::string>>& in,
-                         std::optional<std::int64_t>& out) -> result<void> {
-      if (!in) return {};
-      if (!*in) {
-        out.reset();
-        return {};
+    bulk_edit_result out;
+    std::set<std::string, std::less<>> seen;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      leaf_edit_problem p{i, items[i].code, {}, {}};
+      if (!seen.insert(items[i].code).second) {
+        p.error = errc::duplicate_entry;
+        p.detail.values["code"] = items[i].code;
+        found.push_back(std::move(p));
+        continue;
       }
-      auto units = parse_score(**in, *node, &detail);
-      if (!units) return units.error();
-      out = *units;
-      return {};
-    };
-    if (auto r = set_score(edit.self_score, next.self_score); !r) return r.error();
-    if (auto r = set_score(edit.round1_score, next.round1_score); !r) return r.error();
-    if (auto r = set_score(edit.round2_score, next.round2_score); !r) return r.error();
-    if (edit.self_explanation) next.self_explanation = *edit.self_explanation;
-    if (edit.not_evaluated) next.not_evaluated = *edit.not_evaluated;
-    if (edit.not_evaluated_reason) next.not_evaluated_reason = *edit.not_evaluated_reason;
-    if (next.not_evaluated && !next.not_evaluated_reason) return errc::reason_required;
-    if (edit.round1_remark) next.round1_remark = *edit.round1_remark;
-    if (edit.needs_explanation) next.needs_explanation = *edit.needs_explanation;
-    if (edit.explanation_response) next.explanation_response = *edit.explanation_response;
-    if (edit.round2_remark) next.round2_remark = *edit.round2_remark;
-    next.late = current.late || *late;
-    next.updated_at = to_millis(now);
-    if (!storage::save_leaf_value(c, next)) return errc::stale_version;
-    next.version += 1;
+      // Each leaf is checked as if alone (its own detail); a refused one writes
+      // nothing, and any refusal rolls the whole transaction back below.
+      out.before.push_back(value_of(l, items[i].code));
+      auto v = apply_leaf_edit(c, a, l, items[i].code, items[i].edit, std::nullopt, now, p.detail);
+      if (v) {
+        out.leaves.push_back(std::move(*v));
+      } else {
+        p.error = v.error();
+        found.push_back(std::move(p));
+      }
+    }
+    if (!found.empty()) {
+      detail.values["count"] = std::to_string(found.size());
+      return errc::invalid_bulk_edit;
+    }
+    out.file_version =
+        mode == bulk_mode::preview ? l.a.version : storage::find_assessment(c, id)->version;
+    return out;
+  };
+  // A preview runs every rule and write, then rolls back: what it shows is exactly what
+  // the same request without preview would store.
+  const std::function<storage::write_outcome(storage::connection&)> run =
+      [&](storage::connection& c) {
+        r = work(c);
+        return !r || mode == bulk_mode::preview ? storage::write_outcome::roll_back
+                                                : storage::write_outcome::commit;
+      };
+  db_.write_refusable(&settle, run);
+  if (problems) *problems = std::move(found);
+  return r;
+}
 
-    // One audit entry per changed field, old and new value side by side.
-    const who w = who_of(a);
-    auto audit = [&](std::string field, std::string before, std::string after) {
-      if (before == after) return;
-      auto e = audit_event_for(w, *l, "leaf." + field);
-      e.entity = l->entity() + "/leaf/" + std::string{code};
-      e.criterion_code = std::string{code};
-      e.old_value = before;
-      e.new_value = after;
-      e.reason = edit.reason;
-      if (*late)
-        e.reason =
-            edit.reason.value_or("") + (edit.reason ? " " : "") + "(late: in the grace period)";
-      storage::append_audit(c, e, to_millis(now));
-    };
-    audit("self_score", opt_units(current.self_score), opt_units(next.self_score));
-    audit("self_explanation", current.self_explanation.value_or(""),
-          next.self_explanation.value_or(""));
-    audit("not_evaluated", current.not_evaluated ? "1" : "0", next.not_evaluated ? "1" : "0");
-    audit("not_evaluated_reason", current.not_evaluated_reason.value_or(""),
-          next.not_evaluated_reason.value_or(""));
-    audit("round1_score", opt_units(current.round1_score), opt_units(next.round1_score));
-    audit("round1_remark", current.round1_remark.value_or(""), next.round1_remark.value_or(""));
-    audit("needs_explanation", current.needs_explanation ? "1" : "0",
-          next.needs_explanation ? "1" : "0");
-    audit("explanation_response", current.explanation_response.value_or(""),
-          next.explanation_response.value_or(""));
-    audit("round2_score", opt_units(current.round2_score), opt_units(next.round2_score));
-    audit("round2_remark", current.round2_remark.value_or(""), next.round2_remark.value_or(""));
-    return leaf_view{*node, next};
+namespace {
+
+std::optional<bool> yes_no(std::string_view s) {
+  for (auto yes : {"yes", "có", "co", "1", "true", "x"})
+    if (s == yes) return true;
+  for (auto no : {"no", "không", "khong", "0", "false"})
+    if (s == no) return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+result<bulk_edit_result> assessment_service::import_leaf_csv(
+    const auth::actor& a, std::int64_t id, std::string_view csv, std::int64_t expected_file_version,
+    bulk_mode mode, std::vector<import_row_problem>* csv_problems,
+    std::vector<leaf_edit_problem>* problems, refusal_detail* why) {
+  // Which round the scores are for: the file's stage now. Should it move before the
+  // write, the file's version differs and the write is refused as stale.
+  auto now_at = db_.read_result([&](storage::connection& c) -> result<stage> {
+    auto l = load(c, *sets_, id, std::string_view{});
+    if (!l) return errc::assessment_not_found;
+    if (auto ok = may_see(c, a, *l); !ok) return ok.error();
+    return l->current();
   });
+  if (!now_at) return now_at.error();
+  const bool in_round2 = *now_at == stage::round2;
+  std::vector<import_row_problem> found;
+  auto table =
+      storage::read_csv_table(csv, {"code", "score"}, {"remark", "needs_explanation"}, found);
+  std::vector<leaf_edit_item> items;
+  for (const auto& row : table.rows) {
+    leaf_edit_item item;
+    item.line = row.line;
+    item.code = table.field(row, "code");
+    const auto score = storage::decimal_text(table.field(row, "score"), table.separator);
+    const auto remark = table.field(row, "remark");
+    auto& e = item.edit;
+    if (!score.empty()) (in_round2 ? e.round2_score : e.round1_score) = score;
+    if (!remark.empty()) (in_round2 ? e.round2_remark : e.round1_remark) = remark;
+    if (const auto flag = table.field(row, "needs_explanation"); !flag.empty()) {
+      e.needs_explanation = yes_no(flag);
+      if (!e.needs_explanation)
+        found.push_back({row.line, "bad_row", "needs_explanation is yes or no, not " + flag});
+    }
+    items.push_back(std::move(item));
+  }
+  if (!found.empty() || items.empty()) {
+    if (items.empty() && found.empty()) found.push_back({1, "bad_row", "no rows"});
+    if (csv_problems) *csv_problems = std::move(found);
+    return errc::invalid_score_import;
+  }
+  return edit_leaves(a, id, items, expected_file_version, problems, why, mode);
 }
 
 result<assessment_view> assessment_service::fire(const auth::actor& a, std::int64_t id,
@@ -522,117 +808,160 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
     });
     if (request) prepared = effects_.sealer->prepare(db_, *request);
   }
-  return db_.write_result([&](storage::connection& c) -> result<assessment_view> {
-    auto l = load(c, *sets_, id);
-    if (!l) return errc::assessment_not_found;
-    if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-    fire_due(c, *l, now, effects_);
-    const stage s = l->current();
-    const auto& tz = l->campaign.time_zone;
-    detail.values["stage"] = std::string{to_string(s)};
-    detail.values["role"] = std::string{auth::to_string(a.role)};
-    detail.values["action"] = std::string{to_string(r.what)};
-    detail.values["deadline"] = format_time(deadline_of(*l), tz);
-    if (auto closes = last_window_close(*l)) detail.values["closes_at"] = format_time(*closes, tz);
+  settled f;
+  return db_.write_result_after(
+      [&](storage::connection& c) {
+        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+      },
+      [&](storage::connection& c) -> result<assessment_view> {
+        if (!f.file) return errc::assessment_not_found;
+        if (!f.visible) return f.visible.error();
+        auto& l = *f.file;
+        const stage s = l.current();
+        const auto& tz = l.campaign.time_zone;
+        detail.values["stage"] = std::string{to_string(s)};
+        detail.values["role"] = std::string{auth::to_string(a.role)};
+        detail.values["action"] = std::string{to_string(r.what)};
+        detail.values["deadline"] = format_time(deadline_of(l), tz);
+        if (auto closes = last_window_close(l))
+          detail.values["closes_at"] = format_time(*closes, tz);
 
-    const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
-    if (is_vote) {
-      if (a.role != auth::role::council_member || !council_member(c, a, *l))
-        return errc::not_council_member;
-      for (const auto& v : storage::votes(c, id, l->a.council_round))
-        if (v.user_id == a.user_id) return errc::already_voted;
-    }
-    guard_facts facts;
-    facts.before_deadline = now <= deadline_of(*l) + grace_of(*l);
-    facts.round1_complete = missing_round1(*l) == 0;
-    facts.flagged = flagged_count(*l);
-    detail.values["count"] = std::to_string(
-        r.what == event::complete_round1 && facts.round1_complete ? facts.flagged
-                                                                  : missing_round1(*l));
-    auto closes = window_closes(*l);
-    facts.window_due = closes && now >= *closes;
-    facts.reason_given = r.reason && !r.reason->empty();
-    if (r.what == event::extend_window)
-      facts.later_close_time = closes && r.until && *r.until > *closes && *r.until > now;
-    if (r.what == event::vote_approve) {
-      int approvals = 1, returns = 0;
-      for (const auto& v : storage::votes(c, id, l->a.council_round))
-        (v.decision == "approve" ? approvals : returns) += 1;
-      facts.approval_met =
-          approval_met(rule_of(l->campaign), approvals, returns,
-                       static_cast<int>(storage::council_members(c, l->campaign.id).size()));
-    }
-    auto to = decide(s, r.what, a.role, false, facts);
-    if (!to) return to.error();
+        const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
+        if (is_vote) {
+          if (a.role != auth::role::council_member || !council_member(c, a, l))
+            return errc::not_council_member;
+          for (const auto& v : storage::votes(c, id, l.a.council_round))
+            if (v.user_id == a.user_id) return errc::already_voted;
+        }
+        guard_facts facts;
+        facts.before_deadline = now <= deadline_of(l) + grace_of(l);
+        facts.round1_complete = missing_round1(l) == 0;
+        facts.flagged = flagged_count(l);
+        const auto unscored = missing_self_scores(l);
+        facts.self_scores_missing = static_cast<int>(unscored.size());
+        facts.missing_confirmed = r.confirm_missing_self_scores;
+        facts.historical_missing = missing_final_scores(l);
+        auto closes = window_closes(l);
+        facts.window_due = closes && now >= *closes;
+        facts.reason_given = !blank(r.reason);
+        if (r.what == event::extend_window) {
+          facts.later_close_time = closes && r.until && *r.until > *closes && *r.until > now;
+          detail.values["field"] = "until";
+          detail.values["after"] = format_time(closes ? std::max(*closes, now) : now, tz);
+        }
+        if (is_vote) {
+          int approvals = r.what == event::vote_approve, returns = r.what == event::vote_return;
+          for (const auto& v : storage::votes(c, id, l.a.council_round))
+            (v.decision == "approve" ? approvals : returns) += 1;
+          facts.council =
+              council_decision(rule_of(l.campaign), approvals, returns,
+                               static_cast<int>(storage::council_members(c, l.campaign.id).size()));
+        }
+        detail.values["count"] = std::to_string(
+            r.what == event::submit                                     ? facts.self_scores_missing
+            : r.what == event::approve_historical                       ? facts.historical_missing
+            : r.what == event::complete_round1 && facts.round1_complete ? facts.flagged
+                                                                        : missing_round1(l));
+        if (r.what == event::submit) {
+          std::string codes;
+          for (const auto& code : unscored) codes += (codes.empty() ? "" : ", ") + code;
+          detail.values["codes"] = codes;
+        }
+        auto to = decide(s, r.what, a.role, false, facts);
+        if (!to) {
+          if (to.error() == errc::reason_required) detail.values["field"] = "reason";
+          return to.error();
+        }
 
-    // Values some events need.
-    std::optional<clock_time> until;
-    if (r.what == event::open_window) {
-      until = r.until.value_or(now + std::chrono::seconds{l->campaign.window_length_seconds});
-      if (*until <= now) {
-        detail.values["field"] = "closes_at";
-        detail.values["reason"] = "it must be in the future";
-        return errc::invalid_time;
-      }
-    }
-    if (r.what == event::extend_window) until = r.until;
-    if (r.what == event::extend_deadline) {
-      if (!r.until || *r.until <= deadline_of(*l)) {
-        detail.values["field"] = "until";
-        detail.values["reason"] = "it must be after the current deadline";
-        return errc::invalid_time;
-      }
-      until = r.until;
-    }
-    if ((r.what == event::open_window || r.what == event::close_window ||
-         r.what == event::complete_round1 || r.what == event::complete_round2) &&
-        a.role == auth::role::appraiser && !assigned(c, a, *l, std::nullopt))
-      return errc::not_assigned;
-    if (r.what == event::adjust && !r.adjustment) return errc::invalid_score;
-    if (r.what == event::publish && (!r.decision_number || r.decision_number->empty() ||
-                                     !r.decision_date || r.decision_date->empty()))
-      return errc::reason_required;
+        // Values some events need.
+        std::optional<clock_time> until;
+        if (r.what == event::open_window) {
+          until = r.until.value_or(now + std::chrono::seconds{l.campaign.window_length_seconds});
+          if (*until <= now) {
+            detail.values["field"] = "until";
+            detail.values["after"] = format_time(now, tz);
+            return errc::invalid_time;
+          }
+        }
+        if (r.what == event::extend_window) until = r.until;
+        if (r.what == event::extend_deadline) {
+          if (!r.until || *r.until <= deadline_of(l)) {
+            detail.values["field"] = "until";
+            detail.values["after"] = format_time(deadline_of(l), tz);
+            return errc::invalid_time;
+          }
+          until = r.until;
+        }
+        if ((r.what == event::open_window || r.what == event::close_window ||
+             r.what == event::complete_round1 || r.what == event::complete_round2) &&
+            a.role == auth::role::appraiser && !assigned(c, a, l, std::nullopt))
+          return errc::not_assigned_to_unit;
+        if (r.what == event::adjust && !r.adjustment) {
+          detail.values["score"] = "";
+          return errc::invalid_score;
+        }
+        if (r.what == event::publish)
+          if (auto ok = check_decision(r.decision_number, r.decision_date, l.campaign, now, detail);
+              !ok)
+            return ok.error();
 
-    std::int64_t council_round = l->a.council_round;
-    if (is_vote) {
-      storage::insert_vote(
-          c, {id, council_round, a.user_id, r.what == event::vote_approve ? "approve" : "return",
-              r.reason, to_millis(now)});
-      if (r.what == event::vote_return) council_round += 1;
-    }
-    if (r.what == event::adjust) {
-      storage::insert_adjustment(
-          c, {0, id, r.adjustment->units(), *r.reason, to_millis(now), a.username});
-      l->adjustments = storage::adjustments(c, id);
-    }
-    if (r.what == event::publish)
-      storage::insert_publication(
-          c, {id, *r.decision_number, *r.decision_date, to_millis(now), a.username});
-    std::optional<std::string> reason = r.reason;
-    if (r.what == event::adjust)
-      reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
-    if (r.what == event::publish)
-      reason = "decision " + *r.decision_number + " of " + *r.decision_date;
-    record_transition(c, *l, who_of(a), r.what, *to, now, reason, until, false, council_round,
-                      effects_, &prepared);
-    return view_of(*l, now);
-  });
+        std::int64_t council_round = l.a.council_round;
+        if (is_vote) {
+          storage::insert_vote(
+              c, {id, council_round, a.user_id,
+                  r.what == event::vote_approve ? "approve" : "return", r.reason, to_millis(now)});
+          if (*to == stage::round2) council_round += 1;  // returned: a new round of votes
+        }
+        if (r.what == event::adjust) {
+          storage::insert_adjustment(
+              c, {0, id, r.adjustment->units(), *r.reason, to_millis(now), a.username});
+          l.adjustments = storage::adjustments(c, id);
+        }
+        if (r.what == event::publish)
+          storage::insert_publication(
+              c, {id, *r.decision_number, *r.decision_date, to_millis(now), a.username});
+        std::optional<std::string> reason = r.reason;
+        if (r.what == event::adjust)
+          reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
+        if (r.what == event::publish)
+          reason = "decision " + *r.decision_number + " of " + *r.decision_date;
+        if (r.what == event::submit && facts.self_scores_missing > 0)
+          reason = reason.value_or("") + (reason ? "; " : "") + "submitted on purpose with " +
+                   std::to_string(facts.self_scores_missing) + " criteria unscored";
+        if (l.campaign.historical)
+          reason = reason.value_or("") + (reason ? "; " : "") + "historical campaign";
+        record_transition(c, l, who_of(a), r.what, *to, now, reason, until, false, council_round,
+                          effects_, &prepared);
+        l.claimable = claimable_codes(c, l.a.id);
+        return view_of(l, now);
+      });
 }
 
 result<int> assessment_service::publish_campaign(const auth::actor& a, std::int64_t campaign_id,
                                                  const std::string& decision_number,
-                                                 const std::string& decision_date) {
-  if (decision_number.empty() || decision_date.empty()) return errc::reason_required;
-  const auto ids = db_.read_result([&](storage::connection& c) {
+                                                 const std::string& decision_date,
+                                                 refusal_detail* why) {
+  refusal_detail scratch;
+  refusal_detail& detail = why ? *why : scratch;
+  const auto now = clock_.now();
+  auto ids = db_.read_result([&](storage::connection& c) -> result<std::vector<std::int64_t>> {
+    auto campaign = storage::find_campaign(c, campaign_id);
+    if (!campaign) return errc::campaign_not_found;
+    if (auto ok = check_decision(decision_number, decision_date, *campaign, now, detail); !ok)
+      return ok.error();
     std::vector<std::int64_t> out;
     for (const auto& r : storage::campaign_assessments(c, campaign_id))
       if (r.state == "approved") out.push_back(r.id);
+    if (out.empty()) return errc::nothing_to_publish;
     return out;
   });
+  if (!ids) return ids.error();
   int published = 0;
-  for (auto id : ids) {
-    event_request r{event::publish,  std::nullopt,  std::nullopt,
-                    decision_number, decision_date, std::nullopt};
+  for (auto id : *ids) {
+    event_request r;
+    r.what = event::publish;
+    r.decision_number = decision_number;
+    r.decision_date = decision_date;
     if (fire(a, id, r)) ++published;
   }
   return published;
@@ -642,9 +971,12 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
                                               std::string_view csv,
                                               std::vector<import_row_problem>* problems) {
   const auto now = clock_.now();
+  const auto doc = storage::read_csv(csv);
   return db_.write_result([&](storage::connection& c) -> result<int> {
-    if (!storage::find_campaign(c, campaign_id)) return errc::campaign_not_found;
-    std::map<std::string, loaded> by_unit;
+    auto campaign = storage::find_campaign(c, campaign_id);
+    if (!campaign) return errc::campaign_not_found;
+    const bool historical = campaign->historical;
+    std::map<std::string, loaded, std::less<>> by_unit;
     for (const auto& r : storage::campaign_assessments(c, campaign_id)) {
       auto l = load(c, *sets_, r.id);
       by_unit[l->unit.code] = std::move(*l);
@@ -653,96 +985,149 @@ result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t
       loaded* l;
       std::string code;
       std::int64_t units;
+      std::optional<std::int64_t> self_units;
     };
     std::vector<row> rows;
     std::vector<import_row_problem> found;
-    int line_no = 0;
-    std::size_t pos = 0;
-    while (pos < csv.size()) {
-      auto end = csv.find('\n', pos);
-      if (end == std::string_view::npos) end = csv.size();
-      std::string line{csv.substr(pos, end - pos)};
-      pos = end + 1;
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty() || line[0] == '#') continue;
+    for (const auto& p : doc.problems) found.push_back({p.line, "bad_csv", p.detail});
+    const std::size_t columns = historical ? 4 : 3;
+    const std::string shape = historical ? "unit_code,criterion_code,score[,self_score]"
+                                         : "unit_code,criterion_code,score";
+    std::map<std::pair<std::string, std::string>, int> first_line;
+    for (std::size_t i = 0; i < doc.records.size(); ++i) {
+      const auto& rec = doc.records[i];
       std::vector<std::string> f;
-      std::size_t start = 0;
-      for (;;) {
-        auto comma = line.find(',', start);
-        f.push_back(
-            line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-      if (line_no == 1 && f.size() == 3 && f[0] == "unit_code") continue;  // header
-      if (f.size() != 3) {
-        found.push_back({line_no, "bad_row", "expected unit_code,criterion_code,score"});
+      for (const auto& field : rec.fields) f.push_back(storage::trimmed(field));
+      if (i == 0 && !f.empty() && f[0] == "unit_code") continue;  // the header
+      if (f.size() == 3 && columns == 4) f.emplace_back();
+      const auto line = rec.line;
+      if (f.size() != columns) {
+        found.push_back(
+            {line, "bad_row",
+             "expected " + shape + ", found " + std::to_string(rec.fields.size()) + " fields"});
         continue;
       }
       auto it = by_unit.find(f[0]);
       if (it == by_unit.end()) {
-        found.push_back({line_no, "unknown_unit", "no unit " + f[0] + " in this campaign"});
+        found.push_back({line, "unknown_unit", "no unit " + f[0] + " in this campaign"});
         continue;
       }
-      const auto* node = it->second.set->find(f[1]);
-      if (!node || !node->leaf()) {
-        found.push_back({line_no, "unknown_criterion", f[1] + " is not a leaf of the unit's set"});
+      auto& l = it->second;
+      const auto* node = l.set->find(f[1]);
+      if (!node) {
+        found.push_back({line, "unknown_criterion", f[1] + " is not in the unit's criteria set"});
         continue;
       }
-      if (node->method.value_or(scoring_method::self) == scoring_method::self) {
-        found.push_back({line_no, "not_imported", f[1] + " is self-scored, not imported"});
+      if (!node->leaf()) {
+        found.push_back({line, "not_a_leaf", f[1] + " has sub-criteria; scores go on its leaves"});
         continue;
       }
-      const auto st = it->second.current();
-      if (st == stage::approved || st == stage::published) {
+      auto [seen, fresh] = first_line.try_emplace({f[0], f[1]}, line);
+      if (!fresh) {
         found.push_back(
-            {line_no, "wrong_stage", f[0] + " is already " + std::string{to_string(st)}});
+            {line, "duplicate_row",
+             f[0] + " " + f[1] + " is already on line " + std::to_string(seen->second)});
         continue;
       }
-      auto units = parse_score(f[2], *node, nullptr);
-      if (!units) {
-        auto problem = units.error().message();
-        std::ranges::replace(problem, ' ', '_');
-        found.push_back(
-            {line_no, problem,
-             "score " + f[2] + " for " + f[1] + " (maximum " + node->max.to_string() + ")"});
+      if (not_evaluated_now(value_of(l, f[1]))) {
+        found.push_back({line, "leaf_not_evaluated",
+                         f[1] + " is not evaluated for " + f[0] + "; it takes no score"});
         continue;
       }
-      rows.push_back({&it->second, f[1], *units});
+      const auto st = l.current();
+      if (historical ? st != stage::historical : st == stage::approved || st == stage::published) {
+        found.push_back({line, "wrong_stage", f[0] + " is " + std::string{to_string(st)}});
+        continue;
+      }
+      if (!historical && self_scored(*node)) {
+        found.push_back({line, "not_imported", f[1] + " is self-scored, not imported"});
+        continue;
+      }
+      auto parsed = [&](const std::string& text) -> result<std::int64_t> {
+        auto units = parse_score(storage::decimal_text(text, doc.separator), *node, nullptr);
+        if (!units) {
+          auto problem = units.error().message();
+          std::ranges::replace(problem, ' ', '_');
+          found.push_back(
+              {line, problem,
+               "score " + text + " for " + f[1] + " (maximum " + node->max.to_string() + ")"});
+        }
+        return units;
+      };
+      auto units = parsed(f[2]);
+      if (!units) continue;
+      std::optional<std::int64_t> self_units;
+      if (columns == 4 && !f[3].empty()) {
+        if (!self_scored(*node)) {
+          found.push_back(
+              {line, "not_self_scored",
+               f[1] + " is " + std::string{to_string(*node->method)} + ": it has no self score"});
+          continue;
+        }
+        auto s = parsed(f[3]);
+        if (!s) continue;
+        self_units = *s;
+      }
+      rows.push_back({&l, f[1], *units, self_units});
     }
+    if (rows.empty() && found.empty()) found.push_back({1, "empty_file", "the file has no scores"});
     if (!found.empty()) {
+      std::ranges::stable_sort(found, {}, &import_row_problem::line);
       if (problems) *problems = std::move(found);
-      return errc::invalid_score;
+      return errc::invalid_score_import;
     }
     const who w = who_of(a);
     for (const auto& r : rows) {
       auto current = value_of(*r.l, r.code);
       auto next = current;
-      next.imported_score = r.units;
+      const auto* node = r.l->set->find(r.code);
+      // A past year's self leaf takes its appraised (final) score, and the self score the
+      // agency gave when the file has it.
+      const bool appraised = historical && self_scored(*node);
+      (appraised ? next.round1_score : next.imported_score) = r.units;
+      if (r.self_units) next.self_score = r.self_units;
       next.updated_at = to_millis(now);
       storage::save_leaf_value(c, next);
       r.l->values[r.code] = next;
       r.l->values[r.code].version += 1;
-      auto e = audit_event_for(w, *r.l, "leaf.imported_score");
-      e.entity = r.l->entity() + "/leaf/" + r.code;
-      e.criterion_code = r.code;
-      e.old_value = opt_units(current.imported_score);
-      e.new_value = points::from_units(r.units).to_string();
-      e.reason = "score import";
-      storage::append_audit(c, e, to_millis(now));
+      auto audit = [&](const char* action, const std::optional<std::int64_t>& before,
+                       std::int64_t after) {
+        auto e = audit_event_for(w, *r.l, action);
+        e.entity = r.l->entity() + "/leaf/" + r.code;
+        e.criterion_code = r.code;
+        e.old_value = opt_units(before);
+        e.new_value = points::from_units(after).to_string();
+        e.reason = historical ? "historical import: " + std::to_string(campaign->year) +
+                                    " final figures entered by the secretariat"
+                              : "score import";
+        storage::append_audit(c, e, to_millis(now));
+      };
+      if (appraised)
+        audit("leaf.round1_score", current.round1_score, r.units);
+      else
+        audit("leaf.imported_score", current.imported_score, r.units);
+      if (r.self_units) audit("leaf.self_score", current.self_score, *r.self_units);
     }
     return static_cast<int>(rows.size());
   });
 }
 
-result<std::map<std::string, group_ranking>> assessment_service::ranking(std::int64_t campaign_id) {
+result<std::map<std::string, group_ranking>> assessment_service::ranking(const auth::actor& a,
+                                                                         std::int64_t campaign_id) {
   return db_.read_result(
       [&](storage::connection& c) -> result<std::map<std::string, group_ranking>> {
-        auto scores = read_campaign_scores(c, *sets_, campaign_id);
+        // Before publication the figures are for the secretariat, appraisers, the council
+        // and auditors; an agency sees its own file (GET /api/v1/assessments/{id}) and, once
+        // files are published, the published figures: ranked among the published files
+        // only, so that nothing about an unpublished file shows through a rank.
+        campaign_read_options options;
+        options.published_only = auth::needs_unit(a.role);
+        auto scores = read_campaign_scores(c, *sets_, campaign_id, options);
         if (!scores) return scores.error();
+        if (options.published_only && scores->files.empty()) return errc::ranking_not_published;
         std::map<std::string, group_ranking> out;
         for (const auto& g : scores->groups) {
+          if (g.files.empty() && options.published_only) continue;
           auto& ranking = out[g.record.key];
           for (auto i : g.files) {
             const auto& f = scores->files[i];
@@ -767,6 +1152,11 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
   });
 }
 
+void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id) {
+  settled ignored;
+  settle_file(c, *sets_, a, id, std::string_view{}, clock_.now(), effects_, ignored);
+}
+
 result<file_facts> assessment_service::visible_file(storage::connection& c, const auth::actor& a,
                                                     std::int64_t id) {
   auto l = load(c, *sets_, id, std::string_view{});
@@ -785,7 +1175,6 @@ result<leaf_permit> assessment_service::permit_evidence_change(storage::connecti
   auto l = load(c, *sets_, id, code);
   if (!l) return errc::assessment_not_found;
   if (auto ok = may_see(c, a, *l); !ok) return ok.error();
-  fire_due(c, *l, now, effects_);  // committed even if the change below is refused
   const auto* node = l->set->find(code);
   detail.values["code"] = std::string{code};
   if (!node) return errc::unknown_criterion;
@@ -795,7 +1184,7 @@ result<leaf_permit> assessment_service::permit_evidence_change(storage::connecti
   detail.values["field"] = node->field();
   const leaf_field fields[] = {leaf_field::evidence};
   if (auto ok = permit_fields(c, a, *l, *node, fields, detail); !ok) return ok.error();
-  auto late = permit_timing(*l, code, now, detail);
+  auto late = permit_timing(*l, code, fields, now, detail);
   if (!late) return late.error();
   return leaf_permit{file_facts{l->a.id, l->campaign.id, l->unit.id, l->unit.code, l->unit.name,
                                 l->current(), l->set, l->campaign.time_zone},

@@ -15,6 +15,7 @@
 #include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
+#include "storage/csv.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/errc.hpp"
 #include "workflow/field_indices.hpp"
@@ -33,6 +34,7 @@ struct refusal_detail {
 struct leaf_view {
   criterion_node node;               // a copy: a view outlives the transaction that read it
   storage::leaf_value_record value;  // version 0 when never written
+  bool claimable = false;            // the agency may claim it is not evaluated
 };
 
 struct assessment_view {
@@ -55,8 +57,11 @@ struct assessment_view {
 struct leaf_edit {
   std::optional<std::optional<std::string>> self_score;  // "0.25", or null to clear
   std::optional<std::string> self_explanation;
-  std::optional<bool> not_evaluated;
+  std::optional<bool> not_evaluated;  // the secretariat's decision
   std::optional<std::string> not_evaluated_reason;
+  std::optional<bool> claim_not_evaluated;  // the agency's claim (false withdraws it)
+  std::optional<std::string> claim_reason;
+  std::optional<std::string> claim_decision;  // the appraiser's "confirm" or "reject"
   std::optional<std::optional<std::string>> round1_score;
   std::optional<std::string> round1_remark;
   std::optional<bool> needs_explanation;
@@ -73,6 +78,9 @@ struct event_request {
   std::optional<std::string> decision_number;  // publish
   std::optional<std::string> decision_date;    // publish, "YYYY-MM-DD"
   std::optional<points> adjustment;            // adjust
+  // submit: the head knows some applicable self leaves have no self score and submits
+  // anyway (they count as 0).
+  bool confirm_missing_self_scores = false;
 };
 
 struct ranking_row {
@@ -87,6 +95,11 @@ struct group_ranking {
   std::vector<ranking_row> rows;  // best first
   std::vector<field_index> fields;
 };
+
+// Out of the unit's maximum: decided by the secretariat, or claimed by the agency and not
+// yet decided (a pending claim counts until the appraiser confirms or rejects it in round
+// one). Such a leaf takes no score and shows no final score.
+bool not_evaluated_now(const storage::leaf_value_record& v);
 
 class evidence_sealer;  // workflow/evidence_sealer.hpp
 
@@ -113,9 +126,32 @@ struct leaf_permit {
   time_point now;
 };
 
-struct import_row_problem {
-  int line = 0;
-  std::string problem, detail;
+using import_row_problem = storage::import_problem;
+
+// One leaf of a bulk edit (PATCH /api/v1/assessments/{id}/leaves).
+struct leaf_edit_item {
+  std::string code;
+  leaf_edit edit;
+  int line = 0;  // the CSV line it came from (0: a JSON list)
+};
+
+// A bulk edit is stored, or only checked and shown (nothing stored either way when an
+// item is refused).
+enum class bulk_mode { apply, preview };
+
+// Why one item of a bulk edit was refused: the same code and detail the single-leaf
+// route would have answered.
+struct leaf_edit_problem {
+  std::size_t index = 0;  // in the request's list
+  std::string code;
+  boost::system::error_code error;
+  refusal_detail detail;
+};
+
+struct bulk_edit_result {
+  std::vector<storage::leaf_value_record> before;  // each leaf before, in the request's order
+  std::vector<leaf_view> leaves;                   // and after
+  std::int64_t file_version = 0;  // the file's ETag after the edit (unchanged by a preview)
 };
 
 class assessment_service {
@@ -127,7 +163,7 @@ class assessment_service {
   ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
-  // not_assigned, not_council_member. Fires due automatic events first.
+  // not_assigned_to_unit, not_council_member. Fires due automatic events first.
   result<assessment_view> get(const auth::actor& a, std::int64_t id);
 
   // Edits one leaf when expected_version matches (0 for a leaf never written).
@@ -135,22 +171,55 @@ class assessment_service {
                               const leaf_edit& edit, std::int64_t expected_version,
                               refusal_detail* why = nullptr);
 
+  // Edits many leaves of one file in one transaction when the file's version is
+  // expected_file_version (else stale_version, why->values["version"] the current one).
+  // Each item passes the same rules as edit_leaf (without the leaf's own version: the
+  // file's covers it). All or nothing: on errc::invalid_bulk_edit every refused item is
+  // in *problems and nothing is stored; a code listed twice is duplicate_entry. An
+  // empty list is empty_edit. One audit entry per changed value. Thread-safe.
+  result<bulk_edit_result> edit_leaves(const auth::actor& a, std::int64_t id,
+                                       const std::vector<leaf_edit_item>& items,
+                                       std::int64_t expected_file_version,
+                                       std::vector<leaf_edit_problem>* problems,
+                                       refusal_detail* why = nullptr,
+                                       bulk_mode mode = bulk_mode::apply);
+  // An appraiser's scores for one file from CSV: "code,score,remark[,needs_explanation]"
+  // (the shared CSV reader). The score and remark are round one's while the file is in
+  // round one (or earlier), round two's in round two; an empty score or remark leaves it
+  // as it is; needs_explanation is yes/no (có/không, 1/0, true/false). Then as
+  // edit_leaves: errc::invalid_score_import with *csv_problems for rows that cannot be
+  // read, invalid_bulk_edit with *problems for leaves the rules refuse. Thread-safe.
+  result<bulk_edit_result> import_leaf_csv(const auth::actor& a, std::int64_t id,
+                                           std::string_view csv, std::int64_t expected_file_version,
+                                           bulk_mode mode,
+                                           std::vector<import_row_problem>* csv_problems,
+                                           std::vector<leaf_edit_problem>* problems,
+                                           refusal_detail* why = nullptr);
+
   // Fires an event; votes are events too (vote_approve, vote_return with a remark).
   result<assessment_view> fire(const auth::actor& a, std::int64_t id, const event_request& r,
                                refusal_detail* why = nullptr);
 
-  // Publishes every approved assessment of a campaign; returns how many.
+  // Publishes every approved assessment of a campaign; returns how many. The decision is
+  // checked first: errc::decision_required, invalid_decision_date (not a calendar date,
+  // or after today in the campaign's zone), nothing_to_publish, campaign_not_found.
   result<int> publish_campaign(const auth::actor& a, std::int64_t campaign_id,
-                               const std::string& decision_number,
-                               const std::string& decision_date);
+                               const std::string& decision_number, const std::string& decision_date,
+                               refusal_detail* why = nullptr);
 
-  // Imports survey/external scores: "unit_code,criterion_code,score" lines (a header
-  // line is allowed). All or nothing; *problems lists every bad row.
+  // Imports scores: "unit_code,criterion_code,score" records (a header line is allowed;
+  // the shared CSV reader: BOM, quotes, ';' or ','). Survey and external leaves in an
+  // ordinary campaign, before approval; in a historical one, every leaf's final score
+  // (self leaves: the appraised score, and a fourth column may give the self score). All
+  // or nothing: on errc::invalid_score_import *problems lists every bad row with its line
+  // (a duplicated row, a not-evaluated leaf, an unknown unit or leaf, a bad score, …).
   result<int> import_scores(const auth::actor& a, std::int64_t campaign_id, std::string_view csv,
                             std::vector<import_row_problem>* problems);
 
-  // Rankings of one campaign by unit group, with scores.
-  result<std::map<std::string, group_ranking>> ranking(std::int64_t campaign_id);
+  // Rankings of one campaign by unit group, with scores, as the actor may see them: an
+  // agency user sees only published files, and errc::ranking_not_published before any.
+  result<std::map<std::string, group_ranking>> ranking(const auth::actor& a,
+                                                       std::int64_t campaign_id);
 
   // Every audit entry about one leaf of the file: who changed what, when and why.
   result<std::vector<storage::audit_entry>> leaf_history(const auth::actor& a, std::int64_t id,
@@ -160,11 +229,14 @@ class assessment_service {
   // for every window past its close time. Returns how many files moved. Thread-safe.
   int sweep();
 
-  // For the evidence service, inside its own transaction c. visible_file: the file if
-  // the actor may see it (assessment_not_found, wrong_unit, not_assigned,
-  // not_council_member). permit_evidence_change: fires due automatic events, then
-  // applies the edit table's `evidence` rule with the same stage, role, unit,
-  // deadline, window and flag checks as a leaf edit. Thread-safe.
+  // For the evidence service, inside its own transaction c. settle: fires the file's due
+  // automatic events when the actor may see it; meant for the settle part of
+  // storage::database::write_result_after, so that they stay recorded when the change is
+  // refused. visible_file: the file if the actor may see it (assessment_not_found,
+  // wrong_unit, not_assigned_to_unit, not_council_member). permit_evidence_change: applies the
+  // edit table's `evidence` rule with the same stage, role, unit, deadline, window and
+  // flag checks as a leaf edit (call settle first). Thread-safe.
+  void settle(storage::connection& c, const auth::actor& a, std::int64_t id);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
   result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
                                              std::int64_t id, std::string_view code,

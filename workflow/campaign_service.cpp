@@ -2,6 +2,8 @@
 #include "workflow/campaign_service.hpp"
 
 #include <boost/json.hpp>
+#include <map>
+#include <set>
 
 #include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
@@ -11,6 +13,36 @@
 #include "workflow/criteria_service.hpp"
 
 namespace parix::workflow {
+namespace {
+
+std::string at(std::string_view list, std::size_t i, std::string_view member = {}) {
+  return std::string{list} + "[" + std::to_string(i) + "]" +
+         (member.empty() ? "" : "." + std::string{member});
+}
+
+// The view of a stored campaign: its groups, rules, people and not-evaluated lists.
+campaign_view view_of(storage::connection& c, const storage::campaign_record& r) {
+  campaign_view v;
+  v.campaign = r;
+  v.groups = storage::unit_groups(c, r.id);
+  v.bands = bands_from_json(r.bands_json);
+  v.rule = rule_of(r);
+  std::map<std::int64_t, std::string> unit_codes;
+  for (const auto& u : storage::list_units(c)) unit_codes[u.id] = u.code;
+  for (const auto& a : storage::assignments(c, r.id)) {
+    auto user = storage::find_user_by_id(c, a.user_id);
+    std::optional<std::string> unit;
+    if (a.unit_id) unit = unit_codes[*a.unit_id];
+    v.assignments.push_back({user ? user->username : "?", a.field_code, unit});
+  }
+  for (auto id : storage::council_members(c, r.id))
+    if (auto user = storage::find_user_by_id(c, id)) v.council.push_back(user->username);
+  v.not_evaluated = storage::campaign_not_evaluated(c, r.id);
+  v.claimable = storage::campaign_claimable_leaves(c, r.id);
+  return v;
+}
+
+}  // namespace
 
 std::string bands_to_json(const std::vector<band>& bands) {
   boost::json::array a;
@@ -33,29 +65,68 @@ approval_rule rule_of(const storage::campaign_record& c) {
 
 result<campaign_view> campaign_service::create(const auth::actor& by, const campaign_spec& spec,
                                                spec_problem* problem) {
-  auto refuse = [&](errc e, std::string field, std::string detail) -> result<campaign_view> {
-    if (problem) *problem = {std::move(field), std::move(detail)};
+  auto refuse = [&](errc e, std::string field, std::string value) -> result<campaign_view> {
+    if (problem) {
+      problem->field = std::move(field);
+      problem->value = std::move(value);
+    }
     return e;
   };
-  if (spec.name.empty()) return refuse(errc::invalid_time, "name", "the name is empty");
-  if (!zone_offset(spec.time_zone))
-    return refuse(errc::invalid_time, "time_zone", "use Asia/Ho_Chi_Minh, UTC or +HH:MM");
-  if (!(spec.self_deadline <= spec.round1_end && spec.round1_end <= spec.round2_end &&
-        spec.round2_end <= spec.council_date))
-    return refuse(errc::invalid_time, "schedule",
-                  "self_deadline ≤ round1_end ≤ round2_end ≤ council_date must hold");
-  if (spec.bands.empty()) return refuse(errc::invalid_score, "bands", "at least one band");
-  for (std::size_t i = 1; i < spec.bands.size(); ++i)
-    if (!(spec.bands[i].min_percent < spec.bands[i - 1].min_percent))
-      return refuse(errc::invalid_score, "bands", "thresholds must fall from the first band on");
-  if (!spec.rule.unanimity && (spec.rule.num <= 0 || spec.rule.den <= 0 ||
-                               spec.rule.num > spec.rule.den || spec.rule.quorum <= 0))
-    return refuse(errc::invalid_score, "approval", "a fraction num/den in (0, 1] and a quorum ≥ 1");
-  if (spec.groups.empty()) return refuse(errc::criteria_set_not_found, "groups", "no unit group");
+  const auto now = clock_.now();
 
-  const auto now = storage::to_millis(clock_.now());
+  // What the spec alone says, before the database is touched.
+  if (spec.name.find_first_not_of(" \t") == std::string::npos)
+    return refuse(errc::invalid_campaign_name, "name", spec.name);
+  if (!zone_offset(spec.time_zone))
+    return refuse(errc::invalid_time_zone, "time_zone", spec.time_zone);
+  const auto& tz = spec.time_zone;
+  const std::pair<const char*, time_point> schedule[] = {{"self_deadline", spec.self_deadline},
+                                                         {"round1_end", spec.round1_end},
+                                                         {"round2_end", spec.round2_end},
+                                                         {"council_date", spec.council_date}};
+  for (std::size_t i = 1; i < std::size(schedule); ++i)
+    if (schedule[i].second < schedule[i - 1].second)
+      return refuse(errc::schedule_out_of_order, std::string{"schedule."} + schedule[i].first,
+                    format_time(schedule[i].second, tz));
+  if (!spec.historical && spec.self_deadline <= now)
+    return refuse(errc::schedule_in_past, "schedule.self_deadline",
+                  format_time(spec.self_deadline, tz));
+  if (spec.bands.empty()) return refuse(errc::invalid_bands, "bands", "[]");
+  for (std::size_t i = 0; i < spec.bands.size(); ++i) {
+    if (spec.bands[i].label.empty())
+      return refuse(errc::invalid_bands, at("bands", i, "label"), "");
+    if (i > 0 && !(spec.bands[i].min_percent < spec.bands[i - 1].min_percent))
+      return refuse(errc::invalid_bands, at("bands", i, "min"),
+                    spec.bands[i].min_percent.to_string());
+  }
+  if (!spec.rule.unanimity) {
+    if (spec.rule.den <= 0)
+      return refuse(errc::invalid_approval_rule, "approval.den", std::to_string(spec.rule.den));
+    if (spec.rule.num <= 0 || spec.rule.num > spec.rule.den)
+      return refuse(errc::invalid_approval_rule, "approval.num", std::to_string(spec.rule.num));
+    if (spec.rule.quorum <= 0)
+      return refuse(errc::invalid_approval_rule, "approval.quorum",
+                    std::to_string(spec.rule.quorum));
+  }
+  if (spec.groups.empty()) return refuse(errc::no_groups, "groups", "[]");
+  std::set<std::string> group_keys;
+  for (std::size_t i = 0; i < spec.groups.size(); ++i)
+    if (spec.groups[i].key.empty() || !group_keys.insert(spec.groups[i].key).second)
+      return refuse(errc::invalid_group_key, at("groups", i, "key"), spec.groups[i].key);
+
+  const auto now_ms = storage::to_millis(now);
   return db_.write_result([&](storage::connection& c) -> result<campaign_view> {
+    if (!spec.confirm_duplicate) {
+      auto same = storage::campaigns_named(c, spec.year, spec.name);
+      if (!same.empty()) return refuse(errc::campaign_exists, "name", std::to_string(same[0].id));
+    }
+    if (spec.predecessor) {
+      auto p = storage::find_campaign(c, *spec.predecessor);
+      if (!p || p->year >= spec.year)
+        return refuse(errc::invalid_predecessor, "predecessor", std::to_string(*spec.predecessor));
+    }
     storage::campaign_record r;
+    r.predecessor_id = spec.predecessor;
     r.year = spec.year;
     r.name = spec.name;
     r.time_zone = spec.time_zone;
@@ -70,79 +141,172 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
     r.approval_den = spec.rule.den;
     r.quorum = spec.rule.quorum;
     r.bands_json = bands_to_json(spec.bands);
-    r.created_at = now;
+    r.created_at = now_ms;
+    r.historical = spec.historical;
     r.id = storage::insert_campaign(c, r);
 
-    std::map<std::string, std::pair<std::int64_t, criteria_set>>
-        unit_set;  // unit code → assessment, set
-    for (const auto& g : spec.groups) {
+    struct file {
+      std::int64_t assessment;
+      std::string group;
+      const criteria_set* set;
+    };
+    std::map<std::string, file> files;         // unit code → its file
+    std::map<std::string, criteria_set> sets;  // group key → its set
+    const std::string first_state = spec.historical ? "historical" : "self_assessment";
+    for (std::size_t gi = 0; gi < spec.groups.size(); ++gi) {
+      const auto& g = spec.groups[gi];
       auto set = storage::find_criteria_set_by_key(c, g.criteria_set_key);
-      if (!set) return refuse(errc::criteria_set_not_found, "groups", g.criteria_set_key);
+      if (!set)
+        return refuse(errc::unknown_criteria_set, at("groups", gi, "criteria_set"),
+                      g.criteria_set_key);
       const auto group_id = storage::insert_unit_group(c, {0, r.id, g.key, g.name, set->id});
-      auto tree = load_criteria_set(c, *set);
-      for (const auto& code : g.unit_codes) {
+      const auto* tree = &(sets[g.key] = load_criteria_set(c, *set));
+      for (std::size_t ui = 0; ui < g.unit_codes.size(); ++ui) {
+        const auto& code = g.unit_codes[ui];
+        const auto field = at("groups", gi, "units") + "[" + std::to_string(ui) + "]";
         auto unit = storage::find_unit_by_code(c, code);
-        if (!unit) return refuse(errc::unknown_criterion, "groups.units", "no unit " + code);
-        if (unit_set.contains(code))
-          return refuse(errc::unknown_criterion, "groups.units", code + " is in two groups");
+        if (!unit) return refuse(errc::unknown_unit, field, code);
+        if (unit->disabled) return refuse(errc::unit_disabled, field, code);
+        if (files.contains(code)) return refuse(errc::unit_in_two_groups, field, code);
         const auto assessment =
-            storage::insert_assessment(c, {0, r.id, unit->id, group_id, "self_assessment", 1, 1});
-        unit_set[code] = {assessment, tree};
+            storage::insert_assessment(c, {0, r.id, unit->id, group_id, first_state, 1, 1});
+        files[code] = {assessment, g.key, tree};
       }
     }
-    for (const auto& ne : spec.not_evaluated_leaves) {
-      auto it = unit_set.find(ne.unit_code);
-      if (it == unit_set.end())
-        return refuse(errc::unknown_criterion, "not_evaluated",
-                      "no unit " + ne.unit_code + " in the campaign");
-      const auto* node = it->second.second.find(ne.criterion_code);
-      if (!node || !node->leaf())
-        return refuse(errc::unknown_criterion, "not_evaluated",
-                      ne.criterion_code + " is not a leaf");
-      if (ne.reason.empty())
-        return refuse(errc::reason_required, "not_evaluated", ne.criterion_code);
+
+    // The leaf a not-evaluated entry names, checked against the unit's set.
+    auto leaf_of = [&](const file& f, const std::string& code,
+                       const std::string& field) -> result<const criterion_node*> {
+      const auto* node = f.set->find(code);
+      if (!node) return refuse(errc::unknown_criterion, field, code).error();
+      if (!node->leaf()) return refuse(errc::not_a_leaf, field, code).error();
+      return node;
+    };
+    std::set<std::pair<std::string, std::string>> decided;
+    for (std::size_t i = 0; i < spec.not_evaluated_leaves.size(); ++i) {
+      const auto& ne = spec.not_evaluated_leaves[i];
+      auto it = files.find(ne.unit_code);
+      if (it == files.end())
+        return refuse(errc::unit_not_in_campaign, at("not_evaluated", i, "unit"), ne.unit_code);
+      auto node = leaf_of(it->second, ne.criterion_code, at("not_evaluated", i, "criterion"));
+      if (!node) return node.error();
+      if (ne.reason.find_first_not_of(" \t") == std::string::npos)
+        return refuse(errc::reason_required, at("not_evaluated", i, "reason"), ne.reason);
+      if (!decided.insert({ne.unit_code, ne.criterion_code}).second)
+        return refuse(errc::duplicate_entry, at("not_evaluated", i),
+                      ne.unit_code + " " + ne.criterion_code);
       storage::leaf_value_record l;
-      l.assessment_id = it->second.first;
+      l.assessment_id = it->second.assessment;
       l.code = ne.criterion_code;
       l.not_evaluated = true;
       l.not_evaluated_reason = ne.reason;
-      l.updated_at = now;
+      l.updated_at = now_ms;
       storage::save_leaf_value(c, l);
       auto e = auth::audit_by(by, "leaf.not_evaluated",
                               "assessment/" + std::to_string(l.assessment_id) + "/leaf/" + l.code);
       e.campaign_id = r.id;
       e.assessment_id = l.assessment_id;
       e.criterion_code = l.code;
+      e.old_value = "0";
       e.new_value = "1";
       e.reason = ne.reason;
-      storage::append_audit(c, e, now);
+      storage::append_audit(c, e, now_ms);
     }
-    for (const auto& a : spec.assignments) {
+    for (std::size_t i = 0; i < spec.claimable_leaves.size(); ++i) {
+      const auto& k = spec.claimable_leaves[i];
+      if (k.unit_code.has_value() == k.group_key.has_value())
+        return refuse(errc::claimable_scope_required, at("not_evaluated_claimable", i), "");
+      std::vector<std::pair<std::string, const file*>> targets;
+      if (k.unit_code) {
+        auto it = files.find(*k.unit_code);
+        if (it == files.end())
+          return refuse(errc::unit_not_in_campaign, at("not_evaluated_claimable", i, "unit"),
+                        *k.unit_code);
+        targets.emplace_back(it->first, &it->second);
+      } else {
+        if (!sets.contains(*k.group_key))
+          return refuse(errc::unknown_group, at("not_evaluated_claimable", i, "group"),
+                        *k.group_key);
+        for (const auto& [code, f] : files)
+          if (f.group == *k.group_key) targets.emplace_back(code, &f);
+      }
+      const auto field = at("not_evaluated_claimable", i, "criterion");
+      for (const auto& [code, f] : targets) {
+        auto node = leaf_of(*f, k.criterion_code, field);
+        if (!node) return node.error();
+        // Survey and external leaves are never the agency's to change.
+        if ((*node)->method.value_or(scoring_method::self) != scoring_method::self) {
+          if (problem) problem->method = std::string{to_string(*(*node)->method)};
+          return refuse(errc::not_self_scored, field, k.criterion_code);
+        }
+        storage::insert_claimable_leaf(c, f->assessment, k.criterion_code);
+      }
+    }
+    std::set<std::string> fields_of_sets;
+    for (const auto& [key, set] : sets)
+      for (auto root : set.roots) fields_of_sets.insert(set.nodes[root].code);
+    for (std::size_t i = 0; i < spec.assignments.size(); ++i) {
+      const auto& a = spec.assignments[i];
       auto user = storage::find_user_by_name(c, a.username);
-      if (!user || user->role != "appraiser")
-        return refuse(errc::not_assigned, "assignments", a.username + " is not an appraiser");
+      if (!user) return refuse(errc::unknown_user, at("assignments", i, "username"), a.username);
+      if (user->role != "appraiser")
+        return refuse(errc::user_not_appraiser, at("assignments", i, "username"), a.username);
+      if (!a.field_code && !a.unit_code)
+        return refuse(errc::assignment_scope_required, at("assignments", i), a.username);
+      if (a.field_code && !fields_of_sets.contains(*a.field_code))
+        return refuse(errc::unknown_criterion, at("assignments", i, "field"), *a.field_code);
       std::optional<std::int64_t> unit_id;
       if (a.unit_code) {
         auto unit = storage::find_unit_by_code(c, *a.unit_code);
-        if (!unit) return refuse(errc::unknown_criterion, "assignments", "no unit " + *a.unit_code);
+        if (!unit) return refuse(errc::unknown_unit, at("assignments", i, "unit"), *a.unit_code);
+        if (!files.contains(*a.unit_code))
+          return refuse(errc::unit_not_in_campaign, at("assignments", i, "unit"), *a.unit_code);
         unit_id = unit->id;
       }
-      if (!a.field_code && !unit_id)
-        return refuse(errc::not_assigned, "assignments", "a field, a unit, or both");
       storage::insert_assignment(c, {0, r.id, user->id, a.field_code, unit_id});
     }
-    for (const auto& name : spec.council) {
+    std::set<std::string> council;
+    for (std::size_t i = 0; i < spec.council.size(); ++i) {
+      const auto& name = spec.council[i];
       auto user = storage::find_user_by_name(c, name);
-      if (!user || user->role != "council_member")
-        return refuse(errc::not_council_member, "council", name + " is not a council member");
+      if (!user) return refuse(errc::unknown_user, at("council", i), name);
+      if (user->role != "council_member")
+        return refuse(errc::user_not_council_member, at("council", i), name);
+      if (!council.insert(name).second)
+        return refuse(errc::duplicate_entry, at("council", i), name);
       storage::insert_council_member(c, r.id, user->id);
     }
     auto e = auth::audit_by(by, "campaign.created", "campaign/" + std::to_string(r.id));
     e.campaign_id = r.id;
     e.new_value = std::to_string(spec.year) + " " + spec.name + ": " +
-                  std::to_string(unit_set.size()) + " units";
-    storage::append_audit(c, e, now);
-    return campaign_view{r, storage::unit_groups(c, r.id), spec.bands, spec.rule};
+                  std::to_string(files.size()) + " units" +
+                  (spec.historical ? ", historical (a past year's final figures)" : "");
+    if (spec.confirm_duplicate && storage::campaigns_named(c, spec.year, spec.name).size() > 1)
+      e.reason = "a campaign of the same year and name exists; created on purpose";
+    storage::append_audit(c, e, now_ms);
+
+    auto v = view_of(c, r);
+    if (!spec.historical) {
+      if (spec.council.empty())
+        v.warnings.push_back("the campaign has no council members: no file can be approved");
+      else if (!spec.rule.unanimity && spec.rule.quorum > std::int64_t(spec.council.size()))
+        v.warnings.push_back("the quorum (" + std::to_string(spec.rule.quorum) +
+                             ") is larger than the council (" +
+                             std::to_string(spec.council.size()) + " members)");
+      for (const auto& [key, set] : sets) {
+        std::string unassigned;
+        for (auto root : set.roots) {
+          const auto& field = set.nodes[root].code;
+          bool covered = false;
+          for (const auto& a : spec.assignments) covered |= !a.field_code || *a.field_code == field;
+          if (!covered) unassigned += (unassigned.empty() ? "" : ", ") + field;
+        }
+        if (!unassigned.empty())
+          v.warnings.push_back("group " + key + ": no appraiser is assigned to field(s) " +
+                               unassigned);
+      }
+    }
+    return v;
   });
 }
 
@@ -150,8 +314,7 @@ result<campaign_view> campaign_service::get(std::int64_t id) {
   return db_.read_result([&](storage::connection& c) -> result<campaign_view> {
     auto r = storage::find_campaign(c, id);
     if (!r) return errc::campaign_not_found;
-    return campaign_view{*r, storage::unit_groups(c, id), bands_from_json(r->bands_json),
-                         rule_of(*r)};
+    return view_of(c, *r);
   });
 }
 

@@ -1,6 +1,6 @@
 // Setting up a year's campaign: unit groups bound to criteria sets, the schedule,
-// classification bands, the council's rule, appraiser assignments and council
-// members. Creating a campaign opens one assessment per unit. Audited.
+// classification bands, the council's rule, appraiser assignments, council members and
+// the not-evaluated rules. Creating a campaign opens one assessment per unit. Audited.
 #pragma once
 
 #include <optional>
@@ -25,6 +25,13 @@ struct campaign_spec {
   std::chrono::seconds grace{0};
   std::vector<band> bands = default_bands();
   approval_rule rule;
+  // A past year loaded with its final figures: the schedule may lie in the past, the files
+  // start in the stage `historical`, and no deadline applies (docs/workflow.md).
+  bool historical = false;
+  // Another campaign of the same year has the same name and this one is meant anyway.
+  bool confirm_duplicate = false;
+  // The campaign of an earlier year this one follows (the year-over-year report).
+  std::optional<std::int64_t> predecessor;
 
   struct group {
     std::string key, name;
@@ -33,10 +40,19 @@ struct campaign_spec {
   };
   std::vector<group> groups;
 
+  // The secretariat's decision: the leaf does not apply to the unit this year.
   struct not_evaluated {
     std::string unit_code, criterion_code, reason;
   };
   std::vector<not_evaluated> not_evaluated_leaves;
+
+  // A self-scored leaf the agency may claim does not apply, for one unit or for every
+  // unit of a group; an appraiser confirms or rejects each claim in round one.
+  struct claimable {
+    std::optional<std::string> unit_code, group_key;
+    std::string criterion_code;
+  };
+  std::vector<claimable> claimable_leaves;
 
   struct assignment {
     std::string username;
@@ -47,9 +63,16 @@ struct campaign_spec {
   std::vector<std::string> council;  // usernames
 };
 
-// A refusal that names what is wrong in the spec (for the problem detail).
+// What a refusal of the spec is about: the field as the request sent it, with its
+// position ("groups[1].units[0]", "not_evaluated[2].criterion"), and the value there.
 struct spec_problem {
-  std::string field, detail;
+  std::string field, value;
+  std::string method;  // not_self_scored: the leaf's method
+};
+
+struct assignment_view {
+  std::string username;
+  std::optional<std::string> field_code, unit_code;
 };
 
 struct campaign_view {
@@ -57,14 +80,29 @@ struct campaign_view {
   std::vector<storage::unit_group_record> groups;
   std::vector<band> bands;
   approval_rule rule;
+  std::vector<assignment_view> assignments;
+  std::vector<std::string> council;  // usernames
+  std::vector<storage::not_evaluated_row> not_evaluated;
+  std::vector<std::pair<std::string, std::string>> claimable;  // unit code, leaf code
+  // On creation: what was accepted but looks like a mistake (no council, a field that
+  // no appraiser is assigned to, a quorum larger than the council).
+  std::vector<std::string> warnings;
 };
 
 class campaign_service {
  public:
   campaign_service(storage::database& db, const auth::clock& clock) : db_(db), clock_(clock) {}
 
-  // errc::invalid_time / unknown_criterion / criteria_set_not_found / invalid_score with
-  // *problem saying which part of the spec. Thread-safe.
+  // Validates the whole spec and creates the campaign, or refuses and changes nothing.
+  // Each refusal has its own code (invalid_campaign_name, invalid_time_zone,
+  // schedule_out_of_order, schedule_in_past, invalid_bands, invalid_approval_rule,
+  // no_groups, invalid_group_key, unknown_criteria_set, unknown_unit, unit_disabled,
+  // unit_in_two_groups, unit_not_in_campaign, unknown_group, unknown_criterion,
+  // not_a_leaf, not_self_scored, reason_required, duplicate_entry,
+  // claimable_scope_required, unknown_user, user_not_appraiser,
+  // user_not_council_member, assignment_scope_required, campaign_exists,
+  // invalid_predecessor), and *problem
+  // names the field and value. Thread-safe.
   result<campaign_view> create(const auth::actor& by, const campaign_spec& spec,
                                spec_problem* problem = nullptr);
   result<campaign_view> get(std::int64_t id);

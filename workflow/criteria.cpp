@@ -3,52 +3,10 @@
 
 #include <algorithm>
 
+#include "storage/csv.hpp"
+
 namespace parix::workflow {
 namespace {
-
-// RFC 4180 fields of one record. No CSV library is packaged in Debian for C++ that
-// reports line numbers the way the importer must, so this small reader does it;
-// a record may not span lines (titles have no line breaks).
-std::optional<std::vector<std::string>> split_record(std::string_view line) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::size_t i = 0;
-  for (;;) {
-    field.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      for (;;) {
-        if (i >= line.size()) return std::nullopt;  // unbalanced quote
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field.push_back('"');
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field.push_back(line[i++]);
-      }
-      if (i < line.size() && line[i] != ',') return std::nullopt;  // text after a closing quote
-    } else {
-      while (i < line.size() && line[i] != ',') {
-        if (line[i] == '"') return std::nullopt;
-        field.push_back(line[i++]);
-      }
-    }
-    fields.push_back(field);
-    if (i >= line.size()) return fields;
-    ++i;  // the comma
-  }
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return std::string{s};
-}
 
 bool valid_code(std::string_view code) {
   if (code.empty() || code.front() == '.' || code.back() == '.') return false;
@@ -171,6 +129,8 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
     result.problems.push_back({line, std::move(code), std::move(what), std::move(detail)});
   };
   std::string key, name;
+  std::optional<points> declared_total;
+  int total_line = 1;
   bool header_seen = false;
   std::size_t columns = 5;  // 6 when the optional `responsible` column is there
   std::vector<criterion_node> nodes;
@@ -178,35 +138,28 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
   std::vector<std::string>
       method_text;  // per node, for the leaf/parent checks after the tree is known
 
-  int line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view raw = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-    if (line_no == 1 && raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // UTF-8 BOM
-    if (trim(raw).empty()) {
-      if (end == text.size()) break;
-      continue;
+  const auto doc = storage::read_csv(text);
+  for (const auto& p : doc.problems) problem(p.line, "", "bad_csv", p.detail);
+  for (const auto& c : doc.comments) {
+    std::string_view raw = c.fields[0];
+    if (raw.starts_with("#set-key:")) key = storage::trimmed(raw.substr(9));
+    if (raw.starts_with("#set-name:")) name = storage::trimmed(raw.substr(10));
+    if (raw.starts_with("#total:")) {
+      total_line = c.line;
+      const auto value = storage::decimal_text(raw.substr(7), doc.separator);
+      declared_total = points::parse(value);
+      if (!declared_total)
+        problem(c.line, "", "bad_number", "#total: \"" + value + "\" is not a number");
     }
-    if (raw.front() == '#') {
-      if (raw.starts_with("#set-key:")) key = trim(raw.substr(9));
-      if (raw.starts_with("#set-name:")) name = trim(raw.substr(10));
-      continue;
-    }
-    auto fields = split_record(raw);
-    if (!fields) {
-      problem(line_no, "", "bad_csv", "unbalanced or misplaced quotes");
-      continue;
-    }
+  }
+  for (const auto& record : doc.records) {
+    const int line_no = record.line;
+    const auto* fields = &record.fields;
     if (!header_seen) {
       header_seen = true;
       std::vector<std::string> expected{"code", "title", "max", "method", "bonus"};
       std::vector<std::string> got;
-      for (auto& f : *fields) got.push_back(trim(f));
+      for (auto& f : *fields) got.push_back(storage::trimmed(f));
       if (got.size() == 6 && got.back() == "responsible") {
         columns = 6;
         got.pop_back();
@@ -224,12 +177,12 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
     }
     criterion_node n;
     n.line = line_no;
-    n.code = trim((*fields)[0]);
-    n.title = trim((*fields)[1]);
-    const auto max_text = trim((*fields)[2]);
-    const auto method = trim((*fields)[3]);
-    const auto bonus = trim((*fields)[4]);
-    if (columns == 6) n.responsible = trim((*fields)[5]);
+    n.code = storage::trimmed((*fields)[0]);
+    n.title = storage::trimmed((*fields)[1]);
+    const auto max_text = storage::decimal_text((*fields)[2], doc.separator);
+    const auto method = storage::trimmed((*fields)[3]);
+    const auto bonus = storage::trimmed((*fields)[4]);
+    if (columns == 6) n.responsible = storage::trimmed((*fields)[5]);
     if (!valid_code(n.code)) {
       problem(line_no, n.code, "bad_code", "a code is 1 to 3 dot-separated numbers, like 1.3.2");
       continue;
@@ -275,7 +228,6 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
     seen[n.code] = nodes.size();
     nodes.push_back(std::move(n));
     method_text.push_back(method);
-    if (end == text.size()) break;
   }
   if (!header_seen)
     problem(0, "", "bad_header", "no header line code,title,max,method,bonus[,responsible]");
@@ -300,8 +252,22 @@ criteria_parse_result parse_criteria_csv(std::string_view text) {
                     " but its children add up to " + sum.to_string());
     }
   }
-  std::sort(result.problems.begin(), result.problems.end(),
-            [](const auto& a, const auto& b) { return a.line < b.line; });
+  // The schemes total 100 points; a set that does not is refused unless it says so, so
+  // that a mistyped maximum cannot pass as a different scheme.
+  if (!set.nodes.empty()) {
+    const auto total = set.summary().total;
+    if (!declared_total && total != points::whole(100))
+      problem(total_line, "", "total_not_100",
+              "the fields add up to " + total.to_string() +
+                  ", not 100; if that is meant, add the line \"#total: " + total.to_string() +
+                  "\"");
+    else if (declared_total && *declared_total != total)
+      problem(total_line, "", "total_mismatch",
+              "#total: says " + declared_total->to_string() + " but the fields add up to " +
+                  total.to_string());
+  }
+  std::stable_sort(result.problems.begin(), result.problems.end(),
+                   [](const auto& a, const auto& b) { return a.line < b.line; });
   if (result.problems.empty()) result.set = std::move(set);
   return result;
 }

@@ -61,7 +61,8 @@ struct criteria_problem {
   std::string problem;  // duplicate_code, missing_parent, parent_sum_mismatch, negative_max,
                         // too_many_decimals, bad_number, empty_title, bad_method,
                         // method_on_parent, missing_method, bad_bonus, bad_header, bad_csv,
-                        // bad_code, missing_directive, empty_set
+                        // bad_code, missing_directive, empty_set, total_not_100,
+                        // total_mismatch
   std::string detail;   // English, for logs and the CLI
 };
 

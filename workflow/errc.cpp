@@ -107,12 +107,86 @@ class category final : public boost::system::error_category {
         return "stored file missing";
       case errc::range_not_satisfiable:
         return "range not satisfiable";
+      case errc::self_scores_missing:
+        return "self scores missing";
+      case errc::historical_incomplete:
+        return "historical incomplete";
+      case errc::leaf_not_evaluated:
+        return "leaf not evaluated";
+      case errc::not_claimable:
+        return "not claimable";
+      case errc::no_claim:
+        return "no claim";
+      case errc::leaf_has_score:
+        return "leaf has score";
+      case errc::empty_edit:
+        return "empty edit";
+      case errc::invalid_decision_date:
+        return "invalid decision date";
+      case errc::decision_required:
+        return "decision required";
+      case errc::nothing_to_publish:
+        return "nothing to publish";
+      case errc::ranking_not_published:
+        return "ranking not published";
+      case errc::invalid_campaign_name:
+        return "invalid campaign name";
+      case errc::invalid_time_zone:
+        return "invalid time zone";
+      case errc::schedule_out_of_order:
+        return "schedule out of order";
+      case errc::schedule_in_past:
+        return "schedule in past";
+      case errc::invalid_bands:
+        return "invalid bands";
+      case errc::invalid_approval_rule:
+        return "invalid approval rule";
+      case errc::no_groups:
+        return "no groups";
+      case errc::unknown_criteria_set:
+        return "unknown criteria set";
+      case errc::unknown_unit:
+        return "unknown unit";
+      case errc::unit_disabled:
+        return "unit disabled";
+      case errc::unit_in_two_groups:
+        return "unit in two groups";
+      case errc::unit_not_in_campaign:
+        return "unit not in campaign";
+      case errc::unknown_user:
+        return "unknown user";
+      case errc::user_not_appraiser:
+        return "user not appraiser";
+      case errc::user_not_council_member:
+        return "user not council member";
+      case errc::assignment_scope_required:
+        return "assignment scope required";
+      case errc::campaign_exists:
+        return "campaign exists";
+      case errc::invalid_score_import:
+        return "invalid score import";
+      case errc::invalid_group_key:
+        return "invalid group key";
+      case errc::duplicate_entry:
+        return "duplicate entry";
+      case errc::claimable_scope_required:
+        return "claimable scope required";
+      case errc::unknown_group:
+        return "unknown group";
+      case errc::not_assigned_to_unit:
+        return "not assigned to unit";
       case errc::not_published:
         return "not published";
       case errc::group_not_found:
         return "unit group not found";
-      case errc::unit_not_in_campaign:
-        return "unit not in campaign";
+      case errc::unit_has_no_file:
+        return "unit has no file";
+      case errc::invalid_predecessor:
+        return "invalid predecessor";
+      case errc::no_predecessor:
+        return "no predecessor";
+      case errc::invalid_bulk_edit:
+        return "invalid bulk edit";
     }
     return "unknown workflow error";
   }

@@ -8,22 +8,12 @@
 #include "storage/sha256.hpp"
 #include "workflow/base64.hpp"
 #include "workflow/evidence_statement.hpp"
+#include "workflow/time_text.hpp"
 
 namespace parix::workflow {
 namespace {
 
 using storage::to_millis;
-
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
-  const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(d.substr(0, 4))},
-                                        std::chrono::month{static_cast<unsigned>(month)},
-                                        std::chrono::day{static_cast<unsigned>(day)}};
-  return ymd.ok();
-}
 
 std::string leaf_entity(std::int64_t id, std::string_view code) {
   return "assessment/" + std::to_string(id) + "/leaf/" + std::string{code};
@@ -95,7 +85,10 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
                                                                refusal_detail* why) {
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
-  return db_.write_result([&](storage::connection& c) -> result<storage::evidence_file_record> {
+  // The file's due moves (an auto-submission) stay recorded when the attach is refused.
+  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id); };
+  return db_.write_result_after(settle, [&](storage::connection& c)
+                                            -> result<storage::evidence_file_record> {
     auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
     if (!permit) return permit.error();
     detail.values["upload"] = r.upload_id;
@@ -109,7 +102,7 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
       detail.values["state"] = u->state;
       return errc::upload_gone;
     }
-    if (r.doc_date && !valid_date(*r.doc_date)) {
+    if (r.doc_date && !parse_date(*r.doc_date)) {
       detail.values["date"] = *r.doc_date;
       return errc::invalid_document_date;
     }
@@ -159,7 +152,8 @@ result<void> evidence_service::may_attach(const auth::actor& a, std::int64_t ass
                                           std::string_view code, refusal_detail* why) {
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
-  return db_.write_result([&](storage::connection& c) -> result<void> {
+  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id); };
+  return db_.write_result_after(settle, [&](storage::connection& c) -> result<void> {
     auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
     if (!permit) return permit.error();
     return {};
@@ -174,7 +168,9 @@ result<storage::evidence_file_record> evidence_service::remove(const auth::actor
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   detail.values["evidence"] = std::to_string(file_id);
-  return db_.write_result([&](storage::connection& c) -> result<storage::evidence_file_record> {
+  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id); };
+  return db_.write_result_after(settle, [&](storage::connection& c)
+                                            -> result<storage::evidence_file_record> {
     auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
     if (!permit) return permit.error();
     auto f = storage::find_evidence_file(c, file_id);

@@ -88,12 +88,14 @@ std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> i
   return out;
 }
 
-bool approval_met(const approval_rule& rule, int approvals, int returns, int members) {
-  if (rule.unanimity) return members > 0 && approvals >= members && returns == 0;
-  const int votes = approvals + returns;
-  if (votes < rule.quorum) return false;
-  return static_cast<std::int64_t>(approvals) * rule.den >=
-         static_cast<std::int64_t>(votes) * rule.num;
+council_outcome council_decision(const approval_rule& rule, int approvals, int returns,
+                                 int members) {
+  const std::int64_t num = rule.unanimity ? 1 : rule.num, den = rule.unanimity ? 1 : rule.den;
+  const std::int64_t quorum = rule.unanimity ? 0 : rule.quorum;
+  if (members <= 0 || approvals + returns < quorum) return council_outcome::undecided;
+  if (approvals * den >= members * num) return council_outcome::approved;
+  if (returns * den > members * (den - num)) return council_outcome::returned;
+  return council_outcome::undecided;
 }
 
 }  // namespace parix::workflow

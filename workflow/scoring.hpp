@@ -72,13 +72,19 @@ struct ranked {
 };
 std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices);
 
-// The council's rule: unanimity (every member approves), or at least quorum votes
-// cast of which approvals/votes >= num/den. Votes are those of the current round.
+// The council's rule over the votes of one council round (A approvals, R returns, M
+// members of the campaign's council): nothing is decided while fewer than quorum
+// members have voted; then approved when A × den ≥ M × num, returned when R × den >
+// M × (den − num), that is once approval can no longer be reached; else undecided.
+// Unanimity is 1/1: every member approves, and one return sends the file back. The two
+// outcomes exclude each other (A + R ≤ M). docs/workflow.md says it for people.
 struct approval_rule {
   bool unanimity = true;
   std::int64_t num = 1, den = 1;
   std::int64_t quorum = 1;
 };
-bool approval_met(const approval_rule& rule, int approvals, int returns, int members);
+enum class council_outcome { undecided, approved, returned };
+council_outcome council_decision(const approval_rule& rule, int approvals, int returns,
+                                 int members);
 
 }  // namespace parix::workflow

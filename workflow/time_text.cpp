@@ -49,6 +49,22 @@ std::optional<time_point> parse_iso_time(std::string_view s) {
          std::chrono::seconds{sec} + std::chrono::milliseconds{millis} - offset;
 }
 
+std::optional<std::chrono::year_month_day> parse_date(std::string_view s) {
+  int y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
+      !digits(s, 8, 2, d))
+    return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
+                                        std::chrono::day{unsigned(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return ymd;
+}
+
+std::chrono::year_month_day date_in(time_point t, std::string_view zone) {
+  const auto offset = zone_offset(zone).value_or(std::chrono::minutes{0});
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t + offset)};
+}
+
 std::optional<std::chrono::minutes> zone_offset(std::string_view zone) {
   if (zone == "Asia/Ho_Chi_Minh" || zone == "Asia/Saigon") return std::chrono::minutes{7 * 60};
   if (zone == "UTC" || zone == "Etc/UTC") return std::chrono::minutes{0};

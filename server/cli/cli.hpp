@@ -15,6 +15,7 @@ int version_command(const arguments& args);
 int init_command(const arguments& args);
 int serve_command(const arguments& args);
 int user_command(const arguments& args);
+int unit_command(const arguments& args);
 int backup_command(const arguments& args);
 int demo_command(const arguments& args);
 int criteria_command(const arguments& args);

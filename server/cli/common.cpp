@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace parix::server::cli {
 
@@ -69,6 +71,21 @@ std::optional<std::string> read_secret(const char* env_name, const std::string& 
   }
   if (!got || line.empty()) return std::nullopt;
   return line;
+}
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void print_import_problems(const std::string& file,
+                           const std::vector<storage::import_problem>& problems) {
+  std::cerr << file << ": " << problems.size() << " rows refused; nothing was imported\n";
+  for (const auto& p : problems)
+    std::cerr << file << ":" << p.line << ": " << p.problem << ": " << p.detail << "\n";
 }
 
 auth::actor cli_actor() {

@@ -8,6 +8,7 @@
 
 #include "auth/actor.hpp"
 #include "server/config.hpp"
+#include "storage/csv.hpp"
 
 namespace parix::server::cli {
 
@@ -24,6 +25,13 @@ void setup_logging(const log_config& c);
 // A secret from the environment variable env_name if set, else one line of standard
 // input (without echo when it is a terminal). nullopt when neither gives one.
 std::optional<std::string> read_secret(const char* env_name, const std::string& prompt);
+
+// The whole of a text file (a CSV to import); nullopt when it cannot be read.
+std::optional<std::string> read_text_file(const std::string& path);
+
+// Prints an import's refusal: "FILE:LINE: problem: detail" for every bad row.
+void print_import_problems(const std::string& file,
+                           const std::vector<storage::import_problem>& problems);
 
 // The actor recorded in the audit log for changes made at the command line.
 auth::actor cli_actor();

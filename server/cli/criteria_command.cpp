@@ -1,7 +1,5 @@
 // parix criteria import FILE | import --shipped | list: criteria sets at the console.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
@@ -74,14 +72,12 @@ int criteria_command(const arguments& args) {
       ok = import_one(service, std::string{s.file}, s.csv) && ok;
   } else {
     const auto file = vm["file"].as<std::string>();
-    std::ifstream in{file};
-    if (!in) {
+    auto text = read_text_file(file);
+    if (!text) {
       std::cerr << "parix criteria: cannot read " << file << "\n";
       return 1;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    ok = import_one(service, file, ss.str());
+    ok = import_one(service, file, *text);
   }
   db->close();
   return ok ? 0 : 1;

@@ -7,7 +7,7 @@
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "storage/database.hpp"
-#include "storage/unit_records.hpp"
+#include "auth/units.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/shipped_criteria.hpp"
@@ -20,15 +20,19 @@ constexpr const char* default_demo_password = "ChiSoCCHC-2024";
 struct demo_unit {
   const char* code;
   const char* name;
+  const char* parent;  // nullptr: none
+  const char* kind;
 };
+// The province first: it is the parent of the others.
 constexpr demo_unit demo_units[] = {
-    {"SNV", "Sở Nội vụ"},
-    {"STP", "Sở Tư pháp"},
-    {"STC", "Sở Tài chính"},
-    {"STTTT", "Sở Thông tin và Truyền thông"},
-    {"TPDBP", "UBND thành phố Điện Biên Phủ"},
-    {"HTG", "UBND huyện Tuần Giáo"},
-    {"HMN", "UBND huyện Mường Nhé"},
+    {"DBN", "UBND tỉnh Điện Biên", nullptr, "province"},
+    {"SNV", "Sở Nội vụ", "DBN", "department"},
+    {"STP", "Sở Tư pháp", "DBN", "department"},
+    {"STC", "Sở Tài chính", "DBN", "department"},
+    {"STTTT", "Sở Thông tin và Truyền thông", "DBN", "department"},
+    {"TPDBP", "UBND thành phố Điện Biên Phủ", "DBN", "district"},
+    {"HTG", "UBND huyện Tuần Giáo", "DBN", "district"},
+    {"HMN", "UBND huyện Mường Nhé", "DBN", "district"},
 };
 
 struct demo_user {
@@ -45,6 +49,7 @@ constexpr demo_user demo_users[] = {
     {"htg.canbo", "Vì Văn Minh (UBND huyện Tuần Giáo, cán bộ)", "agency_editor", "HTG"},
     {"htg.chutich", "Lường Văn Thắng (Chủ tịch UBND huyện Tuần Giáo)", "agency_head", "HTG"},
     {"thamdinh.tp", "Trần Văn An (thẩm định lĩnh vực 2)", "appraiser", nullptr},
+    {"thamdinh.snv", "Hoàng Thị Mai (Tổ giúp việc, Sở Nội vụ)", "appraiser", nullptr},
     {"hoidong.1", "Phạm Thị Hoa (Hội đồng thẩm định)", "council_member", nullptr},
     {"thanhtra", "Đỗ Văn Bình (Thanh tra tỉnh)", "auditor", nullptr},
 };
@@ -62,12 +67,18 @@ int demo_command(const arguments& args) {
   const std::string password = env && *env ? env : default_demo_password;
 
   auto db = storage::open_sqlite({c.database, 1});
-  const auto now = storage::to_millis(std::chrono::system_clock::now());
-  db->write([&](storage::connection& conn) {
-    for (const auto& u : demo_units)
-      if (!storage::find_unit_by_code(conn, u.code))
-        storage::insert_unit(conn, {0, u.code, u.name, now});
-  });
+  auth::unit_service units{*db, auth::default_clock()};
+  for (const auto& u : demo_units) {
+    if (units.get(u.code)) continue;
+    std::optional<std::string> parent;
+    if (u.parent) parent = u.parent;
+    auto r = units.create(cli_actor(), {u.code, u.name, parent, std::string{u.kind}});
+    if (!r) {
+      std::cerr << "parix demo: cannot create unit " << u.code << ": " << r.error().message()
+                << "\n";
+      return 1;
+    }
+  }
   auth::password_hasher hasher{c.passwords};
   auth::user_service users{*db, hasher, auth::default_clock()};
   std::cout << "demo accounts (password from $PARIX_DEMO_PASSWORD"
@@ -117,16 +128,24 @@ int demo_command(const arguments& args) {
         {"districts", "UBND huyện, thị xã, thành phố", "2024-districts", {"TPDBP", "HTG", "HMN"}}};
     // The usual way: the Department of Justice appraises field 2 for everyone.
     spec.assignments = {{"thamdinh.tp", std::string{"2"}, std::nullopt}};
+    // The Home Affairs team appraises every field of every unit, so that round one of a
+    // demo file can be completed (the web UI's browser tests walk it end to end).
+    for (const auto& u : demo_units)
+      spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
     spec.council = {"hoidong.1"};
     spec.not_evaluated_leaves = {
         {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};
+    // A department without legal-document duties may claim 2.1.2 for itself; the
+    // appraiser of field 2 confirms or rejects the claim in round one.
+    spec.claimable_leaves = {{std::nullopt, std::string{"departments"}, "2.1.2"}};
     workflow::spec_problem problem;
     auto r = campaigns.create(cli_actor(), spec, &problem);
     if (!r) {
-      std::cerr << "parix demo: cannot create the campaign: " << problem.field << ": "
-                << problem.detail << "\n";
+      std::cerr << "parix demo: cannot create the campaign: " << r.error().message() << " at "
+                << problem.field << " (" << problem.value << ")\n";
       return 1;
     }
+    for (const auto& w : r->warnings) std::cout << "  note: " << w << "\n";
     std::cout << "campaign: " << spec.name << " (id " << r->campaign.id
               << "), 7 units in 2 groups\n";
   }

@@ -10,7 +10,8 @@ constexpr const char* usage =
     "usage: parix COMMAND [options]\n"
     "  init      create the data folder, TLS certificate, signing key, database, first admin\n"
     "  serve     run the HTTPS server\n"
-    "  user      add, passwd, disable, enable, list users\n"
+    "  user      add, import, passwd, disable, enable, list users\n"
+    "  unit      add, list, import, rename, disable, enable units (agencies)\n"
     "  backup    copy the database consistently while the server runs\n"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
@@ -42,6 +43,7 @@ int run(int argc, char** argv) {
   };
   static constexpr entry commands[] = {
       {"init", init_command},         {"serve", serve_command}, {"user", user_command},
+      {"unit", unit_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
       {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
       {"verify", verify_command},     {"keys", keys_command},   {"report", report_command},

@@ -1,5 +1,5 @@
-// parix report ranking|components|below-maximum|unit CAMPAIGN_ID …: the same files as
-// the report routes (docs/reports.md), made offline from a data folder.
+// parix report ranking|components|below-maximum|unit|year-over-year CAMPAIGN_ID …: the same files
+// as the report routes (docs/reports.md), made offline from a data folder.
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +18,7 @@ constexpr const char* usage =
     "       parix report below-maximum CAMPAIGN_ID [--group KEY] [--unit CODE]\n"
     "                                  [--sort criteria|points_lost] [--format …]\n"
     "       parix report unit CAMPAIGN_ID --unit CODE [--format …]\n"
+    "       parix report year-over-year CAMPAIGN_ID [--group KEY] [--format …]\n"
     "  [--output FILE] (default: the report's own name in the current folder; - for\n"
     "  standard output) [--data DIR | --config FILE]. The reports are described in\n"
     "  docs/reports.md; the files are those of GET /api/v1/campaigns/{id}/reports/….";
@@ -25,8 +26,9 @@ constexpr const char* usage =
 // The message for a refusal, in the CLI's English.
 std::string problem(const boost::system::error_code& ec, const workflow::report_filter& f) {
   if (ec == workflow::errc::group_not_found) return "no unit group " + f.group.value_or("");
-  if (ec == workflow::errc::unit_not_in_campaign)
+  if (ec == workflow::errc::unit_has_no_file)
     return "the unit " + f.unit.value_or("") + " has no file in this campaign";
+  if (ec == workflow::errc::no_predecessor) return "the campaign names no predecessor";
   return ec.message();
 }
 
@@ -36,7 +38,7 @@ int report_command(const arguments& args) {
   po::options_description d{"parix report"};
   add_location_options(d);
   d.add_options()("report", po::value<std::string>()->required(),
-                  "ranking, components, below-maximum or unit")(
+                  "ranking, components, below-maximum, unit or year-over-year")(
       "campaign", po::value<std::int64_t>()->required(), "the campaign id")(
       "group", po::value<std::string>(), "one unit group's key")("unit", po::value<std::string>(),
                                                                  "a unit's code")(
@@ -83,6 +85,8 @@ int report_command(const arguments& args) {
     render(reports.below_maximum(actor, campaign, filter));
   else if (kind == "unit")
     render(reports.unit(actor, campaign, *filter.unit));
+  else if (kind == "year-over-year")
+    render(reports.year_over_year(actor, campaign, filter));
   else {
     std::cerr << usage << "\n";
     return 2;

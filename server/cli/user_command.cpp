@@ -11,6 +11,8 @@ namespace {
 
 constexpr const char* usage =
     "usage: parix user add NAME --role ROLE [--unit CODE] [--display-name TEXT]\n"
+    "       parix user import FILE.csv   (header username,display_name,role,unit; prints\n"
+    "                                     each new user's one-time password, once)\n"
     "       parix user passwd NAME\n"
     "       parix user disable NAME | enable NAME\n"
     "       parix user list\n"
@@ -27,8 +29,8 @@ int user_command(const arguments& args) {
   po::options_description d{"parix user"};
   add_location_options(d);
   d.add_options()("action", po::value<std::string>()->required(),
-                  "add, passwd, disable, enable, list")(
-      "name", po::value<std::string>(), "username")("role", po::value<std::string>(), "role")(
+                  "add, import, passwd, disable, enable, list")(
+      "name", po::value<std::string>(), "username, or the CSV file to import")("role", po::value<std::string>(), "role")(
       "unit", po::value<std::string>(), "unit code")("display-name", po::value<std::string>(),
                                                      "display name")("help,h", "this text");
   po::positional_options_description p;
@@ -55,6 +57,25 @@ int user_command(const arguments& args) {
     return 0;
   }
   const auto name = vm["name"].as<std::string>();
+  if (action == "import") {
+    auto csv = read_text_file(name);
+    if (!csv) {
+      std::cerr << "parix user: cannot read " << name << "\n";
+      return 1;
+    }
+    std::vector<storage::import_problem> problems;
+    auto r = users.import_csv(by, *csv, &problems);
+    if (!r && r.error() == auth::errc::invalid_import) {
+      print_import_problems(name, problems);
+      return 1;
+    }
+    if (!r) return fail("cannot import " + name, r.error());
+    std::cout << "username\trole\tunit\tone-time password (shown once)\n";
+    for (const auto& u : *r)
+      std::cout << u.view.user.username << "\t" << u.view.user.role << "\t"
+                << u.view.unit_code.value_or("-") << "\t" << u.password << "\n";
+    return 0;
+  }
   if (action == "add") {
     if (!vm.count("role")) {
       std::cerr << usage << "\n";

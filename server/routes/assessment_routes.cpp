@@ -37,19 +37,21 @@ std::optional<std::optional<std::string>> score_field(const boost::json::object&
   return std::optional<std::string>{std::string{it->value().as_string()}};
 }
 
-response edit_leaf(request_context& ctx) {
-  const auto id = ctx.id_param("id");
-  const std::string code{ctx.param("code")};
-  const auto version = ctx.if_match_version();
-  auto body = ctx.json();
-  only_fields(body, {"self_score", "self_explanation", "not_evaluated", "not_evaluated_reason",
-                     "round1_score", "round1_remark", "needs_explanation", "explanation_response",
-                     "round2_score", "round2_remark", "reason"});
+// The fields of one leaf's edit, in the single-leaf body or in an item of a bulk edit.
+workflow::leaf_edit leaf_edit_of(const boost::json::object& body) {
   workflow::leaf_edit e;
   e.self_score = score_field(body, "self_score");
   e.self_explanation = optional_string(body, "self_explanation");
   e.not_evaluated = optional_bool(body, "not_evaluated");
   e.not_evaluated_reason = optional_string(body, "not_evaluated_reason");
+  e.claim_not_evaluated = optional_bool(body, "claim_not_evaluated");
+  e.claim_reason = optional_string(body, "claim_reason");
+  e.claim_decision = optional_string(body, "claim_decision");
+  if (e.claim_decision && *e.claim_decision != "confirm" && *e.claim_decision != "reject")
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
+                    {{"field", "claim_decision"}}};
   e.round1_score = score_field(body, "round1_score");
   e.round1_remark = optional_string(body, "round1_remark");
   e.needs_explanation = optional_bool(body, "needs_explanation");
@@ -57,6 +59,26 @@ response edit_leaf(request_context& ctx) {
   e.round2_score = score_field(body, "round2_score");
   e.round2_remark = optional_string(body, "round2_remark");
   e.reason = optional_string(body, "reason");
+  return e;
+}
+
+// The members a leaf edit may have; with_code: an item of a bulk edit.
+void only_leaf_edit_fields(const boost::json::object& body, bool with_code) {
+  auto rest = body;
+  if (with_code) rest.erase("code");
+  only_fields(rest, {"self_score", "self_explanation", "not_evaluated", "not_evaluated_reason",
+                     "claim_not_evaluated", "claim_reason", "claim_decision", "round1_score",
+                     "round1_remark", "needs_explanation", "explanation_response", "round2_score",
+                     "round2_remark", "reason"});
+}
+
+response edit_leaf(request_context& ctx) {
+  const auto id = ctx.id_param("id");
+  const std::string code{ctx.param("code")};
+  const auto version = ctx.if_match_version();
+  auto body = ctx.json();
+  only_leaf_edit_fields(body, false);
+  const auto e = leaf_edit_of(body);
   workflow::refusal_detail why;
   auto r = ctx.app.assessments.edit_leaf(ctx.who(), id, code, e, version, &why);
   if (!r) {
@@ -70,15 +92,129 @@ response edit_leaf(request_context& ctx) {
     }
     for (const auto& [k, v] : why.values)
       if (k == "closes_at" || k == "deadline" || k == "max" || k == "stage") err.extensions[k] = v;
+    if (r.error() == workflow::errc::reason_required) err.extensions["field"] = why.values["field"];
     throw err;
   }
   return json_response(ctx, leaf_json(*r), http::status::ok, r->value.version);
 }
 
+response bulk_answer(request_context& ctx, const workflow::result<workflow::bulk_edit_result>& r,
+                     const std::vector<workflow::leaf_edit_problem>& problems,
+                     workflow::refusal_detail& why,
+                     const std::vector<workflow::leaf_edit_item>& items, bool preview);
+
+// Many leaves of one file at once: all or nothing, one If-Match for the file.
+response edit_leaves(request_context& ctx) {
+  const auto id = ctx.id_param("id");
+  const auto version = ctx.if_match_version();
+  auto body = ctx.json();
+  only_fields(body, {"leaves", "reason"});
+  const auto reason = optional_string(body, "reason");
+  auto list = body.find("leaves");
+  if (list == body.end())
+    throw api_error{
+        http::status::bad_request, "missing_field", {{"field", "leaves"}}, {{"field", "leaves"}}};
+  if (!list->value().is_array()) throw invalid_field("leaves", "a list of leaf edits");
+  std::vector<workflow::leaf_edit_item> items;
+  for (const auto& v : list->value().as_array()) {
+    if (!v.is_object()) throw invalid_field("leaves", "a list of objects with a code");
+    const auto& o = v.as_object();
+    only_leaf_edit_fields(o, true);
+    workflow::leaf_edit_item item{required_string(o, "code"), leaf_edit_of(o)};
+    if (!item.edit.reason) item.edit.reason = reason;
+    items.push_back(std::move(item));
+  }
+  std::vector<workflow::leaf_edit_problem> problems;
+  workflow::refusal_detail why;
+  auto r = ctx.app.assessments.edit_leaves(ctx.who(), id, items, version, &problems, &why);
+  return bulk_answer(ctx, r, problems, why, items, false);
+}
+
+// An appraiser's CSV of code,score,remark[,needs_explanation] for one file; with
+// ?preview=true only what would change.
+response import_leaf_csv(request_context& ctx) {
+  only_query_parameters(ctx, {"preview"});
+  const auto id = ctx.id_param("id");
+  const auto version = ctx.if_match_version();
+  require_csv(ctx);
+  const auto preview = ctx.query("preview");
+  if (preview && *preview != "true" && *preview != "false")
+    throw invalid_field("preview", "true or false");
+  const bool only_preview = preview == "true";
+  std::vector<storage::import_problem> csv_problems;
+  std::vector<workflow::leaf_edit_problem> problems;
+  workflow::refusal_detail why;
+  auto r = ctx.app.assessments.import_leaf_csv(
+      ctx.who(), id, ctx.req.body(), version,
+      only_preview ? workflow::bulk_mode::preview : workflow::bulk_mode::apply, &csv_problems,
+      &problems, &why);
+  if (!r && r.error() == workflow::errc::invalid_score_import)
+    throw import_refusal(r.error(), csv_problems);
+  return bulk_answer(ctx, r, problems, why, {}, only_preview);
+}
+
+response bulk_answer(request_context& ctx, const workflow::result<workflow::bulk_edit_result>& r,
+                     const std::vector<workflow::leaf_edit_problem>& problems,
+                     workflow::refusal_detail& why,
+                     const std::vector<workflow::leaf_edit_item>& items, bool preview) {
+  if (!r) {
+    auto err = error_from(r.error(), args_of(why));
+    if (r.error() == workflow::errc::stale_version) {
+      err.args.emplace_back("etag", etag_of(std::stoll(why.values["version"])));
+      err.with_header(http::field::etag, etag_of(std::stoll(why.values["version"])));
+    }
+    if (r.error() == workflow::errc::invalid_bulk_edit) {
+      // Each refused leaf with the code and text the single-leaf route would give.
+      boost::json::array list_out;
+      for (const auto& p : problems) {
+        auto one = error_from(p.error, args_of(p.detail));
+        list_out.push_back({{"index", p.index},
+                            {"line", p.index < items.size() ? items[p.index].line : 0},
+                            {"code", p.code},
+                            {"problem", one.code},
+                            {"detail", message_for(one.code, ctx.lang, one.args).detail}});
+      }
+      err.extensions["problems"] = std::move(list_out);
+    }
+    throw err;
+  }
+  boost::json::array leaves;
+  for (std::size_t i = 0; i < r->leaves.size(); ++i) {
+    auto after = leaf_json(r->leaves[i]);
+    // What changed, old and new, so that a preview can be checked before it is sent.
+    boost::json::object changed;
+    const auto& b = r->before[i];
+    const auto& n = r->leaves[i].value;
+    auto pts = [](const std::optional<std::int64_t>& u) {
+      return u ? boost::json::value(workflow::points::from_units(*u).to_string())
+               : boost::json::value(nullptr);
+    };
+    auto text = [](const std::optional<std::string>& s) {
+      return s ? boost::json::value(*s) : boost::json::value(nullptr);
+    };
+    auto field = [&](std::string_view name, boost::json::value before, boost::json::value now) {
+      if (before != now) changed[name] = {{"before", before}, {"after", now}};
+    };
+    field("round1_score", pts(b.round1_score), pts(n.round1_score));
+    field("round1_remark", text(b.round1_remark), text(n.round1_remark));
+    field("needs_explanation", b.needs_explanation, n.needs_explanation);
+    field("round2_score", pts(b.round2_score), pts(n.round2_score));
+    field("round2_remark", text(b.round2_remark), text(n.round2_remark));
+    field("self_score", pts(b.self_score), pts(n.self_score));
+    field("self_explanation", text(b.self_explanation), text(n.self_explanation));
+    after["changes"] = std::move(changed);
+    leaves.push_back(std::move(after));
+  }
+  return json_response(
+      ctx, {{"preview", preview}, {"version", r->file_version}, {"leaves", std::move(leaves)}},
+      http::status::ok, r->file_version);
+}
+
 response fire_event(request_context& ctx) {
   const auto id = ctx.id_param("id");
   auto body = ctx.json();
-  only_fields(body, {"event", "until", "reason", "decision_number", "decision_date", "points"});
+  only_fields(body, {"event", "until", "reason", "decision_number", "decision_date", "points",
+                     "confirm_missing_self_scores"});
   const auto name = required_string(body, "event");
   auto ev = workflow::parse_event(name);
   if (!ev || *ev == workflow::event::auto_submit || *ev == workflow::event::auto_close_window)
@@ -100,6 +236,11 @@ response fire_event(request_context& ctx) {
   r.reason = optional_string(body, "reason");
   r.decision_number = optional_string(body, "decision_number");
   r.decision_date = optional_string(body, "decision_date");
+  r.confirm_missing_self_scores =
+      optional_bool(body, "confirm_missing_self_scores").value_or(false);
+  if (r.what == workflow::event::adjust && !body.contains("points"))
+    throw api_error{
+        http::status::bad_request, "missing_field", {{"field", "points"}}, {{"field", "points"}}};
   if (auto p = optional_string(body, "points")) {
     r.adjustment = workflow::points::parse(*p, nullptr, true);
     if (!r.adjustment)
@@ -115,6 +256,16 @@ response fire_event(request_context& ctx) {
     auto err = error_from(v.error(), args_of(why));
     for (const auto& [k, val] : why.values)
       if (k == "closes_at" || k == "deadline" || k == "stage") err.extensions[k] = val;
+    if (v.error() == workflow::errc::self_scores_missing) {
+      boost::json::array codes;
+      std::string_view list = why.values["codes"];
+      while (!list.empty()) {
+        auto comma = list.find(", ");
+        codes.push_back(boost::json::string{list.substr(0, comma)});
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 2);
+      }
+      err.extensions["unscored"] = std::move(codes);
+    }
     throw err;
   }
   return json_response(ctx, assessment_json(*v), http::status::ok, v->assessment.version);
@@ -145,6 +296,10 @@ response leaf_history(request_context& ctx) {
 void add_assessment_routes(router& r) {
   r.add(
       {http::verb::get, "/api/v1/assessments/{id}", permission::read_assessments, get_assessment});
+  r.add(
+      {http::verb::patch, "/api/v1/assessments/{id}/leaves", permission::edit_leaves, edit_leaves});
+  r.add({http::verb::post, "/api/v1/assessments/{id}/score-import", permission::edit_leaves,
+         import_leaf_csv});
   r.add({http::verb::patch, "/api/v1/assessments/{id}/leaves/{code}", permission::edit_leaves,
          edit_leaf});
   r.add({http::verb::post, "/api/v1/assessments/{id}/events", permission::fire_events, fire_event});

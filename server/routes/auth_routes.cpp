@@ -68,7 +68,11 @@ response change_password(request_context& ctx) {
   const auto current = required_string(body, "current_password");
   const auto replacement = required_string(body, "new_password");
   auto r = ctx.app.sessions.change_password(ctx.who(), current, replacement);
-  if (!r) throw error_from(r.error(), password_rules(ctx));
+  if (!r) {
+    auto args = password_rules(ctx);
+    args.emplace_back("etag", etag_of(ctx.who().profile.user.version));
+    throw error_from(r.error(), args);
+  }
   auto res = no_content(ctx);
   res.set(http::field::set_cookie, session_cookie_value("", std::chrono::seconds{0}));
   return res;

@@ -54,10 +54,23 @@ const boost::json::object& as_object(const boost::json::value& v, std::string_vi
 
 workflow::campaign_spec spec_of(const boost::json::object& body) {
   only_fields(body, {"year", "name", "time_zone", "schedule", "bands", "approval", "groups",
-                     "not_evaluated", "assignments", "council"});
+                     "not_evaluated", "not_evaluated_claimable", "assignments", "council",
+                     "historical", "confirm_duplicate", "predecessor"});
   workflow::campaign_spec s;
-  s.year = optional_integer(body, "year").value_or(0);
+  auto year = optional_integer(body, "year");
+  if (!year)
+    throw api_error{
+        http::status::bad_request, "missing_field", {{"field", "year"}}, {{"field", "year"}}};
+  if (*year < 1990 || *year > 2100)
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "year"}, {"expected", "the campaign's year, e.g. 2024"}},
+                    {{"field", "year"}}};
+  s.year = *year;
   s.name = required_string(body, "name");
+  s.historical = optional_bool(body, "historical").value_or(false);
+  s.confirm_duplicate = optional_bool(body, "confirm_duplicate").value_or(false);
+  s.predecessor = optional_integer(body, "predecessor");
   s.time_zone = optional_string(body, "time_zone").value_or("Asia/Ho_Chi_Minh");
   const auto& schedule = required_object(body, "schedule");
   only_fields(schedule, {"self_deadline", "round1_end", "round2_end", "council_date",
@@ -69,11 +82,16 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
   s.window_length =
       std::chrono::hours{optional_integer(schedule, "window_length_hours").value_or(48)};
   s.grace = std::chrono::minutes{optional_integer(schedule, "grace_minutes").value_or(0)};
-  if (s.window_length.count() <= 0 || s.grace.count() < 0)
-    throw api_error{
-        http::status::bad_request,
-        "invalid_field",
-        {{"field", "schedule"}, {"expected", "positive window_length_hours, grace_minutes >= 0"}}};
+  if (s.window_length.count() <= 0)
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "schedule.window_length_hours"}, {"expected", "a positive number"}},
+                    {{"field", "schedule.window_length_hours"}}};
+  if (s.grace.count() < 0)
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "schedule.grace_minutes"}, {"expected", "0 or more"}},
+                    {{"field", "schedule.grace_minutes"}}};
   if (body.contains("bands")) {
     s.bands.clear();
     for (const auto& v : array_or_empty(body, "bands")) {
@@ -82,7 +100,8 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
       if (!min)
         throw api_error{http::status::bad_request,
                         "invalid_field",
-                        {{"field", "bands.min"}, {"expected", "a percentage like \"85\""}}};
+                        {{"field", "bands.min"}, {"expected", "a percentage like \"85\""}},
+                        {{"field", "bands.min"}}};
       s.bands.push_back({*min, required_string(b, "label")});
     }
   }
@@ -93,7 +112,8 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
     if (rule != "unanimity" && rule != "fraction")
       throw api_error{http::status::bad_request,
                       "invalid_field",
-                      {{"field", "approval.rule"}, {"expected", "\"unanimity\" or \"fraction\""}}};
+                      {{"field", "approval.rule"}, {"expected", "\"unanimity\" or \"fraction\""}},
+                      {{"field", "approval.rule"}}};
     s.rule.num = optional_integer(a, "num").value_or(1);
     s.rule.den = optional_integer(a, "den").value_or(1);
     s.rule.quorum = optional_integer(a, "quorum").value_or(1);
@@ -108,7 +128,8 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
       if (!u.is_string())
         throw api_error{http::status::bad_request,
                         "invalid_field",
-                        {{"field", "groups.units"}, {"expected", "unit codes"}}};
+                        {{"field", "groups.units"}, {"expected", "unit codes"}},
+                        {{"field", "groups.units"}}};
       group.unit_codes.emplace_back(u.as_string());
     }
     s.groups.push_back(std::move(group));
@@ -117,6 +138,12 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
     const auto& n = as_object(v, "not_evaluated");
     s.not_evaluated_leaves.push_back({required_string(n, "unit"), required_string(n, "criterion"),
                                       required_string(n, "reason")});
+  }
+  for (const auto& v : array_or_empty(body, "not_evaluated_claimable")) {
+    const auto& n = as_object(v, "not_evaluated_claimable");
+    only_fields(n, {"unit", "group", "criterion"});
+    s.claimable_leaves.push_back(
+        {optional_string(n, "unit"), optional_string(n, "group"), required_string(n, "criterion")});
   }
   for (const auto& v : array_or_empty(body, "assignments")) {
     const auto& a = as_object(v, "assignments");
@@ -127,7 +154,8 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
     if (!v.is_string())
       throw api_error{http::status::bad_request,
                       "invalid_field",
-                      {{"field", "council"}, {"expected", "usernames"}}};
+                      {{"field", "council"}, {"expected", "usernames"}},
+                      {{"field", "council"}}};
     s.council.emplace_back(v.as_string());
   }
   return s;
@@ -138,15 +166,24 @@ response create_campaign(request_context& ctx) {
   workflow::spec_problem problem;
   auto r = ctx.app.campaigns.create(ctx.who(), spec, &problem);
   if (!r) {
+    // The value fills whichever placeholder the refusal's text has: a unit, a leaf code,
+    // a username, the existing campaign's id.
     auto e = error_from(r.error(), {{"field", problem.field},
-                                    {"reason", problem.detail},
-                                    {"code", problem.detail},
-                                    {"count", "1"}});
+                                    {"value", problem.value},
+                                    {"unit", problem.value},
+                                    {"code", problem.value},
+                                    {"username", problem.value},
+                                    {"id", problem.value},
+                                    {"method", problem.method}});
     e.extensions["field"] = problem.field;
-    e.extensions["problem"] = problem.detail;
+    e.extensions["value"] = problem.value;
     throw e;
   }
-  auto res = json_response(ctx, campaign_json(ctx.app, *r), http::status::created);
+  auto out = campaign_json(ctx.app, *r);
+  boost::json::array warnings;
+  for (const auto& w : r->warnings) warnings.push_back(boost::json::string{w});
+  out["warnings"] = std::move(warnings);
+  auto res = json_response(ctx, out, http::status::created);
   res.set(http::field::location, "/api/v1/campaigns/" + std::to_string(r->campaign.id));
   return res;
 }
@@ -154,7 +191,7 @@ response create_campaign(request_context& ctx) {
 response list_campaigns(request_context& ctx) {
   boost::json::array out;
   for (const auto& c : ctx.app.campaigns.list())
-    out.push_back({{"id", c.id}, {"year", c.year}, {"name", c.name}});
+    out.push_back({{"id", c.id}, {"year", c.year}, {"name", c.name}, {"historical", c.historical}});
   return json_response(ctx, {{"campaigns", out}});
 }
 
@@ -165,7 +202,7 @@ response get_campaign(request_context& ctx) {
 }
 
 response ranking(request_context& ctx) {
-  auto r = ctx.app.assessments.ranking(ctx.id_param("id"));
+  auto r = ctx.app.assessments.ranking(ctx.who(), ctx.id_param("id"));
   if (!r) throw error_from(r.error());
   boost::json::object groups, field_indices;
   for (const auto& [key, g] : *r) {
@@ -179,43 +216,34 @@ response ranking(request_context& ctx) {
     groups[key] = std::move(list);
     boost::json::array fields;
     for (const auto& f : g.fields)
-      fields.push_back(
-          {{"code", f.code}, {"index", f.index.to_string()}, {"units", f.index.units()}});
+      fields.push_back({{"code", f.code},
+                        {"index", f.index.defined() ? boost::json::value(f.index.to_string())
+                                                    : boost::json::value(nullptr)},
+                        {"units", f.index.units()}});
     field_indices[key] = std::move(fields);
   }
   return json_response(ctx, {{"groups", groups}, {"field_indices", field_indices}});
 }
 
 response import_scores(request_context& ctx) {
-  if (!ctx.req[http::field::content_type].starts_with("text/csv"))
-    throw api_error{
-        http::status::unsupported_media_type, "unsupported_media_type", {{"expected", "text/csv"}}};
+  require_csv(ctx);
   std::vector<workflow::import_row_problem> problems;
   auto r =
       ctx.app.assessments.import_scores(ctx.who(), ctx.id_param("id"), ctx.req.body(), &problems);
-  if (!r) {
-    auto e = error_from(r.error(), {{"score", "?"}, {"count", std::to_string(problems.size())}});
-    if (!problems.empty()) {
-      e = api_error{http::status::unprocessable_entity,
-                    "invalid_score_import",
-                    {{"count", std::to_string(problems.size())}}};
-      boost::json::array list;
-      for (const auto& p : problems)
-        list.push_back({{"line", p.line}, {"problem", p.problem}, {"detail", p.detail}});
-      e.extensions["problems"] = std::move(list);
-    }
-    throw e;
-  }
+  if (!r && r.error() == workflow::errc::invalid_score_import)
+    throw import_refusal(r.error(), problems);
+  if (!r) throw error_from(r.error());
   return json_response(ctx, {{"imported", *r}});
 }
 
 response publish_campaign(request_context& ctx) {
   auto body = ctx.json();
   only_fields(body, {"decision_number", "decision_date"});
+  workflow::refusal_detail why;
   auto r = ctx.app.assessments.publish_campaign(ctx.who(), ctx.id_param("id"),
                                                 required_string(body, "decision_number"),
-                                                required_string(body, "decision_date"));
-  if (!r) throw error_from(r.error());
+                                                required_string(body, "decision_date"), &why);
+  if (!r) throw error_from(r.error(), message_args(why.values.begin(), why.values.end()));
   return json_response(ctx, {{"published", *r}});
 }
 

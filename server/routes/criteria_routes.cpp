@@ -63,10 +63,7 @@ response get_set(request_context& ctx) {
 }
 
 response import_set(request_context& ctx) {
-  auto type = ctx.req[http::field::content_type];
-  if (!type.starts_with("text/csv"))
-    throw api_error{
-        http::status::unsupported_media_type, "unsupported_media_type", {{"expected", "text/csv"}}};
+  require_csv(ctx);
   std::vector<workflow::criteria_problem> problems;
   auto r = ctx.app.criteria.import(ctx.who(), ctx.req.body(), &problems);
   if (!r) {

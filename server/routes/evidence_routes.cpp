@@ -199,15 +199,32 @@ std::optional<byte_range> parse_range(std::string_view header, std::uint64_t siz
   return byte_range{*first, std::min(last.value_or(size - 1), size - 1)};
 }
 
+// "?disposition=inline" asks to show a PDF or an image in the browser (the web UI's
+// viewer) instead of saving it; every other kind is always an attachment.
+bool shown_inline(const request_context& ctx, std::string_view content_type) {
+  return ctx.query("disposition") == "inline" &&
+         (content_type == "application/pdf" || content_type == "image/jpeg" ||
+          content_type == "image/png");
+}
+
 response send_download(request_context& ctx, workflow::evidence_download d) {
   const std::string etag = "\"" + d.sha256 + "\"";
   response res{http::status::ok, ctx.req.version()};
   res.set(http::field::etag, etag);
   res.set(http::field::accept_ranges, "bytes");
   res.set(http::field::content_type, d.content_type);
-  res.set(http::field::content_disposition, content_disposition(d.file_name));
+  const bool inline_view = shown_inline(ctx, d.content_type);
+  auto disposition = content_disposition(d.file_name);
+  if (inline_view) disposition.replace(0, std::string_view{"attachment"}.size(), "inline");
+  res.set(http::field::content_disposition, disposition);
   // Uploaded bytes are never run as a page or script, even if a browser is talked into it.
-  res.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  // A PDF shown inline may be framed by the UI (same origin) and needs the browser's own
+  // viewer, which a sandbox would block; its bytes were checked to be a PDF and
+  // nosniff keeps them one.
+  res.set("Content-Security-Policy", !inline_view ? "default-src 'none'; sandbox"
+                                     : d.content_type == "application/pdf"
+                                         ? "default-src 'none'; frame-ancestors 'self'"
+                                         : "default-src 'none'; frame-ancestors 'self'; sandbox");
   res.set(http::field::cache_control, "private, no-cache");
   if (ctx.req[http::field::if_none_match] == etag) {
     res.result(http::status::not_modified);

@@ -134,6 +134,13 @@ response unit(request_context& ctx) {
   return answer(ctx, ctx.app.reports.unit(ctx.who(), ctx.id_param("id"), *f.unit), f, format);
 }
 
+response year_over_year(request_context& ctx) {
+  only_query_parameters(ctx, {"format", "group"});
+  const auto format = format_of(ctx);
+  const auto f = filter_of(ctx);
+  return answer(ctx, ctx.app.reports.year_over_year(ctx.who(), ctx.id_param("id"), f), f, format);
+}
+
 // Without sign-in: only what is published, and 404 before.
 response public_ranking(request_context& ctx) {
   only_query_parameters(ctx, {"format", "group"});
@@ -166,6 +173,7 @@ void add_report_routes(router& r) {
   r.add({http::verb::get, base + "components", permission::read_reports, components});
   r.add({http::verb::get, base + "below-maximum", permission::read_reports, below_maximum});
   r.add({http::verb::get, base + "units/{unit_code}", permission::read_reports, unit});
+  r.add({http::verb::get, base + "year-over-year", permission::read_reports, year_over_year});
   r.add({http::verb::get, "/api/v1/public/campaigns", permission::public_access, public_campaigns});
   r.add({http::verb::get, "/api/v1/public/campaigns/{id}/reports/ranking",
          permission::public_access, public_ranking});

@@ -14,6 +14,7 @@ message_args user_args(const request_context& ctx, std::string_view username, st
   return {{"username", std::string{username}},
           {"role", std::string{role}},
           {"unit", std::string{unit}},
+          {"field", "unit"},
           {"min", std::to_string(ctx.app.hasher.config().min_length)},
           {"max", std::to_string(ctx.app.hasher.config().max_length)}};
 }
@@ -24,6 +25,8 @@ response list_users(request_context& ctx) {
   return json_response(ctx, {{"users", out}});
 }
 
+// Without a password the server makes a one-time password, answered here once (and
+// never again): the user must replace it at first sign-in.
 response create_user(request_context& ctx) {
   auto body = ctx.json();
   only_fields(body, {"username", "display_name", "role", "unit", "password"});
@@ -32,12 +35,37 @@ response create_user(request_context& ctx) {
   u.display_name = optional_string(body, "display_name").value_or("");
   u.role = required_string(body, "role");
   u.unit_code = optional_string(body, "unit");
-  u.password = required_string(body, "password");
-  auto r = ctx.app.users.create(ctx.who(), u);
+  u.password = optional_string(body, "password").value_or("");
+  if (body.contains("password") && u.password.empty())
+    throw api_error{http::status::bad_request,
+                    "invalid_field",
+                    {{"field", "password"},
+                     {"expected", "a password, or no field at all for a one-time password"}},
+                    {{"field", "password"}}};
+  std::string one_time;
+  auto r = ctx.app.users.create(ctx.who(), u, &one_time);
   if (!r) throw error_from(r.error(), user_args(ctx, u.username, u.role, u.unit_code.value_or("")));
-  auto res = json_response(ctx, user_json(*r), http::status::created, r->user.version);
+  auto o = user_json(*r);
+  if (!one_time.empty()) o["password"] = one_time;
+  auto res = json_response(ctx, o, http::status::created, r->user.version);
   res.set(http::field::location, "/api/v1/users/" + std::to_string(r->user.id));
   return res;
+}
+
+// Many users from CSV, each with a one-time password answered here once.
+response import_users(request_context& ctx) {
+  require_csv(ctx);
+  std::vector<storage::import_problem> problems;
+  auto r = ctx.app.users.import_csv(ctx.who(), ctx.req.body(), &problems);
+  if (!r && r.error() == auth::errc::invalid_import) throw import_refusal(r.error(), problems);
+  if (!r) throw error_from(r.error(), user_args(ctx, "", "", ""));
+  boost::json::array users;
+  for (const auto& u : *r) {
+    auto o = user_json(u.view);
+    o["password"] = u.password;
+    users.push_back(std::move(o));
+  }
+  return json_response(ctx, {{"created", users}}, http::status::created);
 }
 
 response get_user(request_context& ctx) {
@@ -129,7 +157,8 @@ response revoke_token(request_context& ctx) {
 
 void add_user_routes(router& r) {
   r.add({http::verb::get, "/api/v1/users", permission::read_users, list_users});
-  r.add({http::verb::post, "/api/v1/users", permission::manage_users, create_user});
+  r.add({http::verb::post, "/api/v1/users", permission::create_users, create_user});
+  r.add({http::verb::post, "/api/v1/users/import", permission::create_users, import_users});
   r.add({http::verb::get, "/api/v1/users/{id}", permission::read_users, get_user});
   r.add({http::verb::patch, "/api/v1/users/{id}", permission::manage_users, update_user});
   r.add({http::verb::put, "/api/v1/users/{id}/password", permission::manage_users, set_password});

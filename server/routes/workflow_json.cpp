@@ -15,11 +15,16 @@ boost::json::value opt_text(const std::optional<std::string>& s) {
   return s ? boost::json::value(*s) : nullptr;
 }
 
+// An index is null, not "", where nothing is applicable (every leaf not evaluated).
+boost::json::value index_json(const workflow::percentage& p) {
+  return p.defined() ? boost::json::value(p.to_string()) : boost::json::value(nullptr);
+}
+
 boost::json::object node_score_json(const workflow::node_score& n) {
   return {{"code", n.code},
           {"achieved", n.achieved.to_string()},
           {"max", n.applicable_max.to_string()},
-          {"index", n.index().to_string()}};
+          {"index", index_json(n.index())}};
 }
 
 }  // namespace
@@ -28,17 +33,20 @@ boost::json::object score_json(const workflow::assessment_score& s) {
   boost::json::array fields;
   for (const auto& f : s.fields) fields.push_back(node_score_json(f));
   const auto index = s.index();
-  return {{"achieved", s.achieved.to_string()},
-          {"achieved_before_adjustments", s.achieved_before_adjustments.to_string()},
-          {"adjustments", s.adjustments.to_string()},
-          {"survey_achieved", s.survey_achieved.to_string()},
-          {"applicable_max", s.applicable_max.to_string()},
-          {"index", index.to_string()},
-          // The exact index: achieved / max in ten-thousandths of a point.
-          {"index_exact",
-           std::to_string(index.numerator()) + "/" + std::to_string(index.denominator())},
-          {"class", s.classification},
-          {"fields", fields}};
+  return {
+      {"achieved", s.achieved.to_string()},
+      {"achieved_before_adjustments", s.achieved_before_adjustments.to_string()},
+      {"adjustments", s.adjustments.to_string()},
+      {"survey_achieved", s.survey_achieved.to_string()},
+      {"applicable_max", s.applicable_max.to_string()},
+      {"index", index_json(index)},
+      // The exact index: achieved / max in ten-thousandths of a point.
+      {"index_exact", index.defined() ? boost::json::value(std::to_string(index.numerator()) + "/" +
+                                                           std::to_string(index.denominator()))
+                                      : boost::json::value(nullptr)},
+      {"class",
+       index.defined() ? boost::json::value(s.classification) : boost::json::value(nullptr)},
+      {"fields", fields}};
 }
 
 boost::json::object campaign_json(services& app, const workflow::campaign_view& v) {
@@ -64,9 +72,31 @@ boost::json::object campaign_json(services& app, const workflow::campaign_view& 
                       {"criteria_set_id", g.criteria_set_id},
                       {"assessments", files}});
   }
+  boost::json::array assignments;
+  for (const auto& a : v.assignments)
+    assignments.push_back({{"username", a.username},
+                           {"field", opt_text(a.field_code)},
+                           {"unit", opt_text(a.unit_code)}});
+  boost::json::array council;
+  for (const auto& name : v.council) council.push_back(boost::json::string{name});
+  // Decided by the secretariat, and claimed by agencies (with the appraiser's verdict).
+  boost::json::array not_evaluated;
+  for (const auto& n : v.not_evaluated)
+    not_evaluated.push_back({{"unit", n.unit_code},
+                             {"criterion", n.code},
+                             {"not_evaluated", n.decided},
+                             {"reason", opt_text(n.reason)},
+                             {"claim", opt_text(n.claim)},
+                             {"claim_reason", opt_text(n.claim_reason)}});
+  boost::json::array claimable;
+  for (const auto& [unit, code] : v.claimable)
+    claimable.push_back({{"unit", unit}, {"criterion", code}});
   return {{"id", c.id},
           {"year", c.year},
           {"name", c.name},
+          {"historical", c.historical},
+          {"predecessor",
+           c.predecessor_id ? boost::json::value(*c.predecessor_id) : boost::json::value(nullptr)},
           {"time_zone", tz},
           {"schedule",
            {{"self_deadline", workflow::format_time(storage::from_millis(c.self_deadline), tz)},
@@ -81,20 +111,26 @@ boost::json::object campaign_json(services& app, const workflow::campaign_view& 
             {"num", c.approval_num},
             {"den", c.approval_den},
             {"quorum", c.quorum}}},
-          {"groups", groups}};
+          {"groups", groups},
+          {"assignments", assignments},
+          {"council", council},
+          {"not_evaluated", not_evaluated},
+          {"not_evaluated_claimable", claimable}};
 }
 
 boost::json::object leaf_json(const workflow::leaf_view& l) {
   const auto& n = l.node;
   const auto& v = l.value;
+  // A leaf out of the maximum shows no final score: it does not count.
+  const bool out_of_maximum = workflow::not_evaluated_now(v);
   workflow::leaf_facts facts{
-      v.not_evaluated,
+      out_of_maximum,
       v.self_score ? std::optional{workflow::points::from_units(*v.self_score)} : std::nullopt,
       v.round1_score ? std::optional{workflow::points::from_units(*v.round1_score)} : std::nullopt,
       v.round2_score ? std::optional{workflow::points::from_units(*v.round2_score)} : std::nullopt,
       v.imported_score ? std::optional{workflow::points::from_units(*v.imported_score)}
                        : std::nullopt};
-  auto final_score = workflow::final_score(n, facts);
+  auto final_score = out_of_maximum ? std::nullopt : workflow::final_score(n, facts);
   return {{"code", n.code},
           {"title", n.title},
           {"max", n.max.to_string()},
@@ -105,6 +141,9 @@ boost::json::object leaf_json(const workflow::leaf_view& l) {
           {"self_explanation", opt_text(v.self_explanation)},
           {"not_evaluated", v.not_evaluated},
           {"not_evaluated_reason", opt_text(v.not_evaluated_reason)},
+          {"claimable", l.claimable},
+          {"claim", opt_text(v.ne_claim)},
+          {"claim_reason", opt_text(v.ne_claim_reason)},
           {"round1_score", opt_points(v.round1_score)},
           {"round1_remark", opt_text(v.round1_remark)},
           {"needs_explanation", v.needs_explanation},

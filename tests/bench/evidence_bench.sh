@@ -35,7 +35,7 @@ cat >> "$data/parix.toml" <<TOML
 max_file_size = $(( (size_mib + 16) * 1048576 ))
 max_leaf_total = $(( (size_mib + 16) * 1048576 ))
 TOML
-port=$(( 20000 + RANDOM % 20000 ))
+port=${PARIX_BENCH_PORT:-$(( 20000 + RANDOM % 20000 ))}  # PARIX_BENCH_PORT: a fixed port
 "$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done

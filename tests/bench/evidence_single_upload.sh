@@ -14,7 +14,7 @@ PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 "$bin" init --data "$data" > /dev/null
 "$bin" demo --data "$data" > /dev/null
 printf '\n[limits]\nnetwork_threads = %s\n\n[evidence]\nmax_file_size = 1200000000\nmax_leaf_total = 1200000000\n' \
   "${NET:-0}" >> "$data/parix.toml"
-port=$(( 20000 + RANDOM % 20000 ))
+port=${PARIX_BENCH_PORT:-$(( 20000 + RANDOM % 20000 ))}  # PARIX_BENCH_PORT: a fixed port
 "$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server; wait $server || true; rm -rf "$work"' EXIT

@@ -8,7 +8,9 @@
 #   usage: tests/bench/http_bench.sh [seconds per run, default 10] [connections, default 32]
 #                                    [runs per target, default 3]
 #   PARIX_BENCH_WORKERS=N sets limits.worker_threads (default 0: two per core, at least 4);
-#   PARIX_BENCH_NETWORK=N sets limits.network_threads (default 0: one per core).
+#   PARIX_BENCH_NETWORK=N sets limits.network_threads (default 0: one per core);
+#   PARIX_BENCH_PORT=P serves parix on port P and nginx on P+1 (default: free ports);
+#   PARIX=path runs another build of the server (for A/B comparisons in the same hour).
 # Needs wrk and nginx-light (deploy/install-deps.sh bench installs them). Builds
 # Release into build/ when build/parix is missing. Stops everything it started.
 set -euo pipefail
@@ -20,7 +22,8 @@ rounds=${3:-3}
 threads=2
 
 deploy/install-deps.sh bench
-if [ ! -x build/parix ]; then
+bin=${PARIX:-build/parix}
+if [ -z "${PARIX:-}" ] && [ ! -x build/parix ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARIX_TESTS=OFF
   cmake --build build
 fi
@@ -58,7 +61,7 @@ wait_for() {
 }
 
 password=bench-password-2024
-PARIX_ADMIN_PASSWORD=$password build/parix init --data "$work/data" > /dev/null
+PARIX_ADMIN_PASSWORD=$password "$bin" init --data "$work/data" > /dev/null
 cat > "$work/data/parix.toml" <<TOML
 data_dir = "."
 [log]
@@ -69,7 +72,7 @@ worker_threads = ${PARIX_BENCH_WORKERS:-0}
 network_threads = ${PARIX_BENCH_NETWORK:-0}
 TOML
 # Port 0: the kernel picks a free one; parix prints where it serves.
-build/parix serve --data "$work/data" --port 0 > "$work/parix.out" 2>&1 &
+"$bin" serve --data "$work/data" --port "${PARIX_BENCH_PORT:-0}" > "$work/parix.out" 2>&1 &
 pids+=($!)
 parix_port=""
 for _ in $(seq 100); do
@@ -97,7 +100,8 @@ chmod 0644 "$work/www/"*.json
 # nginx with the same certificate and the same TLS settings as parix (server/tls.cpp:
 # TLS 1.2-1.3, Mozilla intermediate TLS 1.2 suites in server order, X25519/P-256/P-384,
 # no session tickets) and the same security headers.
-nginx_port=$(free_port)
+nginx_port=${PARIX_BENCH_PORT:+$((PARIX_BENCH_PORT + 1))}
+nginx_port=${nginx_port:-$(free_port)}
 nginx=https://127.0.0.1:$nginx_port
 cat > "$work/nginx.conf" <<NGINX
 worker_processes auto;
@@ -179,7 +183,7 @@ report() {
     "$perr" "$ratio" "$target" "$verdict"
 }
 
-echo "date: $(date -u '+%F %H:%M UTC'); parix $(build/parix version | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3)"
+echo "date: $(date -u '+%F %H:%M UTC'); parix $("$bin" version | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "parix limits: worker_threads=${PARIX_BENCH_WORKERS:-0} network_threads=${PARIX_BENCH_NETWORK:-0} (0: default)"
 echo "wrk -t$threads -c$connections -d${duration}s --latency, $rounds alternating runs per target, medians; body sizes: healthz $(wc -c < "$work/www/healthz.json") B, me $(wc -c < "$work/www/me.json") B"

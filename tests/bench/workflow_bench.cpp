@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/assessment_records.hpp"
+#include "storage/campaign_records.hpp"
 #include "storage/unit_records.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/reports/report_formats.hpp"
@@ -131,9 +132,11 @@ int main(int argc, char** argv) {
   const auto campaign_id = srv.app().db().read_result(
       [&](storage::connection& c) { return storage::find_assessment(c, big[0])->campaign_id; });
   double best = 1e9;
+  auth::actor secretariat;
+  secretariat.role = auth::role::secretariat;
   for (int run = 0; run < 3; ++run) {
     const auto t = std::chrono::steady_clock::now();
-    auto r = srv.app().app().assessments.ranking(campaign_id);
+    auto r = srv.app().app().assessments.ranking(secretariat, campaign_id);
     const double s = seconds_since(t);
     if (!r || r->at("A").rows.size() != big.size()) throw std::runtime_error("ranking failed");
     best = std::min(best, s);
@@ -189,6 +192,13 @@ int main(int argc, char** argv) {
   time_report("components", [&] { return reports.components(&auditor, campaign_id); });
   time_report("below-maximum", [&] { return reports.below_maximum(auditor, campaign_id); });
   time_report("unit", [&] { return reports.unit(auditor, campaign_id, "R0"); });
+  // Year over year reads two campaigns of 12,000 files; here the campaign is named its own
+  // predecessor (possible only through storage: the API wants an earlier year), so that
+  // every unit is matched and every change computed.
+  srv.app().db().write([&](storage::connection& c) {
+    storage::set_campaign_predecessor(c, campaign_id, campaign_id);
+  });
+  time_report("year-over-year", [&] { return reports.year_over_year(auditor, campaign_id); });
   for (const auto* report : {"ranking", "below-maximum"}) {
     const auto t = std::chrono::steady_clock::now();
     auto r = thuky.get("/api/v1/campaigns/" + std::to_string(campaign_id) + "/reports/" + report +

@@ -18,12 +18,12 @@ using namespace std::chrono_literals;
 
 // Two small sets whose arithmetic a person can check by hand.
 const char* set_a =
-    "#set-key: e2e-a\n#set-name: Nhóm A\ncode,title,max,method,bonus\n"
+    "#set-key: e2e-a\n#set-name: Nhóm A\n#total: 10\ncode,title,max,method,bonus\n"
     "1,Lĩnh vực 1,6,,\n1.1,Tiêu chí 1.1,4,,\n1.1.1,TP 1.1.1,1.5,self,\n1.1.2,TP 1.1.2,2.5,self,\n"
     "1.2,Tiêu chí 1.2 (ĐTXHH),2,survey,\n2,Lĩnh vực 2,4,,\n2.1,Tiêu chí 2.1,2,self,\n"
     "2.2,Tiêu chí 2.2,2,self,\n";
 const char* set_b =
-    "#set-key: e2e-b\n#set-name: Nhóm B\ncode,title,max,method,bonus\n"
+    "#set-key: e2e-b\n#set-name: Nhóm B\n#total: 10\ncode,title,max,method,bonus\n"
     "1,Lĩnh vực 1,10,,\n1.1,Tiêu chí 1.1,6,self,\n1.2,Tiêu chí 1.2,4,self,\n";
 
 class appraisal : public ::testing::Test {

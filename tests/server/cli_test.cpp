@@ -100,5 +100,66 @@ TEST(cli, demo_loads_a_user_of_every_role_twice_without_error) {
             "admin\nagency_editor\nagency_head\nappraiser\nauditor\ncouncil_member\nsecretariat\n");
 }
 
+TEST(cli, units_are_added_imported_listed_and_disabled_at_the_console) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  ASSERT_EQ(
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
+      0);
+  auto add = run_command(parix() + " unit add DBN --name 'UBND tỉnh Điện Biên' --kind province "
+                                   "--data " + data);
+  ASSERT_EQ(add.status, 0) << add.output;
+  {
+    std::ofstream f{(d / "units.csv").string()};
+    f << "\xEF\xBB\xBF"
+         "code;name;parent;kind\r\nSNV;Sở Nội vụ;DBN;department\r\n"
+         "HTG;UBND huyện Tuần Giáo;DBN;district\r\n";
+  }
+  auto imported = run_command(parix() + " unit import " + (d / "units.csv").string() +
+                              " --data " + data);
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  EXPECT_NE(imported.output.find("2 units added"), std::string::npos) << imported.output;
+  {
+    std::ofstream f{(d / "bad.csv").string()};
+    f << "code,name\nSTP,Sở Tư pháp\nsnv,lower\n";
+  }
+  auto bad = run_command(parix() + " unit import " + (d / "bad.csv").string() + " --data " +
+                         data + " 2>&1");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.output.find("bad.csv:3: invalid_code"), std::string::npos) << bad.output;
+  ASSERT_EQ(run_command(parix() + " unit disable HTG --data " + data).status, 0);
+  auto list = run_command(parix() + " unit list --data " + data);
+  EXPECT_EQ(list.output,
+            "DBN\tUBND tỉnh Điện Biên\t-\tprovince\tactive\n"
+            "HTG\tUBND huyện Tuần Giáo\tDBN\tdistrict\tdisabled\n"
+            "SNV\tSở Nội vụ\tDBN\tdepartment\tactive\n");
+  auto audit = run_command("sqlite3 " + data +
+                           "/parix.db \"SELECT action FROM audit_entries WHERE entity = "
+                           "'unit/HTG' ORDER BY id\"");
+  EXPECT_EQ(audit.output, "unit.created\nunit.disabled\n");
+}
+
+TEST(cli, users_are_imported_with_one_time_passwords_printed_once) {
+  temp_dir d;
+  const auto data = (d / "data").string();
+  ASSERT_EQ(
+      run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
+      0);
+  ASSERT_EQ(run_command(parix() + " unit add STP --name 'Sở Tư pháp' --data " + data).status, 0);
+  {
+    std::ofstream f{(d / "users.csv").string()};
+    f << "username,display_name,role,unit\nstp.canbo,Cán bộ,agency_editor,STP\n"
+         "thanhtra,Thanh tra,auditor,\n";
+  }
+  auto r = run_command(parix() + " user import " + (d / "users.csv").string() + " --data " + data);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("stp.canbo\tagency_editor\tSTP\t"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("thanhtra\tauditor\t-\t"), std::string::npos) << r.output;
+  auto again = run_command(parix() + " user import " + (d / "users.csv").string() + " --data " +
+                           data + " 2>&1");
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.output.find("users.csv:2: username_taken"), std::string::npos) << again.output;
+}
+
 }  // namespace
 }  // namespace parix::testing

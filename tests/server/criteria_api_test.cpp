@@ -66,7 +66,7 @@ TEST_F(criteria_api, an_invalid_file_is_refused_with_every_problem_and_nothing_s
 }
 
 TEST_F(criteria_api, a_set_cannot_be_replaced_and_only_the_secretariat_imports) {
-  const std::string csv = "#set-key: x\n#set-name: X\ncode,title,max,method,bonus\n1,A,1,self,\n";
+  const std::string csv = "#set-key: x\n#set-name: X\n#total: 1\ncode,title,max,method,bonus\n1,A,1,self,\n";
   EXPECT_EQ(import(csv).status, 201u);
   auto again = import(csv);
   EXPECT_EQ(again.status, 409u);

@@ -24,7 +24,7 @@ class deadlines : public ::testing::Test {
     srv.add_user("td.one", "appraiser");
     ASSERT_EQ(login("thuky")
                   .request(verb::post, "/api/v1/criteria-sets",
-                           "#set-key: d\n#set-name: D\ncode,title,max,method,bonus\n1,A,1,self,\n",
+                           "#set-key: d\n#set-name: D\n#total: 1\ncode,title,max,method,bonus\n1,A,1,self,\n",
                            {{"Content-Type", "text/csv"}})
                   .status,
               201u);

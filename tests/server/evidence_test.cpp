@@ -46,7 +46,7 @@ class evidence : public ::testing::Test {
     srv.add_user("thanhtra", "auditor");
     ASSERT_EQ(login("thuky")
                   .request(verb::post, "/api/v1/criteria-sets",
-                           "#set-key: e\n#set-name: E\ncode,title,max,method,bonus\n"
+                           "#set-key: e\n#set-name: E\n#total: 2\ncode,title,max,method,bonus\n"
                            "1,Lĩnh vực,2,,\n1.1,Kế hoạch,1,self,\n1.2,Báo cáo,1,self,\n",
                            {{"Content-Type", "text/csv"}})
                   .status,

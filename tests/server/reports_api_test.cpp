@@ -682,7 +682,7 @@ TEST_F(reports_api, the_format_comes_from_the_query_or_accept_and_bad_requests_s
   EXPECT_NE(group.json().at("detail").as_string().find("Z"), std::string::npos);
   auto unit = a.get(path("units/U9"), {{"Accept-Language", "en"}});
   EXPECT_EQ(unit.status, 404u);
-  EXPECT_EQ(unit.json().at("code").as_string(), "unit_not_in_campaign");
+  EXPECT_EQ(unit.json().at("code").as_string(), "unit_has_no_file");
   EXPECT_EQ(unit.json().at("detail").as_string(), "The unit U9 has no file in this campaign.");
   EXPECT_EQ(a.get(path("below-maximum?unit=U9")).status, 404u);
   EXPECT_EQ(a.get("/api/v1/campaigns/999/reports/ranking").json().at("code").as_string(),
@@ -721,6 +721,167 @@ TEST_F(reports_api, parix_report_writes_the_same_files_offline) {
   auto refused = run_command(parix + " report unit" + id + " --unit U9 --format csv" + data);
   EXPECT_EQ(refused.status, 1);
   EXPECT_EQ(run_command(parix + " report nonsense" + id + data).status, 2);
+}
+
+}  // namespace
+}  // namespace parix::testing
+
+namespace parix::testing {
+namespace {
+
+// Year over year: 2025 follows this fixture's 2024 campaign. U1 and U2 keep their codes;
+// U6 was formed from U4 and U5 (a merger); U7 is new; U3 has no file in 2025 and no
+// successor. 2025's figures by hand:
+//   U1: 1.5 + 2.5 + 2 (survey) + 2 + 2 = 10 of 10 → 100.00 % Tốt, rank 1 (2024: 86.00,
+//       rank 1) → +14.00, rank ±0; field 1 6/6 = 100.00 (93.33 → +6.67), field 2 4/4 =
+//       100.00 (75.00 → +25.00)
+//   U2: nothing scored → 0.00 % Kém, rank 2 (2024: 81.25, rank 3) → −81.25, rank +1
+//   U6: 6 + 4 = 10 → 100.00 %; beside it U4 80.00 (rank 1) and U5 78.00 (rank 2) of 2024
+//   U7: nothing → 0.00 %, new
+TEST_F(reports_api, year_over_year_puts_last_years_figures_beside_each_unit_or_its_origins) {
+  // The units of 2025: a merger and a new one, with a refusal first.
+  auto bad = user("thuky").post_json(
+      "/api/v1/units", {{"code", "U6"}, {"name", "Huyện Sáu"}, {"formed_from", {"U4", "NOPE"}}});
+  EXPECT_EQ(bad.status, 422u) << bad.body;
+  EXPECT_EQ(bad.json().at("code").as_string(), "unknown_origin_unit");
+  EXPECT_NE(bad.json().at("detail").as_string().find("NOPE"), std::string::npos) << bad.body;
+  auto u6 = user("thuky").post_json(
+      "/api/v1/units", {{"code", "U6"}, {"name", "Huyện Sáu"}, {"formed_from", {"U5"}}});
+  ASSERT_EQ(u6.status, 201u) << u6.body;
+  auto self = user("thuky").request(verb::patch, "/api/v1/units/U6", R"({"formed_from": ["U6"]})",
+                                    {{"Content-Type", "application/json"}, {"If-Match", "\"v1\""}});
+  EXPECT_EQ(self.status, 422u) << self.body;
+  EXPECT_EQ(self.json().at("code").as_string(), "unit_origin_self");
+  auto both =
+      user("thuky").request(verb::patch, "/api/v1/units/U6", R"({"formed_from": ["U5", "U4"]})",
+                            {{"Content-Type", "application/json"}, {"If-Match", "\"v1\""}});
+  ASSERT_EQ(both.status, 200u) << both.body;
+  EXPECT_EQ(both.json().at("formed_from").as_array(), (boost::json::array{"U4", "U5"}));
+  srv.add_unit("U7", "Huyện Bảy");
+
+  // No predecessor: nothing to compare with.
+  auto none = user("thuky").get(path("year-over-year"));
+  EXPECT_EQ(none.status, 404u) << none.body;
+  EXPECT_EQ(none.json().at("code").as_string(), "no_predecessor");
+
+  const auto t0 = srv.clock().now();
+  auto iso = [](auto t) { return workflow::format_time(t, "Asia/Ho_Chi_Minh"); };
+  auto spec = [&](std::int64_t year, std::int64_t predecessor) {
+    return boost::json::object{
+        {"year", year},
+        {"name", "Chỉ số CCHC " + std::to_string(year)},
+        {"predecessor", predecessor},
+        {"schedule",
+         {{"self_deadline", iso(t0 + 24h)},
+          {"round1_end", iso(t0 + 240h)},
+          {"round2_end", iso(t0 + 480h)},
+          {"council_date", iso(t0 + 720h)}}},
+        {"groups",
+         boost::json::array{
+             {{"key", "A"},
+              {"name", "Sở, ngành"},
+              {"criteria_set", "r-a"},
+              {"units", {"U1", "U2"}}},
+             {{"key", "B"}, {"name", "Huyện"}, {"criteria_set", "r-b"}, {"units", {"U6", "U7"}}}}},
+        {"council", {"hd.1"}}};
+  };
+  auto same_year = user("thuky").post_json("/api/v1/campaigns", spec(2024, campaign));
+  EXPECT_EQ(same_year.status, 422u) << "a predecessor is an earlier year: " << same_year.body;
+  EXPECT_EQ(same_year.json().at("code").as_string(), "invalid_predecessor");
+  auto created = user("thuky").post_json("/api/v1/campaigns", spec(2025, campaign));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_EQ(created.json().at("predecessor").as_int64(), campaign);
+  const auto previous = campaign;
+  campaign = created.json().at("id").as_int64();
+  for (const auto& g : created.json().at("groups").as_array())
+    for (const auto& a : g.at("assessments").as_array())
+      file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
+  scores("U1", "1.1.1", "1.5", "1.5");
+  scores("U1", "1.1.2", "2.5", "2.5");
+  scores("U1", "2.1", "2", "2");
+  scores("U1", "2.2", "2", "2");
+  imported("U1", "1.2", "2");
+  scores("U6", "1.1", "6", "6");
+  imported("U6", "1.2", "4");
+
+  const auto j = get_ok("hd.1", path("year-over-year")).json();
+  EXPECT_EQ(j.at("previous_campaign").at("id").as_int64(), previous);
+  EXPECT_EQ(j.at("previous_campaign").at("year").as_int64(), 2024);
+  const auto& groups = j.at("groups").as_array();
+  ASSERT_EQ(groups.size(), 2u);
+  const auto& u1 = row_of(groups[0], "U1");
+  EXPECT_EQ(u1.at("link").as_string(), "same_code");
+  EXPECT_EQ(u1.at("current").at("index").as_string(), "100.00");
+  EXPECT_EQ(u1.at("previous").at("index").as_string(), "86.00");
+  EXPECT_EQ(u1.at("index_change").as_string(), "+14.00");
+  EXPECT_EQ(u1.at("rank_change").as_int64(), 0);
+  EXPECT_EQ(u1.at("field_changes").as_array()[0].at("change").as_string(), "+6.67");
+  EXPECT_EQ(u1.at("field_changes").as_array()[1].at("change").as_string(), "+25.00");
+  const auto& u2 = row_of(groups[0], "U2");
+  EXPECT_EQ(u2.at("index_change").as_string(), "-81.25");
+  EXPECT_EQ(u2.at("rank_change").as_int64(), 1) << "third in 2024, second in 2025";
+  EXPECT_EQ(u2.at("previous").at("class").as_string(), "Khá");
+  const auto& u6 = row_of(groups[1], "U6");
+  EXPECT_EQ(u6.at("link").as_string(), "formed_from");
+  EXPECT_TRUE(u6.at("previous").is_null());
+  EXPECT_TRUE(u6.at("index_change").is_null());
+  const auto& origins = u6.at("origins").as_array();
+  ASSERT_EQ(origins.size(), 2u);
+  EXPECT_EQ(origins[0].at("unit").as_string(), "U4");
+  EXPECT_EQ(origins[0].at("index").as_string(), "80.00");
+  EXPECT_EQ(origins[0].at("rank").as_int64(), 1);
+  EXPECT_EQ(origins[1].at("unit").as_string(), "U5");
+  EXPECT_EQ(origins[1].at("index").as_string(), "78.00");
+  EXPECT_EQ(row_of(groups[1], "U7").at("link").as_string(), "new_unit");
+  const auto& gone = j.at("gone").as_array();
+  ASSERT_EQ(gone.size(), 1u) << "U3 only: U4 and U5 live on in U6";
+  EXPECT_EQ(gone[0].at("unit").as_string(), "U3");
+  EXPECT_EQ(gone[0].at("previous").at("index").as_string(), "86.00");
+
+  // CSV, parsed back: one row per unit, and one per origin under the merged unit.
+  const auto records = parse_csv(get_ok("thuky", path("year-over-year?format=csv")).body);
+  const auto& h = records[0];
+  ASSERT_EQ(records.size(), 1u + 2u + 2u + 2u + 1u);
+  auto record = [&](const std::string& unit) {
+    for (const auto& r : records)
+      if (r[column(h, "Mã đơn vị")] == unit) return r;
+    throw std::runtime_error("no CSV row for " + unit);
+  };
+  EXPECT_EQ(record("U2")[column(h, "Tăng/giảm chỉ số (điểm %)")], "-81.25");
+  EXPECT_EQ(record("U2")[column(h, "Chỉ số 2024 (%)")], "81.25");
+  EXPECT_EQ(record("U1")[column(h, "LV 2: tăng/giảm (điểm %)")], "25.00");
+  EXPECT_EQ(record("U5")[column(h, "So sánh")], "Đơn vị cũ, hình thành nên U6");
+  EXPECT_EQ(record("U5")[column(h, "Chỉ số 2024 (%)")], "78.00");
+  EXPECT_EQ(record("U3")[column(h, "So sánh")], "Không còn trong đợt năm nay");
+
+  // XLSX through openpyxl: numbers equal to the JSON's.
+  const auto book = read_xlsx(get_ok("thuky", path("year-over-year?format=xlsx")).body);
+  ASSERT_FALSE(book.is_null());
+  expect_print_setup(book, "Chỉ số CCHC 2025");
+  const auto& sheets = book.at("sheets").as_array();
+  ASSERT_EQ(sheets.size(), 3u) << "A, B and the units gone";
+  const auto& a = sheets[0];
+  const auto ah = header_of(a);
+  EXPECT_EQ(cell(a, 4, column(ah, "Mã đơn vị")).at("v").as_string(), "U1");
+  EXPECT_EQ(cell(a, 4, column(ah, "Chỉ số 2025 (%)")).at("v").as_double(), 100.0);
+  EXPECT_EQ(cell(a, 4, column(ah, "Chỉ số 2024 (%)")).at("v").as_double(), 86.0);
+  EXPECT_EQ(cell(a, 4, column(ah, "Tăng/giảm chỉ số (điểm %)")).at("v").as_double(), 14.0);
+  EXPECT_EQ(cell(a, 5, column(ah, "Tăng/giảm chỉ số (điểm %)")).at("v").as_double(), -81.25);
+  EXPECT_EQ(cell(a, 4, column(ah, "LV 1: tăng/giảm (điểm %)")).at("v").as_double(), 6.67);
+  const auto& b = sheets[1];
+  const auto bh = header_of(b);
+  EXPECT_EQ(cell(b, 4, column(bh, "Mã đơn vị")).at("v").as_string(), "U6");
+  EXPECT_EQ(cell(b, 5, column(bh, "Mã đơn vị")).at("v").as_string(), "U4");
+  EXPECT_EQ(cell(b, 5, column(bh, "Chỉ số 2024 (%)")).at("v").as_double(), 80.0);
+  EXPECT_EQ(cell(b, 6, column(bh, "Xếp hạng 2024")).at("v").as_double(), 2.0);
+  EXPECT_EQ(cell(sheets[2], 4, column(header_of(sheets[2]), "Mã đơn vị")).at("v").as_string(),
+            "U3");
+
+  // Agencies do not read it; a group filter keeps one group and leaves out the gone.
+  EXPECT_EQ(user("u1.canbo").get(path("year-over-year")).status, 403u);
+  const auto only_b = get_ok("thuky", path("year-over-year?group=B")).json();
+  EXPECT_EQ(only_b.at("groups").as_array().size(), 1u);
+  EXPECT_TRUE(only_b.at("gone").as_array().empty());
 }
 
 }  // namespace

@@ -110,12 +110,12 @@ TEST(routes, every_problem_code_in_the_mapping_has_texts_in_both_languages) {
                            "not_ready",
                            "internal_error"})
     EXPECT_TRUE(server::has_message(code)) << code;
-  for (int e = 1; e <= static_cast<int>(auth::errc::busy); ++e) {
+  for (int e = 1; e <= static_cast<int>(auth::errc::last); ++e) {
     auto err = server::error_from(auth::make_error_code(static_cast<auth::errc>(e)));
     EXPECT_NE(err.code, "internal_error") << "auth::errc " << e << " is not mapped";
     EXPECT_TRUE(server::has_message(err.code)) << err.code;
   }
-  for (int e = 1; e <= static_cast<int>(workflow::errc::unit_not_in_campaign); ++e) {
+  for (int e = 1; e <= static_cast<int>(workflow::errc::last); ++e) {
     auto err = server::error_from(workflow::make_error_code(static_cast<workflow::errc>(e)));
     EXPECT_NE(err.code, "internal_error") << "workflow::errc " << e << " is not mapped";
     EXPECT_TRUE(server::has_message(err.code)) << err.code;

@@ -5,7 +5,9 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <fstream>
 
@@ -58,6 +60,64 @@ TEST(tls, a_weak_tls_1_2_suite_is_refused) {
   EXPECT_FALSE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION,
                          "ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA"));
   EXPECT_FALSE(handshake(srv.port(), TLS1_2_VERSION, TLS1_2_VERSION, "DES-CBC3-SHA"));
+}
+
+// A TLS 1.3 client on one connection: sends bytes, reads until the server ends it.
+struct client_connection {
+  asio::io_context ioc;
+  ssl::context ctx{ssl::context::tls_client};
+  ssl::stream<asio::ip::tcp::socket> stream{ioc, ctx};
+  explicit client_connection(unsigned short port) {
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+    stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    stream.handshake(ssl::stream_base::client);
+  }
+  // Everything until the end; ec says how it ended (eof: the server's close_notify).
+  std::string read_to_end(boost::system::error_code& ec) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      const auto n = stream.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+      if (ec) return out;
+    }
+  }
+};
+
+TEST(tls, no_session_ticket_is_issued_in_tls_1_3) {
+  // SSL_OP_NO_TICKET alone still lets TLS 1.3 send (stateful) tickets after the
+  // handshake; docs/architecture.md promises none.
+  test_server srv;
+  client_connection c{srv.port()};
+  asio::write(c.stream, asio::buffer(std::string{"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                                                 "Connection: close\r\n\r\n"}));
+  boost::system::error_code ec;
+  const auto got = c.read_to_end(ec);  // post-handshake messages arrive before the answer
+  ASSERT_NE(got.find("200 OK"), std::string::npos);
+  SSL_SESSION* session = SSL_get1_session(c.stream.native_handle());
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(SSL_SESSION_is_resumable(session), 0) << "the server issued a session ticket";
+  SSL_SESSION_free(session);
+}
+
+TEST(tls, close_notify_follows_a_clean_end_and_never_a_timeout) {
+  test_server srv{[](server::config& c) { c.limits.idle_timeout = std::chrono::seconds{1}; }};
+  {
+    // The client asked to close: the server answers, then sends close_notify.
+    client_connection c{srv.port()};
+    asio::write(c.stream, asio::buffer(std::string{"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                                                   "Connection: close\r\n\r\n"}));
+    boost::system::error_code ec;
+    EXPECT_NE(c.read_to_end(ec).find("200 OK"), std::string::npos);
+    EXPECT_EQ(ec, asio::error::eof) << ec.message();
+  }
+  {
+    // Idle past the timeout: the server just closes (no close_notify, no waiting for one).
+    client_connection c{srv.port()};
+    boost::system::error_code ec;
+    EXPECT_EQ(c.read_to_end(ec), "");
+    EXPECT_EQ(ec, ssl::error::stream_truncated) << ec.message();
+  }
 }
 
 TEST(tls, testssl_finds_nothing_of_medium_severity_or_worse) {

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/system/result.hpp>
+
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/error.hpp"
@@ -122,6 +124,127 @@ TEST(database, a_failing_write_rolls_back_alone) {
     return s;
   });
   EXPECT_EQ(codes, "AC") << "B was rolled back with the failing statement; A and C kept";
+}
+
+// What auth::result and workflow::result look like to write_result: a value or a refusal.
+using refusable = boost::system::result<int>;
+
+TEST(database, a_write_that_returns_a_refusal_changes_nothing) {
+  temp_dir d;
+  auto db = open_in(d);
+  auto refused = db->write_result([](storage::connection& c) -> refusable {
+    storage::insert_unit(c, {0, "GHOST", "written before the refusal", 0});
+    return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+  });
+  EXPECT_TRUE(refused.has_error());
+  auto kept = db->write_result([](storage::connection& c) -> refusable {
+    storage::insert_unit(c, {0, "KEPT", "k", 0});
+    return 1;
+  });
+  EXPECT_TRUE(kept.has_value());
+  auto codes = db->read_result([](storage::connection& c) {
+    std::string s;
+    for (const auto& u : storage::list_units(c)) s += u.code + " ";
+    return s;
+  });
+  EXPECT_EQ(codes, "KEPT ") << "the refused write's unit was rolled back";
+}
+
+TEST(database, refusals_in_a_shared_commit_roll_back_alone) {
+  temp_dir d;
+  auto db = open_in(d);
+  constexpr int threads = 8, per_thread = 40;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i)
+        (void)db->write_result([&](storage::connection& c) -> refusable {
+          storage::insert_unit(c, {0, "U" + std::to_string(t) + "-" + std::to_string(i), "x", 0});
+          if (i % 2) return boost::system::errc::make_error_code(boost::system::errc::io_error);
+          return i;
+        });
+    });
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(count_units(*db), threads * per_thread / 2) << "every odd write refused, alone";
+  EXPECT_LT(db->stats().commits.load(), db->stats().transactions.load());
+}
+
+TEST(database, what_is_settled_first_stays_when_the_work_refuses) {
+  temp_dir d;
+  auto db = open_in(d);
+  auto r = db->write_result_after(
+      [](storage::connection& c) { storage::insert_unit(c, {0, "DUE", "settled", 0}); },
+      [](storage::connection& c) -> refusable {
+        storage::insert_unit(c, {0, "REFUSED", "x", 0});
+        return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+      });
+  EXPECT_TRUE(r.has_error());
+  auto codes = db->read_result([](storage::connection& c) {
+    std::string s;
+    for (const auto& u : storage::list_units(c)) s += u.code + " ";
+    return s;
+  });
+  EXPECT_EQ(codes, "DUE ");
+  // A throw still undoes the whole job, settled part included.
+  EXPECT_THROW(db->write_result_after(
+                   [](storage::connection& c) { storage::insert_unit(c, {0, "ALSO", "x", 0}); },
+                   [](storage::connection&) -> refusable { throw std::runtime_error("bug"); }),
+               std::runtime_error);
+  EXPECT_EQ(count_units(*db), 1);
+}
+
+TEST(database, a_migration_that_rebuilds_a_referenced_table_keeps_every_row) {
+  temp_dir d;
+  // A database as release 5 left it, with a campaign, files and their values.
+  {
+    std::ofstream f{(d / "old.sql").string()};
+    f << "BEGIN; CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+         "applied_at INTEGER NOT NULL) STRICT;\n";
+    for (const auto& m : storage::known_migrations())
+      if (m.version <= 5)
+        f << m.sql << "\nINSERT INTO schema_version VALUES (" << m.version << ", '" << m.name
+          << "', 0);\n";
+    f << "INSERT INTO units(code, name, created_at) VALUES ('SNV', 'Sở Nội vụ', 5);"
+         "INSERT INTO criteria_sets VALUES (1, 'k', 'K', '', 0, 'x');"
+         "INSERT INTO campaigns(id, year, name, time_zone, self_deadline, round1_end, "
+         "window_length_seconds, round2_end, council_date, approval_rule, bands_json, created_at)"
+         " VALUES (1, 2024, 'C', 'UTC', 1, 2, 3, 4, 5, 'unanimity', '[]', 0);"
+         "INSERT INTO unit_groups VALUES (1, 1, 'A', 'A', 1);"
+         "INSERT INTO assessments VALUES (7, 1, 1, 1, 'round2', 2, 9);"
+         "INSERT INTO leaf_values(assessment_id, code, self_score, updated_at) "
+         "VALUES (7, '1.1', 5000, 0); COMMIT;";
+  }
+  ASSERT_EQ(
+      run_command("sqlite3 " + (d / "parix.db").string() + " < " + (d / "old.sql").string()).status,
+      0);
+  auto db = open_in(d);
+  auto row = db->read_result([](storage::connection& c) {
+    std::string s;
+    c.query(
+        "SELECT a.id, a.state, a.council_round, a.version, l.self_score, u.updated_at, "
+        "u.version FROM assessments a JOIN leaf_values l ON l.assessment_id = a.id "
+        "JOIN units u ON u.id = a.unit_id",
+        {}, [&](const storage::row& r) {
+          for (int i = 0; i < 7; ++i) s += r.text(i) + " ";
+        });
+    c.query("PRAGMA foreign_keys", {}, [&](const storage::row& r) { s += r.text(0); });
+    return s;
+  });
+  EXPECT_EQ(row, "7 round2 2 9 5000 5 1 1") << "rows kept, references intact, foreign keys on";
+  // The rebuilt table takes the new stage and still refuses what it refused.
+  EXPECT_NO_THROW(db->write([](storage::connection& c) {
+    c.execute("UPDATE assessments SET state = 'historical' WHERE id = 7");
+  }));
+  EXPECT_THROW(db->write([](storage::connection& c) {
+    c.execute("INSERT INTO leaf_values(assessment_id, code, updated_at) VALUES (99, 'x', 0)");
+  }),
+               storage::error)
+      << "foreign keys are enforced again after migrating";
+  EXPECT_THROW(db->write([](storage::connection& c) {
+    c.execute("UPDATE units SET code = 'OTHER' WHERE code = 'SNV'");
+  }),
+               storage::error)
+      << "a unit code never changes";
 }
 
 TEST(database, a_backup_taken_while_writing_is_consistent) {

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 namespace parix::testing {
 
@@ -16,6 +17,32 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+namespace {
+
+// Every refusal any server test receives is checked here: a problem text with a
+// placeholder left unfilled ("\"{score}\" is not a valid score") fails the test that got it.
+void expect_complete_problem_text(const reply& r) {
+  if (r.header("content-type").rfind("application/problem+json", 0) != 0) return;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (ec || !v.is_object()) return;
+  for (const char* key : {"title", "detail"}) {
+    const auto* text = v.as_object().if_contains(key);
+    if (!text || !text->is_string()) continue;
+    const std::string_view t = text->as_string();
+    for (auto open = t.find('{'); open != std::string_view::npos; open = t.find('{', open + 1)) {
+      auto close = t.find('}', open);
+      if (close == std::string_view::npos) break;
+      auto name = t.substr(open + 1, close - open - 1);
+      if (!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == name.npos)
+        ADD_FAILURE() << "a problem text with the placeholder {" << name
+                      << "} left unfilled: " << r.body;
+    }
+  }
+}
+
+}  // namespace
 
 boost::json::value reply::json() const {
   return boost::json::parse(body);
@@ -116,6 +143,7 @@ reply https_client::request(http::verb method, const std::string& target, const 
     }
     r.body = std::move(res.body());
     if (!res.keep_alive()) impl_->drop();
+    expect_complete_problem_text(r);
     return r;
   }
 }

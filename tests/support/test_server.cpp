@@ -22,7 +22,8 @@ server::config test_config(const std::filesystem::path& dir) {
   return c;
 }
 
-test_server::test_server(const std::function<void(server::config&)>& adjust)
+test_server::test_server(const std::function<void(server::config&)>& adjust,
+                         server::http_server::fault_hook faults)
     : clock_(std::chrono::system_clock::now()) {
   cfg_ = test_config(dir_.path());
   if (adjust) adjust(cfg_);
@@ -31,6 +32,7 @@ test_server::test_server(const std::function<void(server::config&)>& adjust)
   server::cli::setup_logging(cfg_.log);
   app_ = std::make_unique<server::application>(cfg_, clock_);
   server_ = std::make_unique<server::http_server>(*app_);
+  if (faults) server_->inject_faults_for_testing(std::move(faults));
   server_->start();
   add_user("admin", "admin");
 }

@@ -17,13 +17,16 @@ inline constexpr const char* test_password = "correct-horse-battery";
 
 class test_server {
  public:
-  // adjust may change the configuration before the server starts (timeouts, plain HTTP).
-  explicit test_server(const std::function<void(server::config&)>& adjust = {});
+  // adjust may change the configuration before the server starts (timeouts, plain HTTP);
+  // faults, when given, is installed with http_server::inject_faults_for_testing.
+  explicit test_server(const std::function<void(server::config&)>& adjust = {},
+                       server::http_server::fault_hook faults = {});
   ~test_server();
 
   unsigned short port() const { return server_->port(); }
   https_client client() const { return https_client{port(), !cfg_.listen.plain_http}; }
   server::application& app() { return *app_; }
+  server::http_server& http() { return *server_; }
   auth::manual_clock& clock() { return clock_; }
   const server::config& cfg() const { return cfg_; }
   const temp_dir& dir() const { return dir_; }

@@ -27,7 +27,7 @@ void expect_problem(const std::string& body, const std::string& code, int line) 
 }
 
 TEST(criteria_import, a_valid_tree_parses_with_its_summary) {
-  auto r = parse_criteria_csv(head +
+  auto r = parse_criteria_csv("#total: 2\n" + head +
                               "1,\"CHỈ ĐẠO, ĐIỀU HÀNH\",2,,\n"
                               "1.1,Kế hoạch,1.5,,\n"
                               "1.1.1,Chất lượng,0.5,self,\n"
@@ -93,6 +93,30 @@ TEST(criteria_import, a_wrong_header_and_missing_directives_are_reported) {
   for (const auto& p : ps) codes.insert(p.problem);
   EXPECT_TRUE(codes.contains("bad_header"));
   EXPECT_TRUE(codes.contains("missing_directive"));
+}
+
+TEST(criteria_import, a_total_other_than_100_is_refused_unless_the_file_says_so) {
+  auto ps = problems_of(head + "1,A,2,,\n1.1,B,2,self,\n");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0].problem, "total_not_100");
+  EXPECT_NE(ps[0].detail.find("#total: 2"), std::string::npos) << ps[0].detail;
+  EXPECT_TRUE(parse_criteria_csv("#total: 2\n" + head + "1,A,2,,\n1.1,B,2,self,\n").set);
+  auto wrong = problems_of("#total: 3\n" + head + "1,A,2,,\n1.1,B,2,self,\n");
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_EQ(wrong[0].problem, "total_mismatch");
+  EXPECT_EQ(wrong[0].line, 1);
+  EXPECT_TRUE(parse_criteria_csv(head + "1,A,60,self,\n2,B,40,survey,\n").set)
+      << "a set of 100 points needs no directive";
+}
+
+TEST(criteria_import, excel_files_with_a_bom_semicolons_and_decimal_commas_are_read) {
+  auto r = parse_criteria_csv(
+      "\xEF\xBB\xBF#set-key: x\r\n#set-name: X\r\n#total: 1,5\r\ncode;title;max;method;bonus\r\n"
+      "1;\"Chỉ đạo; điều hành\";1,5;;\r\n1.1;A;1,5;self;\r\n");
+  ASSERT_TRUE(r.set) << r.problems[0].problem << " " << r.problems[0].detail;
+  EXPECT_EQ(r.set->key, "x");
+  EXPECT_EQ(r.set->nodes[0].title, "Chỉ đạo; điều hành");
+  EXPECT_EQ(r.set->summary().total.to_string(), "1.5");
 }
 
 TEST(criteria_import, every_problem_is_reported_not_just_the_first) {

@@ -13,7 +13,7 @@ points p(const char* s) {
 
 criteria_set tree() {
   auto r = parse_criteria_csv(
-      "#set-key: t\n#set-name: T\ncode,title,max,method,bonus\n"
+      "#set-key: t\n#set-name: T\n#total: 10\ncode,title,max,method,bonus\n"
       "1,F1,6,,\n1.1,C11,4,,\n1.1.1,L111,1.5,self,\n1.1.2,L112,2.5,self,\n1.2,C12,2,survey,\n"
       "2,F2,4,,\n2.1,C21,2,self,\n2.2,C22,2,external,\n");
   EXPECT_TRUE(r.set);
@@ -88,15 +88,55 @@ TEST(ranking, ties_share_a_rank_and_the_next_rank_skips) {
   EXPECT_EQ(r[3].rank, 4);
 }
 
-TEST(council, unanimity_needs_every_member_and_a_fraction_needs_its_quorum) {
+// The council's rule decides approval and return alike (docs/workflow.md). Each rule has
+// its own test: unanimity, a fraction of the members, and a quorum before anything.
+TEST(council, under_unanimity_every_member_approves_and_one_return_sends_the_file_back) {
   approval_rule unanimity;
-  EXPECT_FALSE(approval_met(unanimity, 2, 0, 3));
-  EXPECT_TRUE(approval_met(unanimity, 3, 0, 3));
-  EXPECT_FALSE(approval_met(unanimity, 3, 1, 4));
-  approval_rule two_thirds{false, 2, 3, 3};
-  EXPECT_FALSE(approval_met(two_thirds, 2, 0, 5));  // below quorum
-  EXPECT_TRUE(approval_met(two_thirds, 2, 1, 5));
-  EXPECT_FALSE(approval_met(two_thirds, 2, 2, 5));
+  EXPECT_EQ(council_decision(unanimity, 2, 0, 3), council_outcome::undecided);
+  EXPECT_EQ(council_decision(unanimity, 3, 0, 3), council_outcome::approved);
+  EXPECT_EQ(council_decision(unanimity, 0, 1, 3), council_outcome::returned)
+      << "one return makes unanimity impossible";
+  EXPECT_EQ(council_decision(unanimity, 2, 1, 3), council_outcome::returned);
+}
+
+TEST(council, under_two_thirds_a_single_return_does_not_send_the_file_back) {
+  const approval_rule two_thirds{false, 2, 3, 1};
+  // 5 members: 2/3 of 5 is 3.33, so 4 approvals approve; approval stays reachable until
+  // 2 members have returned it (5 - 2 = 3 < 3.33).
+  EXPECT_EQ(council_decision(two_thirds, 0, 1, 5), council_outcome::undecided);
+  EXPECT_EQ(council_decision(two_thirds, 3, 1, 5), council_outcome::undecided);
+  EXPECT_EQ(council_decision(two_thirds, 4, 1, 5), council_outcome::approved);
+  EXPECT_EQ(council_decision(two_thirds, 1, 2, 5), council_outcome::returned);
+  // 3 members: 2 approvals approve, 2 returns return.
+  EXPECT_EQ(council_decision(two_thirds, 2, 0, 3), council_outcome::approved);
+  EXPECT_EQ(council_decision(two_thirds, 0, 1, 3), council_outcome::undecided);
+  EXPECT_EQ(council_decision(two_thirds, 0, 2, 3), council_outcome::returned);
+}
+
+TEST(council, nothing_is_decided_before_the_quorum_has_voted) {
+  const approval_rule half_with_quorum{false, 1, 2, 6};  // 9 members, 6 must vote
+  EXPECT_EQ(council_decision(half_with_quorum, 5, 0, 9), council_outcome::undecided);
+  EXPECT_EQ(council_decision(half_with_quorum, 5, 1, 9), council_outcome::approved)
+      << "the sixth vote completes the quorum, whichever way it goes";
+  EXPECT_EQ(council_decision(half_with_quorum, 0, 5, 9), council_outcome::undecided);
+  EXPECT_EQ(council_decision(half_with_quorum, 1, 5, 9), council_outcome::returned);
+}
+
+TEST(council, approval_and_return_never_hold_together) {
+  for (int members = 1; members <= 9; ++members)
+    for (int num = 1; num <= 5; ++num)
+      for (int den = num; den <= 5; ++den)
+        for (int a = 0; a <= members; ++a)
+          for (int r = 0; a + r <= members; ++r) {
+            const approval_rule rule{false, num, den, 1};
+            const auto d = council_decision(rule, a, r, members);
+            if (a * den >= members * num)
+              EXPECT_EQ(d, council_outcome::approved);
+            else if (r * den > members * (den - num))
+              EXPECT_EQ(d, council_outcome::returned);
+            else
+              EXPECT_EQ(d, council_outcome::undecided);
+          }
 }
 
 }  // namespace

@@ -13,16 +13,16 @@ namespace {
 
 using auth::role;
 
-const stage all_stages[] = {stage::self_assessment, stage::round1,  stage::explanation_window,
-                            stage::round2,          stage::council, stage::approved,
-                            stage::published};
+const stage all_stages[] = {stage::self_assessment, stage::round1,    stage::explanation_window,
+                            stage::round2,          stage::council,   stage::approved,
+                            stage::published,       stage::historical};
 const event all_events[] = {
     event::submit,          event::auto_submit,  event::extend_deadline,   event::complete_round1,
     event::open_window,     event::close_window, event::auto_close_window, event::extend_window,
     event::complete_round2, event::vote_approve, event::vote_return,       event::adjust,
-    event::publish};
+    event::publish,         event::approve_historical};
 
-// Facts under which every guard holds except the approval split (met).
+// Facts under which every guard holds except the council's split (approved).
 guard_facts permissive() {
   guard_facts f;
   f.before_deadline = true;
@@ -30,7 +30,7 @@ guard_facts permissive() {
   f.window_due = true;
   f.later_close_time = true;
   f.reason_given = true;
-  f.approval_met = true;
+  f.council = council_outcome::approved;
   return f;
 }
 
@@ -46,8 +46,10 @@ TEST(state_machine, the_happy_path_goes_through_every_stage) {
       stage::round2);
   EXPECT_EQ(decide(stage::round2, event::complete_round2, role::appraiser, false, f).value(),
             stage::council);
+  f.council = council_outcome::returned;
   EXPECT_EQ(decide(stage::council, event::vote_return, role::council_member, false, f).value(),
             stage::round2);
+  f.council = council_outcome::approved;
   EXPECT_EQ(decide(stage::council, event::vote_approve, role::council_member, false, f).value(),
             stage::approved);
   EXPECT_EQ(decide(stage::approved, event::publish, role::secretariat, false, f).value(),
@@ -79,6 +81,17 @@ TEST(state_machine, guards_name_the_rule_that_refused) {
   EXPECT_EQ(decide(stage::council, event::vote_approve, role::council_member, false, f).value(),
             stage::council)
       << "an approval that does not meet the rule keeps the file in council";
+  f.before_deadline = true;
+  f.self_scores_missing = 3;
+  EXPECT_EQ(decide(stage::self_assessment, event::submit, role::agency_head, false, f).error(),
+            errc::self_scores_missing);
+  f.missing_confirmed = true;
+  EXPECT_EQ(decide(stage::self_assessment, event::submit, role::agency_head, false, f).value(),
+            stage::round1);
+  f.historical_missing = 2;
+  EXPECT_EQ(
+      decide(stage::historical, event::approve_historical, role::secretariat, false, f).error(),
+      errc::historical_incomplete);
   EXPECT_EQ(decide(stage::self_assessment, event::auto_submit, std::nullopt, true,
                    guard_facts{.before_deadline = true})
                 .error(),
@@ -91,7 +104,8 @@ guard_facts facts_for(guard g) {
   auto f = permissive();
   if (g == guard::after_deadline) f.before_deadline = false;
   if (g == guard::round1_done_some_flagged) f.flagged = 1;
-  if (g == guard::approval_pending) f.approval_met = false;
+  if (g == guard::council_returns) f.council = council_outcome::returned;
+  if (g == guard::council_undecided) f.council = council_outcome::undecided;
   return f;
 }
 

@@ -18,12 +18,12 @@ using auth::role;
 
 constexpr stage all_stages[] = {stage::self_assessment, stage::round1,  stage::explanation_window,
                                 stage::round2,          stage::council, stage::approved,
-                                stage::published};
+                                stage::published,       stage::historical};
 constexpr event all_events[] = {
     event::submit,          event::auto_submit,  event::extend_deadline,   event::complete_round1,
     event::open_window,     event::close_window, event::auto_close_window, event::extend_window,
     event::complete_round2, event::vote_approve, event::vote_return,       event::adjust,
-    event::publish};
+    event::publish,         event::approve_historical};
 
 // The issue's state machine: from, event, to (the stage when the guard holds), who.
 struct spec_row {
@@ -50,12 +50,18 @@ const std::vector<spec_row>& spec() {
       {explanation_window, auto_close_window, round2, {}, true},
       {explanation_window, extend_window, explanation_window, secretariat, false},
       {round2, complete_round2, council, appraisers, false},
-      {council, vote_approve, approved, council_members, false},  // when the rule is met
+      // After each vote the campaign's rule decides (issue 10): these are the outcomes when
+      // it approves (vote_approve) or returns (vote_return); the other outcomes are checked
+      // row by row below.
+      {council, vote_approve, approved, council_members, false},
       {council, vote_return, round2, council_members, false},
       {round2, adjust, round2, secretariat, false},
       {council, adjust, council, secretariat, false},
       {approved, adjust, approved, secretariat, false},
       {approved, publish, published, secretariat, false},
+      // A past year (issue 10): the secretariat enters final figures, then approves them.
+      {historical, adjust, historical, secretariat, false},
+      {historical, approve_historical, approved, secretariat, false},
   };
   return rows;
 }
@@ -75,7 +81,7 @@ guard_facts passing(event e) {
   f.window_due = true;
   f.later_close_time = true;
   f.reason_given = true;
-  f.approval_met = true;
+  f.council = e == event::vote_return ? council_outcome::returned : council_outcome::approved;
   return f;
 }
 
@@ -116,19 +122,25 @@ TEST(transition_table, every_stage_event_and_actor_gives_the_outcome_the_issue_n
       }
       ++checked;
     }
-  EXPECT_EQ(checked, 7 * 13 * (7 + 1));
+  EXPECT_EQ(checked, 8 * 14 * (7 + 1));
 }
 
 TEST(transition_table, declares_exactly_the_transitions_of_the_issue) {
-  // Every table row is in the spec (the vote_approve row that stays in council while
-  // the rule is not met is the one row the spec folds into "when the rule is met").
+  // Every table row is in the spec; a vote's rows go where the rule's outcome says.
   for (const auto& t : transitions()) {
     const spec_row* row = spec_for(t.from, t.on);
     ASSERT_NE(row, nullptr) << to_string(t.from) << " " << to_string(t.on);
-    if (t.condition == guard::approval_pending)
+    if (t.condition == guard::council_undecided)
       EXPECT_EQ(t.to, stage::council);
+    else if (t.condition == guard::council_approves)
+      EXPECT_EQ(t.to, stage::approved);
+    else if (t.condition == guard::council_returns)
+      EXPECT_EQ(t.to, stage::round2);
     else
       EXPECT_EQ(t.to, row->to) << to_string(t.from) << " " << to_string(t.on);
+    if (t.on == event::vote_return) {
+      EXPECT_EQ(t.also, guard::reason_given);
+    }
     EXPECT_EQ(t.system, row->clock);
     for (auto r : auth::all_roles)
       EXPECT_EQ((t.roles >> static_cast<int>(r)) & 1u, row->roles.contains(r) ? 1u : 0u)
@@ -144,9 +156,46 @@ TEST(transition_table, admins_and_auditors_fire_nothing) {
 
 TEST(transition_table, an_approval_below_the_rule_keeps_the_file_in_council) {
   auto f = passing(event::vote_approve);
-  f.approval_met = false;
+  f.council = council_outcome::undecided;
   EXPECT_EQ(decide(stage::council, event::vote_approve, role::council_member, false, f).value(),
             stage::council);
+}
+
+TEST(transition_table, a_vote_goes_wherever_the_rule_decides_whichever_way_it_is_cast) {
+  // A return that completes the quorum may approve; an approval after returns that make
+  // approval unreachable cannot happen (the rule returned the file at that return).
+  for (auto e : {event::vote_approve, event::vote_return}) {
+    auto f = passing(e);
+    for (auto [outcome, to] : {std::pair{council_outcome::approved, stage::approved},
+                               {council_outcome::returned, stage::round2},
+                               {council_outcome::undecided, stage::council}}) {
+      f.council = outcome;
+      EXPECT_EQ(decide(stage::council, e, role::council_member, false, f).value(), to)
+          << to_string(e);
+    }
+  }
+}
+
+TEST(transition_guards, a_head_submits_unscored_criteria_only_on_purpose) {
+  auto f = passing(event::submit);
+  f.self_scores_missing = 2;
+  EXPECT_EQ(decide(stage::self_assessment, event::submit, role::agency_head, false, f).error(),
+            errc::self_scores_missing);
+  f.missing_confirmed = true;
+  EXPECT_EQ(decide(stage::self_assessment, event::submit, role::agency_head, false, f).value(),
+            stage::round1);
+  f.before_deadline = false;
+  EXPECT_EQ(decide(stage::self_assessment, event::submit, role::agency_head, false, f).error(),
+            errc::deadline_passed)
+      << "the deadline speaks first";
+}
+
+TEST(transition_guards, a_past_year_is_approved_only_with_every_final_score) {
+  auto f = passing(event::approve_historical);
+  f.historical_missing = 1;
+  EXPECT_EQ(
+      decide(stage::historical, event::approve_historical, role::secretariat, false, f).error(),
+      errc::historical_incomplete);
 }
 
 // Each guard, failed, names its own rule.
@@ -220,7 +269,7 @@ TEST(transition_guards, returns_and_adjustments_need_a_reason) {
   f.reason_given = false;
   EXPECT_EQ(decide(stage::council, event::vote_return, role::council_member, false, f).error(),
             errc::reason_required);
-  for (auto s : {stage::round2, stage::council, stage::approved})
+  for (auto s : {stage::round2, stage::council, stage::approved, stage::historical})
     EXPECT_EQ(decide(s, event::adjust, role::secretariat, false, f).error(), errc::reason_required)
         << to_string(s);
 }
@@ -235,10 +284,20 @@ struct edit_spec {
 TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
   const std::set<role> agency{role::agency_editor, role::agency_head};
   const std::set<role> appraiser{role::appraiser};
+  const std::set<role> secretariat{role::secretariat};
   const std::vector<edit_spec> rules{
       {leaf_field::self_score, stage::self_assessment, agency},
       {leaf_field::self_explanation, stage::self_assessment, agency},
-      {leaf_field::not_evaluated, stage::self_assessment, agency},
+      // Not evaluated (issue 10): the secretariat decides until the council approves; an
+      // agency claims, the appraiser confirms or rejects in round one.
+      {leaf_field::not_evaluated, stage::self_assessment, secretariat},
+      {leaf_field::not_evaluated, stage::round1, secretariat},
+      {leaf_field::not_evaluated, stage::explanation_window, secretariat},
+      {leaf_field::not_evaluated, stage::round2, secretariat},
+      {leaf_field::not_evaluated, stage::council, secretariat},
+      {leaf_field::not_evaluated, stage::historical, secretariat},
+      {leaf_field::not_evaluated_claim, stage::self_assessment, agency},
+      {leaf_field::claim_decision, stage::round1, appraiser},
       {leaf_field::round1_score, stage::round1, appraiser},
       {leaf_field::round1_remark, stage::round1, appraiser},
       {leaf_field::needs_explanation, stage::round1, appraiser},
@@ -249,11 +308,11 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
       {leaf_field::evidence, stage::self_assessment, agency},
       {leaf_field::evidence, stage::explanation_window, agency},
   };
-  const leaf_field all_fields[] = {leaf_field::evidence,          leaf_field::self_score,
-                                   leaf_field::self_explanation,  leaf_field::not_evaluated,
-                                   leaf_field::round1_score,      leaf_field::round1_remark,
-                                   leaf_field::needs_explanation, leaf_field::explanation_response,
-                                   leaf_field::round2_score,      leaf_field::round2_remark};
+  const leaf_field all_fields[] = {
+      leaf_field::evidence,          leaf_field::self_score,          leaf_field::self_explanation,
+      leaf_field::not_evaluated,     leaf_field::not_evaluated_claim, leaf_field::claim_decision,
+      leaf_field::round1_score,      leaf_field::round1_remark,       leaf_field::needs_explanation,
+      leaf_field::explanation_response, leaf_field::round2_score,     leaf_field::round2_remark};
   for (auto f : all_fields)
     for (auto s : all_stages)
       for (auto r : auth::all_roles) {
@@ -270,6 +329,16 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
         else
           EXPECT_TRUE(d) << what;
       }
+}
+
+TEST(edit_table, only_the_agencys_own_fields_run_on_its_clock) {
+  for (auto f : {leaf_field::self_score, leaf_field::self_explanation,
+                 leaf_field::not_evaluated_claim, leaf_field::evidence})
+    EXPECT_TRUE(on_agency_clock(f, stage::self_assessment)) << to_string(f);
+  EXPECT_TRUE(on_agency_clock(leaf_field::explanation_response, stage::explanation_window));
+  EXPECT_TRUE(on_agency_clock(leaf_field::evidence, stage::explanation_window));
+  for (auto s : all_stages) EXPECT_FALSE(on_agency_clock(leaf_field::not_evaluated, s));
+  EXPECT_FALSE(on_agency_clock(leaf_field::claim_decision, stage::round1));
 }
 
 TEST(sealing, drafts_are_sealed_on_submission_and_when_the_window_closes_and_only_then) {

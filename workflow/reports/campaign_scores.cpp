@@ -68,6 +68,7 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
   for (auto& u : storage::list_units(c)) units.emplace(u.id, std::move(u));
   std::unordered_map<std::int64_t, std::size_t> file_index;
   for (auto& a : storage::campaign_assessments(c, campaign_id)) {
+    if (options.published_only && a.state != "published") continue;
     file_index[a.id] = out.files.size();
     scored_file f;
     f.group = group_index.at(a.group_id);
@@ -76,7 +77,8 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
     out.files.push_back(std::move(f));
   }
   for (auto& p : storage::campaign_publications(c, campaign_id))
-    out.files[file_index.at(p.assessment_id)].publication = std::move(p);
+    if (auto i = file_index.find(p.assessment_id); i != file_index.end())
+      out.files[i->second].publication = std::move(p);
   const auto adjustments = storage::campaign_adjustment_totals(c, campaign_id);
 
   // One file at a time: its facts (and remarks) indexed like its set's nodes, scored

@@ -63,6 +63,9 @@ struct campaign_scores {
 
 struct campaign_read_options {
   bool remarks = false;  // also read the round-one and round-two remarks
+  // Only the published files: ranked among themselves, so that an agency's view of the
+  // published figures says nothing about the files still under appraisal.
+  bool published_only = false;
   // Called once per file as soon as it is scored (rank still 0), with its group (whose
   // files, fields and publication are not filled in yet), its leaf values indexed like
   // its set's nodes (parents' entries are empty) and, when remarks is set, its remarks

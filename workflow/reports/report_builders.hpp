@@ -2,6 +2,7 @@
 // stored values. Pure functions over data already read; report_service.cpp reads.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,6 +44,13 @@ class below_maximum_builder {
   // [group index][node index]: the shortfalls of that leaf, in file order.
   std::vector<std::vector<std::vector<shortfall>>> by_leaf_;
 };
+
+// This year's units (the given groups of now) beside last year's: matched by unit id
+// (codes never change), else by the units each was formed from (origins: unit id →
+// origin unit id). with_gone: also last year's units that nothing this year accounts for.
+year_over_year_report make_year_over_year_report(
+    const campaign_scores& now, const campaign_scores& before, std::span<const std::size_t> groups,
+    const std::multimap<std::int64_t, std::int64_t>& origins, bool with_gone);
 
 // What one file's detailed result is made of, read in one transaction.
 struct unit_report_input {

@@ -66,5 +66,9 @@ rendered_report render_report(const unit_report& r, report_format f,
                               const std::filesystem::path& temp_dir) {
   return render(r, f, temp_dir);
 }
+rendered_report render_report(const year_over_year_report& r, report_format f,
+                              const std::filesystem::path& temp_dir) {
+  return render(r, f, temp_dir);
+}
 
 }  // namespace parix::workflow

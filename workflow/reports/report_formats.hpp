@@ -34,5 +34,7 @@ rendered_report render_report(const below_maximum_report& r, report_format f,
                               const std::filesystem::path& temp_dir);
 rendered_report render_report(const unit_report& r, report_format f,
                               const std::filesystem::path& temp_dir);
+rendered_report render_report(const year_over_year_report& r, report_format f,
+                              const std::filesystem::path& temp_dir);
 
 }  // namespace parix::workflow

@@ -378,4 +378,123 @@ std::string to_json(const std::vector<published_campaign>& campaigns) {
   return out;
 }
 
+namespace {
+
+std::string_view link_name(year_link l) {
+  switch (l) {
+    case year_link::same_code:
+      return "same_code";
+    case year_link::formed_from:
+      return "formed_from";
+    case year_link::new_unit:
+      return "new_unit";
+    case year_link::gone:
+      return "gone";
+  }
+  return "";
+}
+
+void figures(json_writer& w, const year_figures& f) {
+  w.begin_object();
+  w.key("unit").str(f.unit_code);
+  w.key("unit_name").str(f.unit_name);
+  w.key("group").str(f.group);
+  index(w, f.index);
+  w.key("class").str(f.classification);
+  w.key("rank").num(f.rank);
+  w.key("fields").begin_array();
+  for (const auto& n : f.fields) {
+    w.begin_object();
+    w.key("code").str(n.code);
+    w.key("achieved").str(n.achieved.to_string());
+    w.key("max").str(n.applicable_max.to_string());
+    index(w, n.index());
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void opt_figures(json_writer& w, std::string_view name, const std::optional<year_figures>& f) {
+  w.key(name);
+  if (f)
+    figures(w, *f);
+  else
+    w.null();
+}
+
+void change(json_writer& w, const std::optional<std::int64_t>& c) {
+  if (c)
+    w.str(signed_hundredths(*c));
+  else
+    w.null();
+}
+
+void year_line_json(json_writer& w, const year_line& l, const std::vector<year_field>& fields) {
+  w.begin_object();
+  const auto& who = l.current ? *l.current : *l.previous;
+  w.key("unit").str(who.unit_code);
+  w.key("unit_name").str(who.unit_name);
+  w.key("link").str(link_name(l.link));
+  opt_figures(w, "current", l.current);
+  opt_figures(w, "previous", l.previous);
+  w.key("origins").begin_array();
+  for (const auto& o : l.origins) figures(w, o);
+  w.end_array();
+  w.key("index_change");
+  change(w, l.index_change);
+  w.key("rank_change");
+  if (l.rank_change)
+    w.num(*l.rank_change);
+  else
+    w.null();
+  w.key("field_changes").begin_array();
+  for (std::size_t i = 0; i < l.field_changes.size() && i < fields.size(); ++i) {
+    w.begin_object();
+    w.key("code").str(fields[i].code);
+    w.key("change");
+    change(w, l.field_changes[i]);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace
+
+std::string to_json(const year_over_year_report& r) {
+  std::string out;
+  json_writer w{out};
+  w.begin_object();
+  campaign(w, r.heading);
+  w.key("previous_campaign").begin_object();
+  w.key("id").num(r.previous.campaign_id);
+  w.key("year").num(r.previous.year);
+  w.key("name").str(r.previous.campaign_name);
+  w.end_object();
+  w.key("groups").begin_array();
+  for (const auto& g : r.groups) {
+    w.begin_object();
+    group_members(w, g.group);
+    w.key("fields").begin_array();
+    for (const auto& f : g.fields) {
+      w.begin_object();
+      w.key("code").str(f.code);
+      w.key("title").str(f.title);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("rows").begin_array();
+    for (const auto& l : g.lines) year_line_json(w, l, g.fields);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("gone").begin_array();
+  for (const auto& l : r.gone) year_line_json(w, l, {});
+  w.end_array();
+  w.end_object();
+  return out;
+}
+
 }  // namespace parix::workflow

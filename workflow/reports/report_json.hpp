@@ -15,6 +15,7 @@ std::string to_json(const ranking_report& r);
 std::string to_json(const components_report& r);
 std::string to_json(const below_maximum_report& r);
 std::string to_json(const unit_report& r);
+std::string to_json(const year_over_year_report& r);
 std::string to_json(const std::vector<published_campaign>& campaigns);
 
 }  // namespace parix::workflow

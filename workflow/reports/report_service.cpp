@@ -94,7 +94,7 @@ result<below_maximum_report> report_service::below_maximum(const auth::actor& re
   return db_.read_result([&](storage::connection& c) -> result<below_maximum_report> {
     if (auto ok = may_open(c, &reader, campaign_id); !ok) return ok.error();
     if (filter.unit && !storage::find_campaign_assessment(c, campaign_id, *filter.unit))
-      return errc::unit_not_in_campaign;
+      return errc::unit_has_no_file;
     below_maximum_builder builder{filter.group, filter.unit};
     campaign_read_options options;
     options.remarks = true;
@@ -116,7 +116,7 @@ result<unit_report> report_service::unit(const auth::actor& reader, std::int64_t
     if (!campaign) return errc::campaign_not_found;
     if (auto ok = may_read(c, reader, campaign_id); !ok) return ok.error();
     auto file = storage::find_campaign_assessment(c, campaign_id, unit_code);
-    if (!file) return errc::unit_not_in_campaign;
+    if (!file) return errc::unit_has_no_file;
     auto group = *storage::find_unit_group(c, file->group_id);
     auto set = sets_->get(c, group.criteria_set_id);
     const auto published = storage::find_publication(c, file->id);
@@ -132,6 +132,23 @@ result<unit_report> report_service::unit(const auth::actor& reader, std::int64_t
     in.bands = bands_from_json(campaign->bands_json);
     in.file = std::move(*file);
     return make_unit_report(std::move(in));
+  });
+}
+
+result<year_over_year_report> report_service::year_over_year(const auth::actor& reader,
+                                                             std::int64_t campaign_id,
+                                                             const report_filter& filter) {
+  return db_.read_result([&](storage::connection& c) -> result<year_over_year_report> {
+    if (auto ok = may_open(c, &reader, campaign_id); !ok) return ok.error();
+    auto now = read_campaign_scores(c, *sets_, campaign_id);
+    if (!now) return now.error();
+    if (!now->campaign.predecessor_id) return errc::no_predecessor;
+    auto groups = groups_for(*now, &reader, filter);
+    if (!groups) return groups.error();
+    auto before = read_campaign_scores(c, *sets_, *now->campaign.predecessor_id);
+    if (!before) return before.error();
+    return make_year_over_year_report(*now, *before, *groups, storage::all_unit_origins(c),
+                                      !filter.group);
   });
 }
 

@@ -36,12 +36,17 @@ class report_service {
                                  const report_filter& filter = {});
   result<components_report> components(const auth::actor* reader, std::int64_t campaign_id,
                                        const report_filter& filter = {});
-  // Signed-in readers only. Also errc::unit_not_in_campaign for filter.unit.
+  // Signed-in readers only. Also errc::unit_has_no_file for filter.unit.
   result<below_maximum_report> below_maximum(const auth::actor& reader, std::int64_t campaign_id,
                                              const report_filter& filter = {});
-  // One file, read on its own. errc::unit_not_in_campaign.
+  // One file, read on its own. errc::unit_has_no_file.
   result<unit_report> unit(const auth::actor& reader, std::int64_t campaign_id,
                            std::string_view unit_code);
+
+  // This year beside the predecessor campaign's figures. Signed-in readers only.
+  // errc::no_predecessor when the campaign names none; group_not_found.
+  result<year_over_year_report> year_over_year(const auth::actor& reader, std::int64_t campaign_id,
+                                               const report_filter& filter = {});
 
   // Every campaign with at least one published group, newest year first. Public.
   std::vector<published_campaign> published_campaigns();

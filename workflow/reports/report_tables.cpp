@@ -1,6 +1,7 @@
 // The tables of each report, as a province prints them (docs/reports.md).
 #include "workflow/reports/report_tables.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "storage/database.hpp"
@@ -434,6 +435,137 @@ report_tables tables_of(const unit_report& r) {
                       }});
   t.csv = {"", t.title, t.campaign, node_columns(true), [&r, node_row](const row_sink& sink) {
              for (const auto& n : r.nodes) sink(node_row(n, true));
+           }};
+  return t;
+}
+
+namespace {
+
+// A change of an index in percentage points, a number (no "+": spreadsheets read "-1.25"
+// but not "+1.25").
+table_cell change_cell(const std::optional<std::int64_t>& c) {
+  if (!c) return {};
+  auto t = signed_hundredths(*c);
+  if (t.front() == '+') t.erase(0, 1);
+  return {cell_kind::percent, std::move(t), 0};
+}
+
+std::string_view link_text(year_link l) {
+  switch (l) {
+    case year_link::same_code:
+      return "Cùng mã";
+    case year_link::formed_from:
+      return "Hình thành từ đơn vị cũ";
+    case year_link::new_unit:
+      return "Đơn vị mới";
+    case year_link::gone:
+      return "Không còn trong đợt năm nay";
+  }
+  return "";
+}
+
+// The columns: the unit, last year's figures, this year's, the changes, then one
+// change per field (fields: this year's set's; the CSV's: the union over groups).
+std::vector<table_column> year_columns(const year_over_year_report& r,
+                                       const std::vector<year_field>& fields, bool with_group) {
+  const auto before = std::to_string(r.previous.year), now = std::to_string(r.heading.year);
+  std::vector<table_column> c;
+  if (with_group) c.push_back({"Nhóm", false});
+  for (const std::string& h :
+       {std::string{"STT"}, std::string{"Mã đơn vị"}, std::string{"Tên đơn vị"},
+        std::string{"So sánh"}, "Chỉ số " + before + " (%)", "Xếp loại " + before,
+        "Xếp hạng " + before, "Chỉ số " + now + " (%)", "Xếp loại " + now, "Xếp hạng " + now,
+        std::string{"Tăng/giảm chỉ số (điểm %)"}, std::string{"Tăng/giảm thứ hạng"}})
+    c.push_back({h, h == "Tên đơn vị"});
+  for (const auto& f : fields) c.push_back({"LV " + f.code + ": tăng/giảm (điểm %)", false});
+  return c;
+}
+
+void figure_cells(std::vector<table_cell>& c, const std::optional<year_figures>& f) {
+  if (!f) {
+    c.insert(c.end(), 3, table_cell{});
+    return;
+  }
+  c.push_back(pct(f->index));
+  c.push_back(text(f->classification));
+  c.push_back(integer(f->rank));
+}
+
+// A unit's row, then (formed from other units) one row per origin with last year's
+// figures, so the new unit's predecessors stand beside it.
+void year_rows(const row_sink& sink, const std::string* group, const year_line& l, int stt,
+               const std::vector<year_field>& fields) {
+  table_row r;
+  auto& c = r.cells;
+  const auto& who = l.current ? *l.current : *l.previous;
+  if (group) c.push_back(text(l.link == year_link::gone ? who.group : *group));
+  c.push_back(stt > 0 ? integer(stt) : table_cell{});
+  c.push_back(text(who.unit_code));
+  c.push_back(text(who.unit_name));
+  c.push_back(text(std::string{link_text(l.link)}));
+  figure_cells(c, l.previous);
+  figure_cells(c, l.current);
+  c.push_back(change_cell(l.index_change));
+  c.push_back(l.rank_change ? integer(*l.rank_change) : table_cell{});
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::optional<std::int64_t> fc;
+    if (l.current)
+      for (std::size_t k = 0; k < l.current->fields.size() && k < l.field_changes.size(); ++k)
+        if (l.current->fields[k].code == fields[i].code) fc = l.field_changes[k];
+    c.push_back(change_cell(fc));
+  }
+  sink(r);
+  for (const auto& o : l.origins) {
+    table_row orow;
+    auto& oc = orow.cells;
+    if (group) oc.push_back(text(o.group));
+    oc.push_back({});
+    oc.push_back(text(o.unit_code));
+    oc.push_back(text(o.unit_name));
+    oc.push_back(text("Đơn vị cũ, hình thành nên " + who.unit_code));
+    figure_cells(oc, o);
+    sink(orow);
+  }
+}
+
+}  // namespace
+
+report_tables tables_of(const year_over_year_report& r) {
+  auto t = titled(r.heading, "So sánh Chỉ số cải cách hành chính với năm trước", "so-sanh");
+  t.campaign +=
+      " — so với " + r.previous.campaign_name + " (năm " + std::to_string(r.previous.year) + ")";
+  std::vector<year_field> all_fields;  // the CSV's field columns: every group's, by code
+  for (const auto& g : r.groups) {
+    for (const auto& f : g.fields)
+      if (std::ranges::none_of(all_fields, [&](const auto& a) { return a.code == f.code; }))
+        all_fields.push_back(f);
+    table s{sheet_name("Qua các năm", g.group.key), t.title, group_line(g.group),
+            year_columns(r, g.fields, false), nullptr};
+    s.rows = [&g](const row_sink& sink) {
+      int stt = 0;
+      for (const auto& l : g.lines) year_rows(sink, nullptr, l, ++stt, g.fields);
+    };
+    t.sheets.push_back(std::move(s));
+  }
+  if (!r.gone.empty()) {
+    table s{"Không còn", t.title,
+            "Đơn vị có hồ sơ năm trước, năm nay không có và không hợp nhất vào đơn vị nào",
+            year_columns(r, {}, false), nullptr};
+    s.rows = [&r](const row_sink& sink) {
+      int stt = 0;
+      for (const auto& l : r.gone) year_rows(sink, nullptr, l, ++stt, {});
+    };
+    t.sheets.push_back(std::move(s));
+  }
+  t.csv = {"", t.title, t.campaign, year_columns(r, all_fields, true),
+           [&r, all_fields](const row_sink& sink) {
+             for (const auto& g : r.groups) {
+               int stt = 0;
+               for (const auto& l : g.lines) year_rows(sink, &g.group.key, l, ++stt, all_fields);
+             }
+             const std::string none;
+             int stt = 0;
+             for (const auto& l : r.gone) year_rows(sink, &none, l, ++stt, all_fields);
            }};
   return t;
 }

@@ -61,5 +61,6 @@ report_tables tables_of(const ranking_report& r);
 report_tables tables_of(const components_report& r);
 report_tables tables_of(const below_maximum_report& r);
 report_tables tables_of(const unit_report& r);
+report_tables tables_of(const year_over_year_report& r);
 
 }  // namespace parix::workflow

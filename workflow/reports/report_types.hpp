@@ -183,6 +183,61 @@ struct unit_report {
   std::optional<storage::publication_record> publication;
 };
 
+// ---- 5. Year over year -------------------------------------------------------------
+
+// A unit's figures in one campaign.
+struct year_figures {
+  std::string unit_code, unit_name, group;
+  percentage index{points{}, points{}};
+  std::string classification;
+  int rank = 0;                    // within its group
+  std::vector<node_score> fields;  // its set's fields in order
+};
+
+enum class year_link {
+  same_code,    // the unit had a file last year under the same code
+  formed_from,  // a new code: the units it was formed from had files last year
+  new_unit,     // nothing last year to compare with
+  gone,         // last year's unit with no file this year and no successor naming it
+};
+
+struct year_line {
+  year_link link = year_link::same_code;
+  std::optional<year_figures> current;   // none only for gone
+  std::optional<year_figures> previous;  // same_code (and gone)
+  std::vector<year_figures> origins;     // formed_from: last year's figures of each
+  // Changes (this year − last year) of the indices as published, in hundredths of a
+  // percentage point ("+1.25"), and the rank's gain (last − this: up is positive).
+  std::optional<std::int64_t> index_change;
+  std::optional<int> rank_change;
+  // Per field of this year's set, by position: the change of the field's index, where
+  // last year's set has a field with the same code and both indices are defined.
+  std::vector<std::optional<std::int64_t>> field_changes;
+};
+
+struct year_field {
+  std::string code, title;
+};
+
+struct year_group {
+  report_group group;
+  std::vector<year_field> fields;  // this year's set's fields
+  std::vector<year_line> lines;    // this year's ranking order
+};
+
+struct year_over_year_report {
+  report_heading heading, previous;
+  std::vector<year_group> groups;
+  std::vector<year_line> gone;  // last year's units with no successor this year
+};
+
+// An index rounded half up to hundredths, as an integer (86.00 → 8600): year-over-year
+// changes are differences of the published (rounded) indices, so that a reader of the
+// two annexes gets the same figure by subtracting.
+std::int64_t hundredths(const percentage& p);
+// "+1.25", "-0.50", "0.00".
+std::string signed_hundredths(std::int64_t h);
+
 // ---- The public list of published campaigns ----------------------------------------
 
 struct published_group {
