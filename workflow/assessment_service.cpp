@@ -697,7 +697,7 @@ result<bulk_edit_result> assessment_service::edit_leaves(const auth::actor& a, s
     bulk_edit_result out;
     std::set<std::string, std::less<>> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      leaf_edit_problem p{i, items[i].code, {}, {}};
+      leaf_edit_problem p{i, items[i].line, items[i].code, {}, {}};
       if (!seen.insert(items[i].code).second) {
         p.error = errc::duplicate_entry;
         p.detail.values["code"] = items[i].code;

@@ -143,6 +143,7 @@ enum class bulk_mode { apply, preview };
 // route would have answered.
 struct leaf_edit_problem {
   std::size_t index = 0;  // in the request's list
+  int line = 0;           // the CSV line (0: a JSON list)
   std::string code;
   boost::system::error_code error;
   refusal_detail detail;

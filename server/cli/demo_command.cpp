@@ -72,7 +72,7 @@ int demo_command(const arguments& args) {
     if (units.get(u.code)) continue;
     std::optional<std::string> parent;
     if (u.parent) parent = u.parent;
-    auto r = units.create(cli_actor(), {u.code, u.name, parent, std::string{u.kind}});
+    auto r = units.create(cli_actor(), {u.code, u.name, parent, std::string{u.kind}, {}});
     if (!r) {
       std::cerr << "parix demo: cannot create unit " << u.code << ": " << r.error().message()
                 << "\n";

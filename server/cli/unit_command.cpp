@@ -67,7 +67,7 @@ int unit_command(const arguments& args) {
       std::cerr << usage << "\n";
       return 2;
     }
-    auto r = units.create(by, {target, *text("name"), text("parent"), text("kind")});
+    auto r = units.create(by, {target, *text("name"), text("parent"), text("kind"), {}});
     if (!r) return fail("cannot add " + target, r.error());
     std::cout << "added " << r->unit.code << " " << r->unit.name << "\n";
     return 0;

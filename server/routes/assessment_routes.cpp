@@ -100,8 +100,7 @@ response edit_leaf(request_context& ctx) {
 
 response bulk_answer(request_context& ctx, const workflow::result<workflow::bulk_edit_result>& r,
                      const std::vector<workflow::leaf_edit_problem>& problems,
-                     workflow::refusal_detail& why,
-                     const std::vector<workflow::leaf_edit_item>& items, bool preview);
+                     workflow::refusal_detail& why, bool preview);
 
 // Many leaves of one file at once: all or nothing, one If-Match for the file.
 response edit_leaves(request_context& ctx) {
@@ -127,7 +126,7 @@ response edit_leaves(request_context& ctx) {
   std::vector<workflow::leaf_edit_problem> problems;
   workflow::refusal_detail why;
   auto r = ctx.app.assessments.edit_leaves(ctx.who(), id, items, version, &problems, &why);
-  return bulk_answer(ctx, r, problems, why, items, false);
+  return bulk_answer(ctx, r, problems, why, false);
 }
 
 // An appraiser's CSV of code,score,remark[,needs_explanation] for one file; with
@@ -150,13 +149,12 @@ response import_leaf_csv(request_context& ctx) {
       &problems, &why);
   if (!r && r.error() == workflow::errc::invalid_score_import)
     throw import_refusal(r.error(), csv_problems);
-  return bulk_answer(ctx, r, problems, why, {}, only_preview);
+  return bulk_answer(ctx, r, problems, why, only_preview);
 }
 
 response bulk_answer(request_context& ctx, const workflow::result<workflow::bulk_edit_result>& r,
                      const std::vector<workflow::leaf_edit_problem>& problems,
-                     workflow::refusal_detail& why,
-                     const std::vector<workflow::leaf_edit_item>& items, bool preview) {
+                     workflow::refusal_detail& why, bool preview) {
   if (!r) {
     auto err = error_from(r.error(), args_of(why));
     if (r.error() == workflow::errc::stale_version) {
@@ -169,7 +167,7 @@ response bulk_answer(request_context& ctx, const workflow::result<workflow::bulk
       for (const auto& p : problems) {
         auto one = error_from(p.error, args_of(p.detail));
         list_out.push_back({{"index", p.index},
-                            {"line", p.index < items.size() ? items[p.index].line : 0},
+                            {"line", p.line},
                             {"code", p.code},
                             {"problem", one.code},
                             {"detail", message_for(one.code, ctx.lang, one.args).detail}});

@@ -38,7 +38,7 @@ boost::json::object unit_json(const auth::unit_view& v) {
           {"parent", opt(v.parent_code)},
           {"kind", opt(v.unit.kind)},
           {"disabled", v.unit.disabled},
-          {"formed_from", boost::json::value_from(v.formed_from)},
+          {"formed_from", boost::json::array(v.formed_from.begin(), v.formed_from.end())},
           {"version", v.unit.version},
           {"created_at", iso_utc(v.unit.created_at)},
           {"updated_at", iso_utc(v.unit.updated_at)}};

@@ -40,15 +40,14 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   srv.add_user("u2.head", "agency_head", "U2");
   auto thuky = srv.client();
   ASSERT_EQ(thuky.login("thuky", test_password).status, 200u);
-  ASSERT_EQ(
-      thuky
-          .request(
-              verb::post, "/api/v1/criteria-sets",
-              "#set-key: m\n#set-name: M\n#total: 3\ncode,title,max,method,bonus\n1,A,2,,\n1.1,B,1,self,\n"
-              "1.2,C,1,survey,\n2,D,1,,\n2.1,E,1,self,\n",
-              {{"Content-Type", "text/csv"}})
-          .status,
-      201u);
+  ASSERT_EQ(thuky
+                .request(verb::post, "/api/v1/criteria-sets",
+                         "#set-key: m\n#set-name: M\n#total: "
+                         "3\ncode,title,max,method,bonus\n1,A,2,,\n1.1,B,1,self,\n"
+                         "1.2,C,1,survey,\n2,D,1,,\n2.1,E,1,self,\n",
+                         {{"Content-Type", "text/csv"}})
+                .status,
+            201u);
   const auto now = srv.clock().now();
   auto iso = [](auto t) { return workflow::format_time(t, "UTC"); };
   // The appraiser is assigned field 1 of U1 only; the council member sits on no campaign.
@@ -147,7 +146,9 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/users/import",
-       {"/api/v1/users/import", "username,role\nu9.x,nope\n", "text/csv",
+       {"/api/v1/users/import",
+        "username,role\nu9.x,nope\n",
+        "text/csv",
         {"admin", "secretariat"}}},
       {"GET /api/v1/units",
        {"/api/v1/units",
@@ -162,7 +163,9 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         {"admin", "secretariat", "agency_editor", "agency_head", "appraiser", "council_member",
          "auditor"}}},
       {"POST /api/v1/units",
-       {"/api/v1/units", R"({"code":"U2","name":"again"})", "application/json",
+       {"/api/v1/units",
+        R"({"code":"U2","name":"again"})",
+        "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/units/import",
        {"/api/v1/units/import", "code,name\nU2,again\n", "text/csv", {"admin", "secretariat"}}},
@@ -226,6 +229,11 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
        {"/api/v1/campaigns/" + campaign + "/reports/below-maximum", "", "", readers}},
       {"GET /api/v1/campaigns/{id}/reports/units/{unit_code}",
        {"/api/v1/campaigns/" + campaign + "/reports/units/U2", "", "", readers}},
+      // This campaign names no predecessor: the readers pass the permission and council
+      // checks and get 404 no_predecessor, the others 403 (readers are covered by
+      // reports_api.year_over_year_puts_last_years_figures_beside_each_unit_or_its_origins).
+      {"GET /api/v1/campaigns/{id}/reports/year-over-year",
+       {"/api/v1/campaigns/" + campaign + "/reports/year-over-year", "", "", {}}},
       {"GET /api/v1/audit", {"/api/v1/audit", "", "", {"admin", "secretariat", "auditor"}}},
       {"GET /api/v1/audit.csv", {"/api/v1/audit.csv", "", "", {"admin", "secretariat", "auditor"}}},
       {"GET /api/v1/audit/checkpoints",
@@ -242,6 +250,16 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
        {"/api/v1/assessments/" + f + "/leaves/2.1",
         R"({"self_score":"1","round1_score":"1"})",
         "application/json",
+        {"secretariat"}}},
+      {"PATCH /api/v1/assessments/{id}/leaves",
+       {"/api/v1/assessments/" + f + "/leaves",
+        R"({"leaves":[{"code":"2.1","self_score":"1","round1_score":"1"}]})",
+        "application/json",
+        {"secretariat"}}},
+      {"POST /api/v1/assessments/{id}/score-import",
+       {"/api/v1/assessments/" + f + "/score-import",
+        "code,score\n2.1,1\n",
+        "text/csv",
         {"secretariat"}}},
       {"POST /api/v1/assessments/{id}/events",
        {"/api/v1/assessments/" + f + "/events",
@@ -309,7 +327,6 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   EXPECT_GT(refusals, 60);
 }
 
-
 // Every read route × role against another unit's objects, before any publication and
 // after one (issue 10): before, the figures of other units are for the secretariat,
 // appraisers, the council and auditors; an agency sees its own file. After, an agency
@@ -336,11 +353,12 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto t0 = srv.clock().now();
   auto created = as("thuky").post_json(
       "/api/v1/campaigns",
-      campaign_body("R", t0, {"U1", "U2", "U3"},
-                    {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
-                                                        {{"username", "thamdinh"}, {"field", "2"}},
-                                                        {{"username", "thamdinh.u1"}, {"unit", "U1"}}}},
-                     {"council", {"hoidong"}}}));
+      campaign_body(
+          "R", t0, {"U1", "U2", "U3"},
+          {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                              {{"username", "thamdinh"}, {"field", "2"}},
+                                              {{"username", "thamdinh.u1"}, {"unit", "U1"}}}},
+           {"council", {"hoidong"}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto campaign = std::to_string(created.json().at("id").as_int64());
   auto files = files_of(created.json());
@@ -362,8 +380,9 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto file_id = std::to_string(
       listed.at("versions").as_array()[0].at("files").as_array()[0].at("id").as_int64());
   for (auto code : {"1.1", "2.1", "2.2"})
-    ASSERT_EQ(as("thamdinh").send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
-                                 {{"If-Match", "\"v1\""}})
+    ASSERT_EQ(as("thamdinh")
+                  .send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
+                             {{"If-Match", "\"v1\""}})
                   .status,
               200u);
   for (auto e : {"complete_round1", "complete_round2"})
@@ -372,12 +391,14 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto token = as("admin").post_json("/api/v1/users/1/tokens", {{"name", "t"}});
   ASSERT_EQ(token.status, 201u);
 
-  const std::set<std::string> everyone{"admin", "thuky",    "u1.canbo", "u1.head", "thamdinh",
-                                       "thamdinh.u1", "hoidong",       "hoidong.other", "thanhtra"};
+  const std::set<std::string> everyone{"admin",   "thuky",         "u1.canbo",
+                                       "u1.head", "thamdinh",      "thamdinh.u1",
+                                       "hoidong", "hoidong.other", "thanhtra"};
   const std::set<std::string> user_readers{"admin", "thuky", "thanhtra"};
   // Another unit's file: the roles that read every file, its appraiser, its council.
   const std::set<std::string> file_readers{"thuky", "thanhtra", "thamdinh", "hoidong"};
-  const std::set<std::string> figure_readers{"thuky", "thanhtra", "thamdinh", "thamdinh.u1", "hoidong", "hoidong.other"};
+  const std::set<std::string> figure_readers{"thuky",       "thanhtra", "thamdinh",
+                                             "thamdinh.u1", "hoidong",  "hoidong.other"};
   auto with = [](std::set<std::string> s, std::initializer_list<const char*> more) {
     for (auto m : more) s.insert(m);
     return s;
@@ -428,8 +449,8 @@ TEST(authorization, every_read_route_before_and_after_publication) {
       }
       const auto& readers = published ? it->second.after : it->second.before;
       for (const auto& name : everyone) {
-        auto reply = as(name).request(r.method, it->second.target, "",
-                                      {{"Tus-Resumable", "1.0.0"}});
+        auto reply =
+            as(name).request(r.method, it->second.target, "", {{"Tus-Resumable", "1.0.0"}});
         const bool refused = reply.status == 403 || reply.status == 404;
         const auto what = key + " as " + name + (published ? " after" : " before") +
                           " publication: " + std::to_string(reply.status) + " " +
@@ -446,9 +467,9 @@ TEST(authorization, every_read_route_before_and_after_publication) {
     }
   };
   check(false);
-  auto published = as("thuky").post_json(
-      "/api/v1/campaigns/" + campaign + "/publish",
-      {{"decision_number", "12/QĐ-UBND"}, {"decision_date", "2024-12-31"}});
+  auto published =
+      as("thuky").post_json("/api/v1/campaigns/" + campaign + "/publish",
+                            {{"decision_number", "12/QĐ-UBND"}, {"decision_date", "2024-12-31"}});
   ASSERT_EQ(published.status, 200u) << published.body;
   ASSERT_EQ(published.json().at("published").as_int64(), 1);
   check(true);

@@ -35,12 +35,12 @@ using server::http::verb;
 using namespace std::chrono_literals;
 
 const char* set_a =
-    "#set-key: r-a\n#set-name: Bộ A\ncode,title,max,method,bonus,responsible\n"
+    "#set-key: r-a\n#set-name: Bộ A\n#total: 10\ncode,title,max,method,bonus,responsible\n"
     "1,\"Lĩnh vực 1, chỉ đạo\",6,,,Sở Nội vụ\n1.1,Tiêu chí 1.1,4,,,\n1.1.1,TP 1.1.1,1.5,self,,\n"
     "1.1.2,TP 1.1.2,2.5,self,,Văn phòng UBND tỉnh\n1.2,Tiêu chí 1.2 (ĐTXHH),2,survey,,\n"
     "2,Lĩnh vực 2,4,,,Sở Tư pháp\n2.1,Tiêu chí 2.1,2,self,,\n2.2,Tiêu chí 2.2,2,self,,\n";
 const char* set_b =
-    "#set-key: r-b\n#set-name: Bộ B\ncode,title,max,method,bonus,responsible\n"
+    "#set-key: r-b\n#set-name: Bộ B\n#total: 10\ncode,title,max,method,bonus,responsible\n"
     "1,Lĩnh vực 1,10,,,\n1.1,Tiêu chí 1.1,6,self,,Sở Nội vụ\n"
     "1.2,Tiêu chí 1.2 (SIPAS),4,external,,\n";
 const std::string xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -176,7 +176,7 @@ class reports_api : public ::testing::Test {
               201u);
     ASSERT_EQ(user("u1.head")
                   .post_json("/api/v1/assessments/" + std::to_string(file["U1"]) + "/events",
-                             {{"event", "submit"}})
+                             {{"event", "submit"}, {"confirm_missing_self_scores", true}})
                   .status,
               200u);
 
@@ -792,8 +792,9 @@ TEST_F(reports_api, year_over_year_puts_last_years_figures_beside_each_unit_or_i
   ASSERT_EQ(created.status, 201u) << created.body;
   EXPECT_EQ(created.json().at("predecessor").as_int64(), campaign);
   const auto previous = campaign;
-  campaign = created.json().at("id").as_int64();
-  for (const auto& g : created.json().at("groups").as_array())
+  const auto created_json = created.json();
+  campaign = created_json.at("id").as_int64();
+  for (const auto& g : created_json.at("groups").as_array())
     for (const auto& a : g.at("assessments").as_array())
       file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
   scores("U1", "1.1.1", "1.5", "1.5");
@@ -821,11 +822,11 @@ TEST_F(reports_api, year_over_year_puts_last_years_figures_beside_each_unit_or_i
   EXPECT_EQ(u2.at("index_change").as_string(), "-81.25");
   EXPECT_EQ(u2.at("rank_change").as_int64(), 1) << "third in 2024, second in 2025";
   EXPECT_EQ(u2.at("previous").at("class").as_string(), "Khá");
-  const auto& u6 = row_of(groups[1], "U6");
-  EXPECT_EQ(u6.at("link").as_string(), "formed_from");
-  EXPECT_TRUE(u6.at("previous").is_null());
-  EXPECT_TRUE(u6.at("index_change").is_null());
-  const auto& origins = u6.at("origins").as_array();
+  const auto& merged = row_of(groups[1], "U6");
+  EXPECT_EQ(merged.at("link").as_string(), "formed_from");
+  EXPECT_TRUE(merged.at("previous").is_null());
+  EXPECT_TRUE(merged.at("index_change").is_null());
+  const auto& origins = merged.at("origins").as_array();
   ASSERT_EQ(origins.size(), 2u);
   EXPECT_EQ(origins[0].at("unit").as_string(), "U4");
   EXPECT_EQ(origins[0].at("index").as_string(), "80.00");
