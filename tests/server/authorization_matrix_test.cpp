@@ -40,15 +40,14 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   srv.add_user("u2.head", "agency_head", "U2");
   auto thuky = srv.client();
   ASSERT_EQ(thuky.login("thuky", test_password).status, 200u);
-  ASSERT_EQ(
-      thuky
-          .request(
-              verb::post, "/api/v1/criteria-sets",
-              "#set-key: m\n#set-name: M\n#total: 3\ncode,title,max,method,bonus\n1,A,2,,\n1.1,B,1,self,\n"
-              "1.2,C,1,survey,\n2,D,1,,\n2.1,E,1,self,\n",
-              {{"Content-Type", "text/csv"}})
-          .status,
-      201u);
+  ASSERT_EQ(thuky
+                .request(verb::post, "/api/v1/criteria-sets",
+                         "#set-key: m\n#set-name: M\n#total: "
+                         "3\ncode,title,max,method,bonus\n1,A,2,,\n1.1,B,1,self,\n"
+                         "1.2,C,1,survey,\n2,D,1,,\n2.1,E,1,self,\n",
+                         {{"Content-Type", "text/csv"}})
+                .status,
+            201u);
   const auto now = srv.clock().now();
   auto iso = [](auto t) { return workflow::format_time(t, "UTC"); };
   // The appraiser is assigned field 1 of U1 only; the council member sits on no campaign.
@@ -147,7 +146,9 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/users/import",
-       {"/api/v1/users/import", "username,role\nu9.x,nope\n", "text/csv",
+       {"/api/v1/users/import",
+        "username,role\nu9.x,nope\n",
+        "text/csv",
         {"admin", "secretariat"}}},
       {"GET /api/v1/units",
        {"/api/v1/units",
@@ -162,7 +163,9 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
         {"admin", "secretariat", "agency_editor", "agency_head", "appraiser", "council_member",
          "auditor"}}},
       {"POST /api/v1/units",
-       {"/api/v1/units", R"({"code":"U2","name":"again"})", "application/json",
+       {"/api/v1/units",
+        R"({"code":"U2","name":"again"})",
+        "application/json",
         {"admin", "secretariat"}}},
       {"POST /api/v1/units/import",
        {"/api/v1/units/import", "code,name\nU2,again\n", "text/csv", {"admin", "secretariat"}}},
@@ -300,7 +303,6 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
   EXPECT_GT(refusals, 60);
 }
 
-
 // Every read route × role against another unit's objects, before any publication and
 // after one (issue 10): before, the figures of other units are for the secretariat,
 // appraisers, the council and auditors; an agency sees its own file. After, an agency
@@ -327,11 +329,12 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto t0 = srv.clock().now();
   auto created = as("thuky").post_json(
       "/api/v1/campaigns",
-      campaign_body("R", t0, {"U1", "U2", "U3"},
-                    {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
-                                                        {{"username", "thamdinh"}, {"field", "2"}},
-                                                        {{"username", "thamdinh.u1"}, {"unit", "U1"}}}},
-                     {"council", {"hoidong"}}}));
+      campaign_body(
+          "R", t0, {"U1", "U2", "U3"},
+          {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                              {{"username", "thamdinh"}, {"field", "2"}},
+                                              {{"username", "thamdinh.u1"}, {"unit", "U1"}}}},
+           {"council", {"hoidong"}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto campaign = std::to_string(created.json().at("id").as_int64());
   auto files = files_of(created.json());
@@ -353,8 +356,9 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto file_id = std::to_string(
       listed.at("versions").as_array()[0].at("files").as_array()[0].at("id").as_int64());
   for (auto code : {"1.1", "2.1", "2.2"})
-    ASSERT_EQ(as("thamdinh").send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
-                                 {{"If-Match", "\"v1\""}})
+    ASSERT_EQ(as("thamdinh")
+                  .send_json(verb::patch, u2 + "/leaves/" + code, {{"round1_score", "0.5"}},
+                             {{"If-Match", "\"v1\""}})
                   .status,
               200u);
   for (auto e : {"complete_round1", "complete_round2"})
@@ -363,12 +367,16 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const auto token = as("admin").post_json("/api/v1/users/1/tokens", {{"name", "t"}});
   ASSERT_EQ(token.status, 201u);
 
-  const std::set<std::string> everyone{"admin", "thuky",    "u1.canbo", "u1.head", "thamdinh",
-                                       "thamdinh.u1", "hoidong",       "hoidong.other", "thanhtra"};
+  const std::set<std::string> everyone{"admin",   "thuky",         "u1.canbo",
+                                       "u1.head", "thamdinh",      "thamdinh.u1",
+                                       "hoidong", "hoidong.other", "thanhtra"};
   const std::set<std::string> user_readers{"admin", "thuky", "thanhtra"};
   // Another unit's file: the roles that read every file, its appraiser, its council.
   const std::set<std::string> file_readers{"thuky", "thanhtra", "thamdinh", "hoidong"};
-  const std::set<std::string> figure_readers{"thuky", "thanhtra", "thamdinh", "thamdinh.u1", "hoidong", "hoidong.other"};
+  const std::set<std::string> figure_readers{"thuky",       "thanhtra", "thamdinh",
+                                             "thamdinh.u1", "hoidong",  "hoidong.other"};
+  std::set<std::string> desk_readers = everyone;
+  desk_readers.erase("admin");
   auto with = [](std::set<std::string> s, std::initializer_list<const char*> more) {
     for (auto m : more) s.insert(m);
     return s;
@@ -400,6 +408,11 @@ TEST(authorization, every_read_route_before_and_after_publication) {
        {"/api/v1/evidence/versions/" + version + "/statement", file_readers, file_readers}},
       {"GET /api/v1/uploads/{id}", {"/api/v1/uploads/" + upload, {}, {}}},
       {"HEAD /api/v1/uploads/{id}", {"/api/v1/uploads/" + upload, {}, {}}},
+      // The desk lists only what each person may read (desk_api_test checks the lists).
+      {"GET /api/v1/desk", {"/api/v1/desk", desk_readers, desk_readers}},
+      {"GET /api/v1/desk/files/{id}",
+       {"/api/v1/desk/files/" + std::to_string(files["U2"]), file_readers, file_readers}},
+      {"GET /api/v1/me/preferences", {"/api/v1/me/preferences", everyone, everyone}},
       {"GET /api/v1/audit", {"/api/v1/audit", user_readers, user_readers}},
       {"GET /api/v1/audit.csv", {"/api/v1/audit.csv", user_readers, user_readers}},
       {"GET /api/v1/audit/checkpoints", {"/api/v1/audit/checkpoints", user_readers, user_readers}},
@@ -419,8 +432,8 @@ TEST(authorization, every_read_route_before_and_after_publication) {
       }
       const auto& readers = published ? it->second.after : it->second.before;
       for (const auto& name : everyone) {
-        auto reply = as(name).request(r.method, it->second.target, "",
-                                      {{"Tus-Resumable", "1.0.0"}});
+        auto reply =
+            as(name).request(r.method, it->second.target, "", {{"Tus-Resumable", "1.0.0"}});
         const bool refused = reply.status == 403 || reply.status == 404;
         const auto what = key + " as " + name + (published ? " after" : " before") +
                           " publication: " + std::to_string(reply.status) + " " +
@@ -437,9 +450,9 @@ TEST(authorization, every_read_route_before_and_after_publication) {
     }
   };
   check(false);
-  auto published = as("thuky").post_json(
-      "/api/v1/campaigns/" + campaign + "/publish",
-      {{"decision_number", "12/QĐ-UBND"}, {"decision_date", "2024-12-31"}});
+  auto published =
+      as("thuky").post_json("/api/v1/campaigns/" + campaign + "/publish",
+                            {{"decision_number", "12/QĐ-UBND"}, {"decision_date", "2024-12-31"}});
   ASSERT_EQ(published.status, 200u) << published.body;
   ASSERT_EQ(published.json().at("published").as_int64(), 1);
   check(true);

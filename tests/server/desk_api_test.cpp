@@ -28,7 +28,7 @@ class desk : public ::testing::Test {
     srv.add_user("td.u2", "appraiser");
     ASSERT_EQ(login("thuky")
                   .request(verb::post, "/api/v1/criteria-sets",
-                           "#set-key: d\n#set-name: D\ncode,title,max,method,bonus\n"
+                           "#set-key: d\n#set-name: D\n#total: 3\ncode,title,max,method,bonus\n"
                            "1,Lĩnh vực 1,2,,\n1.1,Kế hoạch,1,self,\n1.2,Báo cáo,1,self,\n"
                            "2,Lĩnh vực 2,1,,\n2.1,Khảo sát,1,survey,\n",
                            {{"Content-Type", "text/csv"}})
