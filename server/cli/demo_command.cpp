@@ -2,12 +2,13 @@
 // Every demo password is $PARIX_DEMO_PASSWORD (README gives the default).
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
+#include "auth/units.hpp"
 #include "auth/users.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "storage/database.hpp"
-#include "auth/units.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/shipped_criteria.hpp"
@@ -130,8 +131,10 @@ int demo_command(const arguments& args) {
     spec.assignments = {{"thamdinh.tp", std::string{"2"}, std::nullopt}};
     // The Home Affairs team appraises every field of every unit, so that round one of a
     // demo file can be completed (the web UI's browser tests walk it end to end).
+    // Only units with a file: the province itself is in no group of the campaign.
     for (const auto& u : demo_units)
-      spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
+      if (std::string_view{u.kind} != "province")
+        spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
     spec.council = {"hoidong.1"};
     spec.not_evaluated_leaves = {
         {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};
