@@ -58,14 +58,29 @@ test('agency claims 2.1.2 not evaluated, the appraiser confirms it, and the agen
   // What the server holds: the claim with its reason, the score cleared.
   const held = await leafOf(page, id, '2.1.2')
   expect([held.claim, held.claim_reason, held.self_score]).toEqual(['claimed', reason, null])
+  // Withdrawn (untick, save): the score field is back; then claimed again.
+  await claim.uncheck()
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click()
+  await expect(page.getByRole('status')).toHaveText('Đã lưu.')
+  await expect(page.getByLabel('Điểm tự chấm', { exact: true })).toHaveValue('')
+  expect((await leafOf(page, id, '2.1.2')).claim).toBeNull()
+  await claim.check()
+  await page.getByLabel('Lý do đề nghị không đánh giá').fill(reason)
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click()
+  await expect(page.getByRole('status')).toHaveText('Đã lưu.')
+  expect((await leafOf(page, id, '2.1.2')).claim).toBe('claimed')
 
   // The tree: 2.1.2 is out of field 2's maximum and of the total's.
   await page.getByRole('link', { name: 'Sở Tư pháp' }).click()
   const field2Max = vi(String(Number(field2.max) - Number(claimed.max)))
   await expect(page.locator('summary').filter({ hasText: /^2\. / }).locator('.sum')).toHaveText(new RegExp(` / ${field2Max} điểm$`))
   await expect(page.locator('li.leaf').filter({ hasText: /^2\.1\.2 / }).locator('.tag')).toHaveText('Đề nghị không đánh giá')
-  const maxNow = (await apiAs(page, 'GET', `/api/v1/desk/files/${id}`)).json.score.applicable_max
-  await expect(page.locator('dl.summary dd').filter({ hasText: /^[\d,]+ trên / }).first()).toHaveText(new RegExp(`trên ${vi(maxNow)} điểm$`))
+  // The running total: the self scores so far, out of the server's applicable maximum.
+  const now = (await apiAs(page, 'GET', `/api/v1/desk/files/${id}`)).json
+  const selfSum = now.assessment.leaves.reduce((s: number, l: { self_score: string | null }) => s + Number(l.self_score ?? 0), 0)
+  await expect(page.locator('dl.summary dd').filter({ hasText: / trên / }).first())
+    .toHaveText(`${vi(String(Math.round(selfSum * 10000) / 10000))} trên ${vi(now.score.applicable_max)} điểm`)
+  await expect(page.getByText(`${now.counts.self_scored}/${now.counts.leaves - 1} tiêu chí đã tự chấm`)).toBeVisible()
   await look(page, 'tree-claimed')
 
   // The head: the check lists the claim and the unscored leaf; submitting with a leaf
