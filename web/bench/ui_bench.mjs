@@ -2,7 +2,8 @@
 // (tests/bench/web_bench.sh starts it):
 //   1. first load: JS + CSS of the sign-in page, gzipped (the .gz files parix sends);
 //   2. the 165-node district tree with a full file's data: the time from the data's
-//      arrival to the first frame after the render (performance marks in FilePage.vue);
+//      arrival to the first frame after the render (performance marks in FilePage.vue),
+//      the median of nine loads;
 //   3. a 200 MB upload through the browser (hashing included) against curl's rate for
 //      the same file in the same run.
 // Prints one JSON object.
@@ -55,16 +56,16 @@ for (const leaf of desk.assessment.leaves) {
   })
 }
 
-// 2. The tree: five loads, the median.
+// 2. The tree: nine loads, the median (a shared machine makes single runs noisy).
 const times = []
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < 9; i++) {
   await page.goto(`/files/${id}`)
   await page.waitForFunction(() => performance.getEntriesByName('parix:tree-render').length > 0)
   times.push(await page.evaluate(() => performance.getEntriesByName('parix:tree-render')[0].duration))
 }
 const nodes = await page.evaluate(() => document.querySelectorAll('.tree details, .tree .criterion, .tree li.leaf').length)
 times.sort((a, b) => a - b)
-out.tree = { nodes_in_set: desk.nodes.length, rendered_rows: nodes, runs_ms: times.map((t) => +t.toFixed(1)), median_ms: +times[2].toFixed(1), budget_ms: 200, ok: times[2] < 200 }
+out.tree = { nodes_in_set: desk.nodes.length, rendered_rows: nodes, runs_ms: times.map((t) => +t.toFixed(1)), median_ms: +times[4].toFixed(1), budget_ms: 200, ok: times[4] < 200 }
 
 // 3. 200 MB through the browser: from picking the file to "uploaded" (hash + upload).
 if (bigFile) {
