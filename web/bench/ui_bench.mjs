@@ -73,15 +73,25 @@ if (bigFile) {
   const size = statSync(bigFile).size
   const started = Date.now()
   await page.getByLabel('Chọn tệp').setInputFiles(bigFile)
+  // The end of hashing: the row says it is uploading (or already uploaded).
+  await page.getByText(/Đang tải lên|Đã tải lên, chờ đính kèm/).first().waitFor({ timeout: 600_000 })
+  const hashed = (Date.now() - started) / 1000
   await page.getByText('Đã tải lên, chờ đính kèm').waitFor({ timeout: 600_000 })
   const seconds = (Date.now() - started) / 1000
   const browserRate = size / seconds
   const curlRate = size / Number(curlSeconds)
+  // curl is given the hash (sha256sum beforehand); the browser computes it itself, so
+  // its time includes hashing. Both ratios are printed; the budget is on the first.
+  const curlWithHashRate = size / (Number(curlSeconds) + Number(hashSeconds))
   out.upload = {
-    bytes: size, browser_seconds: +seconds.toFixed(2), browser_mb_s: +(browserRate / 1e6).toFixed(1),
+    bytes: size, browser_seconds: +seconds.toFixed(2), browser_hash_seconds: +hashed.toFixed(2),
+    browser_mb_s: +(browserRate / 1e6).toFixed(1),
+    browser_upload_only_mb_s: +(size / (seconds - hashed) / 1e6).toFixed(1),
     curl_seconds: +Number(curlSeconds).toFixed(2), curl_mb_s: +(curlRate / 1e6).toFixed(1),
     sha256sum_seconds: +Number(hashSeconds).toFixed(2),
-    ratio: +(browserRate / curlRate).toFixed(2), budget_ratio: 0.5, ok: browserRate >= 0.5 * curlRate,
+    ratio: +(browserRate / curlRate).toFixed(2),
+    ratio_against_sha256sum_plus_curl: +(browserRate / curlWithHashRate).toFixed(2),
+    budget_ratio: 0.5, ok: browserRate >= 0.5 * curlRate,
   }
 }
 console.log(JSON.stringify(out, null, 2))
