@@ -2,7 +2,6 @@
 // Every demo password is $PARIX_DEMO_PASSWORD (README gives the default).
 #include <cstdlib>
 #include <iostream>
-#include <string_view>
 
 #include "auth/units.hpp"
 #include "auth/users.hpp"
@@ -131,10 +130,8 @@ int demo_command(const arguments& args) {
     spec.assignments = {{"thamdinh.tp", std::string{"2"}, std::nullopt}};
     // The Home Affairs team appraises every field of every unit, so that round one of a
     // demo file can be completed (the web UI's browser tests walk it end to end).
-    // Only units with a file: the province itself is in no group of the campaign.
     for (const auto& u : demo_units)
-      if (std::string_view{u.kind} != "province")
-        spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
+      if (u.parent) spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
     spec.council = {"hoidong.1"};
     spec.not_evaluated_leaves = {
         {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};
