@@ -348,11 +348,12 @@ struct settled {
 };
 void settle_file(storage::connection& c, criteria_cache& sets, const auth::actor& a,
                  std::int64_t id, std::optional<std::string_view> only_leaf, clock_time now,
-                 const transition_effects& effects, settled& out) {
+                 const transition_effects& effects, settled& out,
+                 const prepared_seal* prepared = nullptr) {
   out.file = load(c, sets, id, only_leaf);
   if (!out.file) return;
   out.visible = may_see(c, a, *out.file);
-  if (out.visible) fire_due(c, *out.file, now, effects);
+  if (out.visible) fire_due(c, *out.file, now, effects, prepared);
 }
 
 // A publication names its decision: a number, and a real date that is not in the
@@ -460,6 +461,130 @@ std::string opt_units(const std::optional<std::int64_t>& u) {
   return u ? points::from_units(*u).to_string() : "";
 }
 
+// Applies one event to a settled, visible file inside the caller's transaction: the
+// guards of the transition table, the values the event needs, the transition itself.
+// A refusal leaves `detail` filled for the message; the caller's transaction rolls back.
+result<assessment_view> apply_event(storage::connection& c, const auth::actor& a, loaded& l,
+                                    const event_request& r, clock_time now, refusal_detail& detail,
+                                    const transition_effects& effects,
+                                    const prepared_seal* prepared) {
+  const stage s = l.current();
+  const auto& tz = l.campaign.time_zone;
+  detail.values["stage"] = std::string{to_string(s)};
+  detail.values["role"] = std::string{auth::to_string(a.role)};
+  detail.values["action"] = std::string{to_string(r.what)};
+  detail.values["deadline"] = format_time(deadline_of(l), tz);
+  if (auto closes = last_window_close(l)) detail.values["closes_at"] = format_time(*closes, tz);
+
+  const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
+  if (is_vote) {
+    if (a.role != auth::role::council_member || !council_member(c, a, l))
+      return errc::not_council_member;
+    for (const auto& v : storage::votes(c, l.a.id, l.a.council_round))
+      if (v.user_id == a.user_id) return errc::already_voted;
+  }
+  guard_facts facts;
+  facts.before_deadline = now <= deadline_of(l) + grace_of(l);
+  facts.round1_complete = missing_round1(l) == 0;
+  facts.flagged = flagged_count(l);
+  const auto unscored = missing_self_scores(l);
+  facts.self_scores_missing = static_cast<int>(unscored.size());
+  facts.missing_confirmed = r.confirm_missing_self_scores;
+  facts.historical_missing = missing_final_scores(l);
+  auto closes = window_closes(l);
+  facts.window_due = closes && now >= *closes;
+  facts.reason_given = !blank(r.reason);
+  if (r.what == event::extend_window) {
+    facts.later_close_time = closes && r.until && *r.until > *closes && *r.until > now;
+    detail.values["field"] = "until";
+    detail.values["after"] = format_time(closes ? std::max(*closes, now) : now, tz);
+  }
+  if (is_vote) {
+    int approvals = r.what == event::vote_approve, returns = r.what == event::vote_return;
+    for (const auto& v : storage::votes(c, l.a.id, l.a.council_round))
+      (v.decision == "approve" ? approvals : returns) += 1;
+    facts.council =
+        council_decision(rule_of(l.campaign), approvals, returns,
+                         static_cast<int>(storage::council_members(c, l.campaign.id).size()));
+  }
+  detail.values["count"] = std::to_string(
+      r.what == event::submit                                     ? facts.self_scores_missing
+      : r.what == event::approve_historical                       ? facts.historical_missing
+      : r.what == event::complete_round1 && facts.round1_complete ? facts.flagged
+                                                                  : missing_round1(l));
+  if (r.what == event::submit) {
+    std::string codes;
+    for (const auto& code : unscored) codes += (codes.empty() ? "" : ", ") + code;
+    detail.values["codes"] = codes;
+  }
+  auto to = decide(s, r.what, a.role, false, facts);
+  if (!to) {
+    if (to.error() == errc::reason_required) detail.values["field"] = "reason";
+    return to.error();
+  }
+
+  // Values some events need.
+  std::optional<clock_time> until;
+  if (r.what == event::open_window) {
+    until = r.until.value_or(now + std::chrono::seconds{l.campaign.window_length_seconds});
+    if (*until <= now) {
+      detail.values["field"] = "until";
+      detail.values["after"] = format_time(now, tz);
+      return errc::invalid_time;
+    }
+  }
+  if (r.what == event::extend_window) until = r.until;
+  if (r.what == event::extend_deadline) {
+    if (!r.until || *r.until <= deadline_of(l)) {
+      detail.values["field"] = "until";
+      detail.values["after"] = format_time(deadline_of(l), tz);
+      return errc::invalid_time;
+    }
+    until = r.until;
+  }
+  if ((r.what == event::open_window || r.what == event::close_window ||
+       r.what == event::complete_round1 || r.what == event::complete_round2) &&
+      a.role == auth::role::appraiser && !assigned(c, a, l, std::nullopt))
+    return errc::not_assigned_to_unit;
+  if (r.what == event::adjust && !r.adjustment) {
+    detail.values["score"] = "";
+    return errc::invalid_score;
+  }
+  if (r.what == event::publish)
+    if (auto ok = check_decision(r.decision_number, r.decision_date, l.campaign, now, detail); !ok)
+      return ok.error();
+
+  std::int64_t council_round = l.a.council_round;
+  if (is_vote) {
+    storage::insert_vote(
+        c, {l.a.id, council_round, a.user_id, r.what == event::vote_approve ? "approve" : "return",
+            r.reason, to_millis(now)});
+    if (*to == stage::round2) council_round += 1;  // returned: a new round of votes
+  }
+  if (r.what == event::adjust) {
+    storage::insert_adjustment(
+        c, {0, l.a.id, r.adjustment->units(), *r.reason, to_millis(now), a.username});
+    l.adjustments = storage::adjustments(c, l.a.id);
+  }
+  if (r.what == event::publish)
+    storage::insert_publication(
+        c, {l.a.id, *r.decision_number, *r.decision_date, to_millis(now), a.username});
+  std::optional<std::string> reason = r.reason;
+  if (r.what == event::adjust)
+    reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
+  if (r.what == event::publish)
+    reason = "decision " + *r.decision_number + " of " + *r.decision_date;
+  if (r.what == event::submit && facts.self_scores_missing > 0)
+    reason = reason.value_or("") + (reason ? "; " : "") + "submitted on purpose with " +
+             std::to_string(facts.self_scores_missing) + " criteria unscored";
+  if (l.campaign.historical)
+    reason = reason.value_or("") + (reason ? "; " : "") + "historical campaign";
+  record_transition(c, l, who_of(a), r.what, *to, now, reason, until, false, council_round, effects,
+                    prepared);
+  l.claimable = claimable_codes(c, l.a.id);
+  return view_of(l, now);
+}
+
 }  // namespace
 
 bool not_evaluated_now(const storage::leaf_value_record& v) {
@@ -474,10 +599,39 @@ assessment_service::~assessment_service() = default;
 
 result<assessment_view> assessment_service::get(const auth::actor& a, std::int64_t id) {
   const auto now = clock_.now();
+  // A read takes the single writer only when the clock has a move due on the file (an
+  // auto-submission, a window's close); its sealing is prepared before, as the sweep does.
+  struct peek {
+    std::optional<result<assessment_view>> answer;
+    std::optional<seal_request> seal;
+  };
+  auto p = db_.read_result([&](storage::connection& c) {
+    peek out;
+    auto l = load(c, *sets_, id, std::nullopt);
+    if (!l) {
+      out.answer.emplace(errc::assessment_not_found);
+      return out;
+    }
+    if (auto visible = may_see(c, a, *l); !visible) {
+      out.answer.emplace(visible.error());
+      return out;
+    }
+    auto due = due_now(*l, now);
+    if (!due) {
+      l->claimable = claimable_codes(c, l->a.id);
+      out.answer.emplace(view_of(*l, now));
+    } else if (effects_.sealer && seals_evidence(l->current(), due->to)) {
+      out.seal = seal_request_for(*l, the_clock, l->current(), due->at);
+    }
+    return out;
+  });
+  if (p.answer) return std::move(*p.answer);
+  prepared_seal prepared;
+  if (p.seal) prepared = effects_.sealer->prepare(db_, *p.seal);
   settled f;
   return db_.write_result_after(
       [&](storage::connection& c) {
-        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f, &prepared);
       },
       [&](storage::connection& c) -> result<assessment_view> {
         if (!f.file) return errc::assessment_not_found;
@@ -816,124 +970,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
       [&](storage::connection& c) -> result<assessment_view> {
         if (!f.file) return errc::assessment_not_found;
         if (!f.visible) return f.visible.error();
-        auto& l = *f.file;
-        const stage s = l.current();
-        const auto& tz = l.campaign.time_zone;
-        detail.values["stage"] = std::string{to_string(s)};
-        detail.values["role"] = std::string{auth::to_string(a.role)};
-        detail.values["action"] = std::string{to_string(r.what)};
-        detail.values["deadline"] = format_time(deadline_of(l), tz);
-        if (auto closes = last_window_close(l))
-          detail.values["closes_at"] = format_time(*closes, tz);
-
-        const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
-        if (is_vote) {
-          if (a.role != auth::role::council_member || !council_member(c, a, l))
-            return errc::not_council_member;
-          for (const auto& v : storage::votes(c, id, l.a.council_round))
-            if (v.user_id == a.user_id) return errc::already_voted;
-        }
-        guard_facts facts;
-        facts.before_deadline = now <= deadline_of(l) + grace_of(l);
-        facts.round1_complete = missing_round1(l) == 0;
-        facts.flagged = flagged_count(l);
-        const auto unscored = missing_self_scores(l);
-        facts.self_scores_missing = static_cast<int>(unscored.size());
-        facts.missing_confirmed = r.confirm_missing_self_scores;
-        facts.historical_missing = missing_final_scores(l);
-        auto closes = window_closes(l);
-        facts.window_due = closes && now >= *closes;
-        facts.reason_given = !blank(r.reason);
-        if (r.what == event::extend_window) {
-          facts.later_close_time = closes && r.until && *r.until > *closes && *r.until > now;
-          detail.values["field"] = "until";
-          detail.values["after"] = format_time(closes ? std::max(*closes, now) : now, tz);
-        }
-        if (is_vote) {
-          int approvals = r.what == event::vote_approve, returns = r.what == event::vote_return;
-          for (const auto& v : storage::votes(c, id, l.a.council_round))
-            (v.decision == "approve" ? approvals : returns) += 1;
-          facts.council =
-              council_decision(rule_of(l.campaign), approvals, returns,
-                               static_cast<int>(storage::council_members(c, l.campaign.id).size()));
-        }
-        detail.values["count"] = std::to_string(
-            r.what == event::submit                                     ? facts.self_scores_missing
-            : r.what == event::approve_historical                       ? facts.historical_missing
-            : r.what == event::complete_round1 && facts.round1_complete ? facts.flagged
-                                                                        : missing_round1(l));
-        if (r.what == event::submit) {
-          std::string codes;
-          for (const auto& code : unscored) codes += (codes.empty() ? "" : ", ") + code;
-          detail.values["codes"] = codes;
-        }
-        auto to = decide(s, r.what, a.role, false, facts);
-        if (!to) {
-          if (to.error() == errc::reason_required) detail.values["field"] = "reason";
-          return to.error();
-        }
-
-        // Values some events need.
-        std::optional<clock_time> until;
-        if (r.what == event::open_window) {
-          until = r.until.value_or(now + std::chrono::seconds{l.campaign.window_length_seconds});
-          if (*until <= now) {
-            detail.values["field"] = "until";
-            detail.values["after"] = format_time(now, tz);
-            return errc::invalid_time;
-          }
-        }
-        if (r.what == event::extend_window) until = r.until;
-        if (r.what == event::extend_deadline) {
-          if (!r.until || *r.until <= deadline_of(l)) {
-            detail.values["field"] = "until";
-            detail.values["after"] = format_time(deadline_of(l), tz);
-            return errc::invalid_time;
-          }
-          until = r.until;
-        }
-        if ((r.what == event::open_window || r.what == event::close_window ||
-             r.what == event::complete_round1 || r.what == event::complete_round2) &&
-            a.role == auth::role::appraiser && !assigned(c, a, l, std::nullopt))
-          return errc::not_assigned_to_unit;
-        if (r.what == event::adjust && !r.adjustment) {
-          detail.values["score"] = "";
-          return errc::invalid_score;
-        }
-        if (r.what == event::publish)
-          if (auto ok = check_decision(r.decision_number, r.decision_date, l.campaign, now, detail);
-              !ok)
-            return ok.error();
-
-        std::int64_t council_round = l.a.council_round;
-        if (is_vote) {
-          storage::insert_vote(
-              c, {id, council_round, a.user_id,
-                  r.what == event::vote_approve ? "approve" : "return", r.reason, to_millis(now)});
-          if (*to == stage::round2) council_round += 1;  // returned: a new round of votes
-        }
-        if (r.what == event::adjust) {
-          storage::insert_adjustment(
-              c, {0, id, r.adjustment->units(), *r.reason, to_millis(now), a.username});
-          l.adjustments = storage::adjustments(c, id);
-        }
-        if (r.what == event::publish)
-          storage::insert_publication(
-              c, {id, *r.decision_number, *r.decision_date, to_millis(now), a.username});
-        std::optional<std::string> reason = r.reason;
-        if (r.what == event::adjust)
-          reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
-        if (r.what == event::publish)
-          reason = "decision " + *r.decision_number + " of " + *r.decision_date;
-        if (r.what == event::submit && facts.self_scores_missing > 0)
-          reason = reason.value_or("") + (reason ? "; " : "") + "submitted on purpose with " +
-                   std::to_string(facts.self_scores_missing) + " criteria unscored";
-        if (l.campaign.historical)
-          reason = reason.value_or("") + (reason ? "; " : "") + "historical campaign";
-        record_transition(c, l, who_of(a), r.what, *to, now, reason, until, false, council_round,
-                          effects_, &prepared);
-        l.claimable = claimable_codes(c, l.a.id);
-        return view_of(l, now);
+        return apply_event(c, a, *f.file, r, now, detail, effects_, &prepared);
       });
 }
 
@@ -944,27 +981,38 @@ result<int> assessment_service::publish_campaign(const auth::actor& a, std::int6
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   const auto now = clock_.now();
-  auto ids = db_.read_result([&](storage::connection& c) -> result<std::vector<std::int64_t>> {
-    auto campaign = storage::find_campaign(c, campaign_id);
-    if (!campaign) return errc::campaign_not_found;
-    if (auto ok = check_decision(decision_number, decision_date, *campaign, now, detail); !ok)
-      return ok.error();
-    std::vector<std::int64_t> out;
-    for (const auto& r : storage::campaign_assessments(c, campaign_id))
-      if (r.state == "approved") out.push_back(r.id);
-    if (out.empty()) return errc::nothing_to_publish;
-    return out;
-  });
-  if (!ids) return ids.error();
-  int published = 0;
-  for (auto id : *ids) {
-    event_request r;
-    r.what = event::publish;
-    r.decision_number = decision_number;
-    r.decision_date = decision_date;
-    if (fire(a, id, r)) ++published;
-  }
-  return published;
+  // All or none: every approved file is published in one transaction, so a refusal or
+  // a failure on any file leaves the campaign as it was, and names that file.
+  std::vector<settled> files;
+  return db_.write_result_after(
+      [&](storage::connection& c) {
+        files.clear();
+        for (const auto& r : storage::campaign_assessments(c, campaign_id)) {
+          settle_file(c, *sets_, a, r.id, std::nullopt, now, effects_, files.emplace_back());
+        }
+      },
+      [&](storage::connection& c) -> result<int> {
+        auto campaign = storage::find_campaign(c, campaign_id);
+        if (!campaign) return errc::campaign_not_found;
+        if (auto ok = check_decision(decision_number, decision_date, *campaign, now, detail); !ok)
+          return ok.error();
+        event_request r;
+        r.what = event::publish;
+        r.decision_number = decision_number;
+        r.decision_date = decision_date;
+        int published = 0;
+        for (auto& f : files) {
+          if (!f.file || f.file->current() != stage::approved) continue;
+          if (!f.visible) return f.visible.error();
+          detail.values["unit"] = f.file->unit.code;
+          if (auto done = apply_event(c, a, *f.file, r, now, detail, effects_, nullptr); !done)
+            return done.error();
+          ++published;
+        }
+        detail.values.erase("unit");
+        if (published == 0) return errc::nothing_to_publish;
+        return published;
+      });
 }
 
 result<int> assessment_service::import_scores(const auth::actor& a, std::int64_t campaign_id,

@@ -86,6 +86,10 @@ std::string percentage::to_string(int decimals) const {
 }
 
 std::strong_ordering percentage::operator<=>(const percentage& o) const {
+  if (!defined() || !o.defined()) {
+    if (defined() == o.defined()) return std::strong_ordering::equal;
+    return defined() ? std::strong_ordering::greater : std::strong_ordering::less;
+  }
   const i128 l = i128{num_} * o.den_;
   const i128 r = i128{o.num_} * den_;
   return l < r   ? std::strong_ordering::less

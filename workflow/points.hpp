@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -31,15 +32,24 @@ class points {
   std::string to_string() const;
 
   constexpr auto operator<=>(const points&) const = default;
-  constexpr points operator+(points o) const { return points{units_ + o.units_}; }
-  constexpr points operator-(points o) const { return points{units_ - o.units_}; }
+  // Sums and differences are checked: twelve whole digits per score leave room for
+  // hundreds of thousands of them, so an overflow means a defect upstream, and it must
+  // stop the request (std::overflow_error) rather than wrap into a wrong total.
+  constexpr points operator+(points o) const { return points{checked(units_, o.units_, false)}; }
+  constexpr points operator-(points o) const { return points{checked(units_, o.units_, true)}; }
   constexpr points& operator+=(points o) {
-    units_ += o.units_;
+    units_ = checked(units_, o.units_, false);
     return *this;
   }
 
  private:
   constexpr explicit points(std::int64_t u) : units_(u) {}
+  static constexpr std::int64_t checked(std::int64_t a, std::int64_t b, bool subtract) {
+    std::int64_t r = 0;
+    if (subtract ? __builtin_sub_overflow(a, b, &r) : __builtin_add_overflow(a, b, &r))
+      throw std::overflow_error("points: sum out of range");
+    return r;
+  }
   std::int64_t units_ = 0;
 };
 
@@ -55,6 +65,9 @@ class percentage {
   // num/den of the underlying ratio (achieved units, maximum units).
   std::int64_t numerator() const noexcept { return num_; }
   std::int64_t denominator() const noexcept { return den_; }
+  // A total order, so that sorting is defined: an undefined index (no applicable
+  // maximum, every leaf not evaluated) is below every defined one (last in a ranking),
+  // and undefined indices are equal to each other.
   std::strong_ordering operator<=>(const percentage& o) const;
   bool operator==(const percentage& o) const { return (*this <=> o) == 0; }
 

@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "auth/units.hpp"
 #include "auth/users.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "storage/database.hpp"
-#include "auth/units.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/shipped_criteria.hpp"
@@ -131,7 +131,7 @@ int demo_command(const arguments& args) {
     // The Home Affairs team appraises every field of every unit, so that round one of a
     // demo file can be completed (the web UI's browser tests walk it end to end).
     for (const auto& u : demo_units)
-      spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
+      if (u.parent) spec.assignments.push_back({"thamdinh.snv", std::nullopt, std::string{u.code}});
     spec.council = {"hoidong.1"};
     spec.not_evaluated_leaves = {
         {"STTTT", "2.1.1", "Năm 2024 không được giao xây dựng văn bản QPPL"}};

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include "storage/audit_log.hpp"
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/time_text.hpp"
 
@@ -242,9 +244,23 @@ TEST_F(appraisal, a_campaign_runs_from_self_assessment_to_publication) {
             "reason_required");
   ok_fire("thuky", "U3",
           {{"event", "adjust"}, {"points", "-0.5"}, {"reason", "Kết quả đánh giá riêng"}});
-  auto published = user("thuky").post_json(
-      "/api/v1/campaigns/" + std::to_string(campaign) + "/publish",
-      {{"decision_number", "123/QĐ-UBND"}, {"decision_date", "2025-04-15"}});
+  // Publication is all or none: a failure on the last file (a trigger the database
+  // raises, standing in for a full disk) leaves the two before it unpublished too.
+  const auto publish = [&] {
+    return user("thuky").post_json(
+        "/api/v1/campaigns/" + std::to_string(campaign) + "/publish",
+        {{"decision_number", "123/QĐ-UBND"}, {"decision_date", "2025-04-15"}});
+  };
+  const auto trigger = [&](const std::string& sql) {
+    srv.app().db().write_result([&](storage::connection& c) { c.execute(sql); });
+  };
+  trigger("CREATE TRIGGER fail_u3 BEFORE INSERT ON publications WHEN NEW.assessment_id = " +
+          std::to_string(file.at("U3")) + " BEGIN SELECT RAISE(ABORT, 'injected'); END");
+  EXPECT_EQ(publish().status, 500u);
+  for (const auto* u : {"U1", "U2", "U3"})
+    EXPECT_EQ(get(u).at("state").as_string(), "approved") << u << " published alone";
+  trigger("DROP TRIGGER fail_u3");
+  auto published = publish();
   ASSERT_EQ(published.status, 200u) << published.body;
   EXPECT_EQ(published.json().at("published").as_int64(), 3);
 

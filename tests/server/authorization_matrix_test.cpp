@@ -399,6 +399,9 @@ TEST(authorization, every_read_route_before_and_after_publication) {
   const std::set<std::string> file_readers{"thuky", "thanhtra", "thamdinh", "hoidong"};
   const std::set<std::string> figure_readers{"thuky",       "thanhtra", "thamdinh",
                                              "thamdinh.u1", "hoidong",  "hoidong.other"};
+  const std::set<std::string> report_readers{"thuky", "thanhtra", "hoidong"};
+  std::set<std::string> desk_readers = everyone;
+  desk_readers.erase("admin");
   auto with = [](std::set<std::string> s, std::initializer_list<const char*> more) {
     for (auto m : more) s.insert(m);
     return s;
@@ -430,6 +433,25 @@ TEST(authorization, every_read_route_before_and_after_publication) {
        {"/api/v1/evidence/versions/" + version + "/statement", file_readers, file_readers}},
       {"GET /api/v1/uploads/{id}", {"/api/v1/uploads/" + upload, {}, {}}},
       {"HEAD /api/v1/uploads/{id}", {"/api/v1/uploads/" + upload, {}, {}}},
+      // The desk lists only what each person may read (desk_api_test checks the lists).
+      {"GET /api/v1/desk", {"/api/v1/desk", desk_readers, desk_readers}},
+      {"GET /api/v1/desk/files/{id}",
+       {"/api/v1/desk/files/" + std::to_string(files["U2"]), file_readers, file_readers}},
+      {"GET /api/v1/me/preferences", {"/api/v1/me/preferences", everyone, everyone}},
+      // The reports: the secretariat, auditors and this campaign's council, before and
+      // after publication (the public routes are the public's; reports_api tests them).
+      {"GET /api/v1/campaigns/{id}/reports/ranking",
+       {"/api/v1/campaigns/" + campaign + "/reports/ranking", report_readers, report_readers}},
+      {"GET /api/v1/campaigns/{id}/reports/components",
+       {"/api/v1/campaigns/" + campaign + "/reports/components", report_readers, report_readers}},
+      {"GET /api/v1/campaigns/{id}/reports/below-maximum",
+       {"/api/v1/campaigns/" + campaign + "/reports/below-maximum", report_readers,
+        report_readers}},
+      {"GET /api/v1/campaigns/{id}/reports/units/{unit_code}",
+       {"/api/v1/campaigns/" + campaign + "/reports/units/U2", report_readers, report_readers}},
+      // No predecessor here: 404 no_predecessor for the readers too (reports_api reads it).
+      {"GET /api/v1/campaigns/{id}/reports/year-over-year",
+       {"/api/v1/campaigns/" + campaign + "/reports/year-over-year", {}, {}}},
       {"GET /api/v1/audit", {"/api/v1/audit", user_readers, user_readers}},
       {"GET /api/v1/audit.csv", {"/api/v1/audit.csv", user_readers, user_readers}},
       {"GET /api/v1/audit/checkpoints", {"/api/v1/audit/checkpoints", user_readers, user_readers}},

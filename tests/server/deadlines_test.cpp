@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "storage/database.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/time_text.hpp"
 
@@ -22,12 +23,14 @@ class deadlines : public ::testing::Test {
     srv.add_user("u1.head", "agency_head", "U1");
     srv.add_user("u2.head", "agency_head", "U2");
     srv.add_user("td.one", "appraiser");
-    ASSERT_EQ(login("thuky")
-                  .request(verb::post, "/api/v1/criteria-sets",
-                           "#set-key: d\n#set-name: D\n#total: 1\ncode,title,max,method,bonus\n1,A,1,self,\n",
-                           {{"Content-Type", "text/csv"}})
-                  .status,
-              201u);
+    ASSERT_EQ(
+        login("thuky")
+            .request(
+                verb::post, "/api/v1/criteria-sets",
+                "#set-key: d\n#set-name: D\n#total: 1\ncode,title,max,method,bonus\n1,A,1,self,\n",
+                {{"Content-Type", "text/csv"}})
+            .status,
+        201u);
     const auto t0 = srv.clock().now();
     auto iso = [](auto t) { return workflow::format_time(t, "Asia/Ho_Chi_Minh"); };
     deadline = t0 + 24h;
@@ -65,6 +68,34 @@ class deadlines : public ::testing::Test {
   std::map<std::string, std::int64_t> file;
   std::chrono::system_clock::time_point deadline;
 };
+
+// Reading a file takes the single writer only when the clock has a move due on it: a
+// file read before its deadline costs no write transaction beyond what any signed-in
+// read costs (GET /api/v1/me), and the first read after the deadline records the
+// auto-submission.
+TEST_F(deadlines, a_read_takes_the_writer_only_when_a_move_is_due) {
+  auto head = login("u1.head");
+  const auto& stats = srv.app().db().stats();
+  const auto path = "/api/v1/assessments/" + std::to_string(file["U1"]);
+  auto writes_of = [&](const std::string& target) {
+    EXPECT_EQ(head.get(target).status, 200u);  // warm: a session's first use may write
+    const auto before = stats.transactions.load();
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(head.get(target).status, 200u) << target;
+    return stats.transactions.load() - before;
+  };
+  const auto baseline = writes_of("/api/v1/me");
+  EXPECT_EQ(writes_of(path), baseline);
+  EXPECT_EQ(head.get(path).json().at("state").as_string(), "self_assessment");
+
+  srv.clock().advance(24h + 31min);
+  head = login("u1.head");  // the session has expired meanwhile
+  const auto before = stats.transactions.load();
+  auto read = head.get(path);
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(read.json().at("state").as_string(), "round1");
+  EXPECT_GE(stats.transactions.load() - before, 1u);
+  EXPECT_EQ(writes_of(path), baseline) << "the move is recorded once";
+}
 
 TEST_F(deadlines, work_in_the_grace_period_is_accepted_and_marked_late) {
   srv.clock().set(deadline + 10min);

@@ -127,7 +127,7 @@ TEST(evidence_process, kill_9_while_sealing_leaves_a_whole_version_or_the_drafts
     std::thread submit{[&] {
       try {
         head.post_json("/api/v1/assessments/" + std::to_string(id) + "/events",
-                       {{"event", "submit"}});
+                       {{"event", "submit"}, {"confirm_missing_self_scores", true}});
       } catch (...) {  // the server is killed under it
       }
     }};

@@ -206,7 +206,8 @@ TEST_F(evidence, a_full_disk_while_sealing_refuses_the_submission_and_keeps_the_
   small.rlim_cur = 3 << 20;  // the archive holds the 4 MiB draft
   auto* previous = std::signal(SIGXFSZ, SIG_IGN);
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  auto refused = head.post_json(events, {{"event", "submit"}});
+  auto refused =
+      head.post_json(events, {{"event", "submit"}, {"confirm_missing_self_scores", true}});
   ::setrlimit(RLIMIT_FSIZE, &unlimited);
   std::signal(SIGXFSZ, previous);
   EXPECT_EQ(refused.status, 507u) << refused.body;
@@ -214,7 +215,9 @@ TEST_F(evidence, a_full_disk_while_sealing_refuses_the_submission_and_keeps_the_
   auto kept = evidence_of(c, "U1", "1.2");
   EXPECT_TRUE(kept.at("versions").as_array().empty());
   EXPECT_EQ(kept.at("drafts").as_array().size(), 1u);
-  ASSERT_EQ(head.post_json(events, {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      head.post_json(events, {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   auto sealed = evidence_of(c, "U1", "1.2");
   EXPECT_EQ(sealed.at("versions").as_array().size(), 1u);
   EXPECT_TRUE(sealed.at("drafts").as_array().empty());
@@ -471,7 +474,9 @@ TEST_F(evidence, drafts_are_removed_until_sealed_and_never_after) {
   auto ev = evidence_of(c, "U1", "1.1");
   EXPECT_EQ(ev.at("drafts").as_array().size(), 1u);
   EXPECT_EQ(ev.at("removed").as_array().size(), 1u);
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   const auto b_id = b.json().at("id").as_int64();
   auto sealed = c.request(verb::delete_, leaf("U1", "1.1") + "/evidence/" + std::to_string(b_id));
   EXPECT_EQ(sealed.status, 409u) << sealed.body;
@@ -484,7 +489,9 @@ TEST_F(evidence, a_sealed_version_verifies_offline_and_tampering_is_found) {
   auto c = login("u1.editor");
   ASSERT_EQ(attach(c, "U1", "1.1", "Báo cáo CCHC năm 2024.pdf", pdf_bytes("report")).status, 201u);
   ASSERT_EQ(attach(c, "U1", "1.1", "ảnh hội nghị.png", png_bytes()).status, 201u);
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   auto appraiser = login("td.one");
   auto ev = evidence_of(appraiser, "U1", "1.1");
   const auto v = ev.at("versions").as_array().at(0).as_object();
@@ -539,9 +546,13 @@ TEST_F(evidence, the_same_drafts_seal_to_the_same_manifest) {
     ASSERT_EQ(attach(*c, unit, "1.2", "Báo cáo.pdf", pdf_bytes("same")).status, 201u);
     ASSERT_EQ(attach(*c, unit, "1.2", "Phụ lục.png", png_bytes()).status, 201u);
   }
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   srv.clock().advance(5min);
-  ASSERT_EQ(fire("u2.head", "U2", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u2.head", "U2", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   auto thuky = login("thuky");
   auto v1 = evidence_of(thuky, "U1", "1.2").at("versions").as_array().at(0).as_object();
   auto v2 = evidence_of(thuky, "U2", "1.2").at("versions").as_array().at(0).as_object();
@@ -553,7 +564,9 @@ TEST_F(evidence, the_same_drafts_seal_to_the_same_manifest) {
 TEST_F(evidence, in_the_window_only_flagged_leaves_take_evidence_and_closing_seals_them) {
   auto c = login("u1.editor");
   ASSERT_EQ(attach(c, "U1", "1.1", "v1.pdf", pdf_bytes("v1")).status, 201u);
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   auto td = login("td.one");
   for (const std::string code : {"1.1", "1.2"}) {
     auto r = td.send_json(verb::patch, leaf("U1", code),
@@ -614,7 +627,9 @@ TEST_F(evidence, another_units_user_gets_403_or_404_on_every_evidence_route) {
   auto f = attach(owner, "U1", "1.1", "u1-attached.pdf", pdf_bytes("attached"));
   ASSERT_EQ(f.status, 201u);
   const auto file_id = std::to_string(f.json().at("id").as_int64());
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   const auto version_id = std::to_string(
       evidence_of(owner, "U1", "1.1").at("versions").as_array()[0].at("id").as_int64());
 
@@ -676,7 +691,9 @@ TEST_F(evidence, every_upload_attach_removal_seal_and_download_is_audited) {
   auto g = attach(c, "U1", "1.1", "b.pdf", pdf_bytes("audit-b"));
   c.request(verb::delete_,
             leaf("U1", "1.1") + "/evidence/" + std::to_string(g.json().at("id").as_int64()));
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   ASSERT_EQ(c.get(std::string{f.json().at("download").as_string()}).status, 200u);
   const auto actions = audit_actions();
   for (const char* a : {"evidence.upload.create", "evidence.upload.complete", "evidence.attach",
@@ -737,7 +754,9 @@ TEST_F(evidence, a_prepared_archive_is_used_only_while_its_drafts_are_unchanged)
 TEST_F(evidence, statements_signed_before_a_key_rotation_still_verify) {
   auto c = login("u1.editor");
   ASSERT_EQ(attach(c, "U1", "1.1", "a.pdf", pdf_bytes("rotate")).status, 201u);
-  ASSERT_EQ(fire("u1.head", "U1", {{"event", "submit"}}).status, 200u);
+  ASSERT_EQ(
+      fire("u1.head", "U1", {{"event", "submit"}, {"confirm_missing_self_scores", true}}).status,
+      200u);
   auto rotate = run_command(std::string{PARIX_BINARY} + " keys rotate --data " +
                             srv.dir().path().string() + " 2>&1");
   ASSERT_EQ(rotate.status, 0) << rotate.output;

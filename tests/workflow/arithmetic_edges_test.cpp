@@ -2,6 +2,11 @@
 // one unit either side, and classes decided by the exact index, not the rounded one.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include "workflow/points.hpp"
 #include "workflow/scoring.hpp"
 
@@ -44,6 +49,34 @@ TEST(points_edges, subtraction_and_order_are_exact) {
   EXPECT_LT(p("0.9999"), p("1"));
   EXPECT_EQ(p("0.3112") + p("1.4883") + p("0.6967"), p("2.4962"));
   EXPECT_EQ(points::whole(100), p("100.0000"));
+}
+
+TEST(points_edges, a_sum_out_of_range_is_an_error_not_a_wrapped_total) {
+  const auto widest = p("999999999999.9999");
+  points sum;
+  EXPECT_THROW(
+      {
+        for (int i = 0; i < 1000; ++i) sum += widest;
+      },
+      std::overflow_error);
+  EXPECT_THROW((void)(points::from_units(INT64_MIN + 1) - p("1")), std::overflow_error);
+  EXPECT_EQ((widest + widest).to_string(), "1999999999999.9998");
+}
+
+TEST(percentage_order, an_undefined_index_sorts_below_every_defined_one_and_sorting_is_defined) {
+  const percentage none(p("0"), p("0")), none2(p("5"), p("0"));
+  const percentage low(p("-1"), p("100")), zero(p("0"), p("100")), high(p("99"), p("100"));
+  EXPECT_EQ(none <=> none2, std::strong_ordering::equal);
+  for (const auto& defined : {low, zero, high}) {
+    EXPECT_LT(none, defined);
+    EXPECT_GT(defined, none);
+  }
+  // Before, none compared equal to zero yet above low (a broken strict weak order).
+  const auto r = rank_units({{"A", none}, {"B", high}, {"C", low}, {"D", none2}, {"E", zero}});
+  std::vector<std::string> order;
+  for (const auto& x : r) order.push_back(x.unit);
+  EXPECT_EQ(order, (std::vector<std::string>{"B", "E", "C", "A", "D"}));
+  EXPECT_EQ(r[3].rank, r[4].rank);
 }
 
 TEST(percentage_rounding, an_exact_half_rounds_up_and_one_unit_below_rounds_down) {

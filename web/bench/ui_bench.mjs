@@ -2,7 +2,8 @@
 // (tests/bench/web_bench.sh starts it):
 //   1. first load: JS + CSS of the sign-in page, gzipped (the .gz files parix sends);
 //   2. the 165-node district tree with a full file's data: the time from the data's
-//      arrival to the first frame after the render (performance marks in FilePage.vue);
+//      arrival to the first frame after the render (performance marks in FilePage.vue),
+//      the median of nine loads;
 //   3. a 200 MB upload through the browser (hashing included) against curl's rate for
 //      the same file in the same run.
 // Prints one JSON object.
@@ -55,16 +56,16 @@ for (const leaf of desk.assessment.leaves) {
   })
 }
 
-// 2. The tree: five loads, the median.
+// 2. The tree: nine loads, the median (a shared machine makes single runs noisy).
 const times = []
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < 9; i++) {
   await page.goto(`/files/${id}`)
   await page.waitForFunction(() => performance.getEntriesByName('parix:tree-render').length > 0)
   times.push(await page.evaluate(() => performance.getEntriesByName('parix:tree-render')[0].duration))
 }
 const nodes = await page.evaluate(() => document.querySelectorAll('.tree details, .tree .criterion, .tree li.leaf').length)
 times.sort((a, b) => a - b)
-out.tree = { nodes_in_set: desk.nodes.length, rendered_rows: nodes, runs_ms: times.map((t) => +t.toFixed(1)), median_ms: +times[2].toFixed(1), budget_ms: 200, ok: times[2] < 200 }
+out.tree = { nodes_in_set: desk.nodes.length, rendered_rows: nodes, runs_ms: times.map((t) => +t.toFixed(1)), median_ms: +times[4].toFixed(1), budget_ms: 200, ok: times[4] < 200 }
 
 // 3. 200 MB through the browser: from picking the file to "uploaded" (hash + upload).
 if (bigFile) {
@@ -72,15 +73,25 @@ if (bigFile) {
   const size = statSync(bigFile).size
   const started = Date.now()
   await page.getByLabel('Chọn tệp').setInputFiles(bigFile)
+  // The end of hashing: the row says it is uploading (or already uploaded).
+  await page.getByText(/Đang tải lên|Đã tải lên, chờ đính kèm/).first().waitFor({ timeout: 600_000 })
+  const hashed = (Date.now() - started) / 1000
   await page.getByText('Đã tải lên, chờ đính kèm').waitFor({ timeout: 600_000 })
   const seconds = (Date.now() - started) / 1000
   const browserRate = size / seconds
   const curlRate = size / Number(curlSeconds)
+  // curl is given the hash (sha256sum beforehand); the browser computes it itself, so
+  // its time includes hashing. Both ratios are printed; the budget is on the first.
+  const curlWithHashRate = size / (Number(curlSeconds) + Number(hashSeconds))
   out.upload = {
-    bytes: size, browser_seconds: +seconds.toFixed(2), browser_mb_s: +(browserRate / 1e6).toFixed(1),
+    bytes: size, browser_seconds: +seconds.toFixed(2), browser_hash_seconds: +hashed.toFixed(2),
+    browser_mb_s: +(browserRate / 1e6).toFixed(1),
+    browser_upload_only_mb_s: +(size / (seconds - hashed) / 1e6).toFixed(1),
     curl_seconds: +Number(curlSeconds).toFixed(2), curl_mb_s: +(curlRate / 1e6).toFixed(1),
     sha256sum_seconds: +Number(hashSeconds).toFixed(2),
-    ratio: +(browserRate / curlRate).toFixed(2), budget_ratio: 0.5, ok: browserRate >= 0.5 * curlRate,
+    ratio: +(browserRate / curlRate).toFixed(2),
+    ratio_against_sha256sum_plus_curl: +(browserRate / curlWithHashRate).toFixed(2),
+    budget_ratio: 0.5, ok: browserRate >= 0.5 * curlRate,
   }
 }
 console.log(JSON.stringify(out, null, 2))

@@ -5,12 +5,13 @@ import { test, expect, signIn, apiAs } from './fixtures'
 import { fileOf } from './helpers'
 
 test('appraiser scores round one, flags, opens the window; agency explains; the clock closes it; round two', async ({ page, browser, baseURL, look }) => {
-  // Set-up through the API (not this journey's subject): the head submits HTG's file,
-  // and the Home Affairs team scores round one of every field but field 2.
+  // Set-up through the API (not this journey's subject): the head submits HTG's file
+  // (on purpose with its self leaves unscored), and the Home Affairs team scores round
+  // one of every field but field 2.
   const setup = await browser.newPage({ baseURL })
   await signIn(setup, 'htg.chutich')
   const id = await fileOf(setup, 'HTG')
-  expect((await apiAs(setup, 'POST', `/api/v1/assessments/${id}/events`, { event: 'submit' })).status).toBe(200)
+  expect((await apiAs(setup, 'POST', `/api/v1/assessments/${id}/events`, { event: 'submit', confirm_missing_self_scores: true })).status).toBe(200)
   await apiAs(setup, 'POST', '/api/v1/auth/logout', {})
   await signIn(setup, 'thamdinh.snv')
   const file = (await apiAs(setup, 'GET', `/api/v1/desk/files/${id}`)).json

@@ -4,7 +4,7 @@ import { test, expect, signIn } from './fixtures'
 
 // UI words that must not be left untranslated on an English page (data such as unit
 // names and criteria titles stay Vietnamese: they are the official texts).
-const vietnameseUi = /Đăng xuất|Tài khoản|Trang chủ|Giai đoạn|Tiến độ|Tổng điểm|Danh sách tiêu chí|Cây tiêu chí|Điểm tự chấm|Tài liệu kiểm chứng|Lưu và sang|Kiểm tra trước khi nộp|Đổi mật khẩu|Không tìm thấy trang/
+const vietnameseUi = /Đăng xuất|Tài khoản|Trang chủ|Giai đoạn|Tiến độ|Tổng điểm|Danh sách tiêu chí|Cây tiêu chí|Điểm tự chấm|Tài liệu kiểm chứng|Lưu và sang|Kiểm tra trước khi nộp|Đổi mật khẩu|Không tìm thấy trang|Đề nghị không đánh giá|Tổ thẩm định/
 
 test('every page reads in Vietnamese and in English, and the choice is kept per user', async ({ page, browser, baseURL, look }) => {
   await page.goto('/')
@@ -18,6 +18,8 @@ test('every page reads in Vietnamese and in English, and the choice is kept per 
   pages.push(['home', /Hồ sơ của đơn vị/, /Your unit’s files/])
   pages.push([`files/${id}`, /Cây tiêu chí/, /Criteria tree/])
   pages.push([`files/${id}/leaves/1.1.1`, /Điểm tự chấm/, /Self score/])
+  // A leaf the unit may claim not evaluated: the claim and its hint.
+  pages.push([`files/${id}/leaves/2.1.2`, /Đề nghị không đánh giá tiêu chí này/, /Claim that this criterion is not evaluated/])
   pages.push([`files/${id}/submit`, /Kiểm tra trước khi nộp/, /Check before you submit/])
   pages.push(['account', /Đổi mật khẩu/, /Change password/])
   pages.push(['no-such-page', /Không tìm thấy trang/, /Page not found/])

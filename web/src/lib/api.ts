@@ -83,7 +83,7 @@ export const api = {
     call<Leaf>(`/api/v1/assessments/${id}/leaves/${encodeURIComponent(code)}`, {
       method: 'PATCH', body, ifMatch: version,
     }).then((r) => r.data),
-  fire: (id: number, body: { event: string; until?: string; reason?: string }) =>
+  fire: (id: number, body: { event: string; until?: string; reason?: string; confirm_missing_self_scores?: boolean }) =>
     call<Assessment>(`/api/v1/assessments/${id}/events`, { method: 'POST', body }).then((r) => r.data),
   evidence: (id: number, code: string) =>
     get<EvidenceList>(`/api/v1/assessments/${id}/leaves/${encodeURIComponent(code)}/evidence`),

@@ -41,8 +41,8 @@ export interface Counts {
 export interface ScoreSummary {
   achieved: string
   applicable_max: string
-  index: string
-  class: string
+  index: string | null  // null where nothing is applicable
+  class: string | null
 }
 
 export interface DeskFile {
@@ -75,6 +75,11 @@ export interface Leaf {
   self_explanation: string | null
   not_evaluated: boolean
   not_evaluated_reason: string | null
+  // The agency may claim "not evaluated" on the leaves the campaign lists for its unit;
+  // the appraiser confirms or rejects the claim in round one (docs/workflow.md).
+  claimable: boolean
+  claim: 'claimed' | 'confirmed' | 'rejected' | null
+  claim_reason: string | null
   round1_score: string | null
   round1_remark: string | null
   needs_explanation: boolean
