@@ -95,6 +95,8 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
     return extra;
   };
   const std::map<std::string, std::string> csv{{"Content-Type", "text/csv"}};
+  // Bulk scoring carries the file's ETag: one good leaf and one bad one store nothing.
+  const auto u1_etag = as("u1.head").get(u1).header("etag");
   const std::map<std::string, std::string> tus{{"Tus-Resumable", "1.0.0"}};
   auto campaign_json = [&](boost::json::object extras) {
     return boost::json::serialize(campaign_body("D", t0, {"U2"}, extras));
@@ -171,6 +173,13 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
       {"u1.head", verb::patch, u1 + "/leaves/2.1",
        R"({"claim_not_evaluated":true,"claim_reason":"x"})", j({{"If-Match", "\"v0\""}}), 422},
       {"u1.head", verb::patch, u1 + "/leaves/2.1", "{}", j({{"If-Match", "\"v0\""}}), 422},
+      {"u1.head", verb::patch, u1 + "/leaves",
+       R"({"leaves":[{"code":"1.1","self_score":"1"},{"code":"2.1","self_score":"1.5"}]})",
+       j({{"If-Match", u1_etag}}), 422},
+      {"u1.head", verb::patch, u1 + "/leaves", R"({"leaves":[{"code":"1.1","self_score":"1"}]})",
+       j({{"If-Match", "\"v999\""}}), 412},
+      {"u1.head", verb::post, u1 + "/score-import", "code,score\n1.1,1\n",
+       {{"Content-Type", "text/csv"}, {"If-Match", u1_etag}}, 422},
       {"u1.head", verb::post, u1 + "/events", R"({"event":"submit"})", j(), 409},
       {"hoidong", verb::post, u1 + "/events", R"({"event":"vote_approve"})", j(), 409},
       {"thuky", verb::post, u1 + "/events",

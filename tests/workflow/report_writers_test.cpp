@@ -144,7 +144,7 @@ TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
 
 TEST(criteria_import, takes_an_optional_responsible_column_inherited_by_children) {
   auto r = parse_criteria_csv(
-      "#set-key: r\n#set-name: R\ncode,title,max,method,bonus,responsible\n"
+      "#set-key: r\n#set-name: R\n#total: 3\ncode,title,max,method,bonus,responsible\n"
       "1,Văn bản,2,,,Sở Tư pháp\n1.1,Ban hành,1,self,,\n1.2,Kiểm tra,1,self,,\"Sở Nội vụ, Phòng "
       "CCHC\"\n"
       "2,Tài chính,1,,,\n2.1,Ngân sách,1,self,,\n");

@@ -8,8 +8,8 @@
 namespace parix::workflow {
 namespace {
 
-void campaign(json_writer& w, const report_heading& h) {
-  w.key("campaign").begin_object();
+void campaign(json_writer& w, const report_heading& h, std::string_view name = "campaign") {
+  w.key(name).begin_object();
   w.key("id").num(h.campaign_id);
   w.key("year").num(h.year);
   w.key("name").str(h.campaign_name);
@@ -467,11 +467,7 @@ std::string to_json(const year_over_year_report& r) {
   json_writer w{out};
   w.begin_object();
   campaign(w, r.heading);
-  w.key("previous_campaign").begin_object();
-  w.key("id").num(r.previous.campaign_id);
-  w.key("year").num(r.previous.year);
-  w.key("name").str(r.previous.campaign_name);
-  w.end_object();
+  campaign(w, r.previous, "previous_campaign");
   w.key("groups").begin_array();
   for (const auto& g : r.groups) {
     w.begin_object();
