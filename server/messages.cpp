@@ -263,6 +263,78 @@ constexpr entry catalogue[] = {
      "trước.",
      "No predecessor",
      "This campaign names no predecessor, so there is nothing to compare it with."},
+    // Campaign administration (issue 14, docs/campaigns.md).
+    {"no_campaign_change", "Không có gì để thay đổi",
+     "Yêu cầu không nêu thay đổi nào của đợt đánh giá; hãy gửi ít nhất một trường, ví dụ name, "
+     "schedule, bands, council, add_units.",
+     "Nothing to change",
+     "The request names no change to the campaign; send at least one field, e.g. name, "
+     "schedule, bands, council, add_units."},
+    {"campaign_published", "Kết quả đã công bố",
+     "Kết quả của đợt đánh giá đã được công bố theo quyết định, nên không đổi được {field} nữa.",
+     "Results published",
+     "The campaign's results have been published by decision, so {field} can no longer "
+     "change."},
+    {"self_assessment_over", "Giai đoạn tự đánh giá đã kết thúc",
+     "Không còn hồ sơ nào ở giai đoạn tự đánh giá, nên không đổi được {field} ({value}); hạn "
+     "của từng hồ sơ đã áp dụng.",
+     "Self-assessment is over",
+     "No file is in self-assessment any more, so {field} ({value}) can no longer change; every "
+     "file's deadline has applied."},
+    {"past_date_reason_required", "Cần lý do khi lùi mốc về quá khứ",
+     "{field} ({value}) đã qua; chỉ được đặt mốc đã qua khi có lý do (trường \"reason\").",
+     "Reason required for a past date",
+     "{field} ({value}) has passed; a date may be set in the past only with a reason (field "
+     "\"reason\")."},
+    {"window_length_locked", "Độ dài thời gian giải trình đã cố định",
+     "Đã có hồ sơ được mở thời gian giải trình, nên mọi đơn vị phải có cùng độ dài; không đổi "
+     "được {field} ({value}).",
+     "Window length fixed",
+     "An explanation window has been opened for some file, so every unit keeps the same length; "
+     "{field} ({value}) cannot change."},
+    {"bands_locked", "Mức xếp loại đã cố định",
+     "Đã có hồ sơ được thông qua, nên không đổi được mức xếp loại ({field}).",
+     "Bands fixed",
+     "A file has been approved, so the classification bands ({field}) can no longer change."},
+    {"approval_rule_locked", "Quy tắc thông qua đã cố định",
+     "Hội đồng đã biểu quyết trong đợt này, nên không đổi được quy tắc thông qua ({field}).",
+     "Approval rule fixed",
+     "The council has voted in this campaign, so the approval rule ({field}) can no longer "
+     "change."},
+    {"council_locked", "Hội đồng đã cố định",
+     "Hội đồng đã biểu quyết trong đợt này, nên không đổi được thành viên Hội đồng ({field}).",
+     "Council fixed",
+     "The council has voted in this campaign, so its members ({field}) can no longer change."},
+    {"assignments_locked", "Phân công thẩm định đã cố định",
+     "Không còn hồ sơ nào đang thẩm định, nên không đổi được phân công ({field}).",
+     "Assignments fixed",
+     "No file is being appraised any more, so the assignments ({field}) can no longer change."},
+    {"unit_add_too_late", "Quá hạn thêm đơn vị",
+     "Hạn tự đánh giá của đợt đã qua, nên không thêm được đơn vị {unit} ({field}); hãy gia hạn "
+     "(schedule.self_deadline, có lý do) trong cùng yêu cầu nếu thật sự cần.",
+     "Too late to add a unit",
+     "The campaign's self-assessment deadline has passed, so the unit {unit} ({field}) cannot be "
+     "added; move the deadline (schedule.self_deadline, with a reason) in the same request if "
+     "it must be."},
+    {"unit_already_in_campaign", "Đơn vị đã có trong đợt",
+     "Đơn vị {unit} ({field}) đã có hồ sơ trong đợt đánh giá này.", "Unit already in the campaign",
+     "The unit {unit} ({field}) already has a file in this campaign."},
+    {"file_touched", "Hồ sơ đã có dữ liệu",
+     "Hồ sơ của đơn vị {unit} ({field}) đã có điểm, giải trình, tài liệu hoặc sự kiện, nên không "
+     "bỏ đơn vị khỏi đợt được; không dữ liệu nào bị xóa.",
+     "File has been worked on",
+     "The file of unit {unit} ({field}) has scores, explanations, evidence or events, so the unit "
+     "cannot be taken out of the campaign; nothing is deleted."},
+    {"not_evaluated_locked", "Hồ sơ đã thông qua",
+     "Hồ sơ của đơn vị {unit} ({field}) đã được thông qua hoặc công bố, nên không đổi được "
+     "tiêu chí không đánh giá.",
+     "File approved",
+     "The file of unit {unit} ({field}) is approved or published, so its not-evaluated leaves "
+     "can no longer change."},
+    {"criteria_set_required", "Thiếu bộ tiêu chí của năm mới",
+     "Nhóm {value} ({field}) cần một bộ tiêu chí của năm mới trong \"criteria_sets\".",
+     "Criteria set required",
+     "The group {value} ({field}) needs a criteria set of the new year in \"criteria_sets\"."},
     {"invalid_bulk_edit", "Có tiêu chí không sửa được",
      "{count} tiêu chí trong danh sách không sửa được (xem problems); không tiêu chí nào được "
      "lưu.",

@@ -143,6 +143,20 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::invalid_predecessor), s::unprocessable_entity, "invalid_predecessor"},
       {&f, int(w::no_predecessor), s::not_found, "no_predecessor"},
       {&f, int(w::invalid_bulk_edit), s::unprocessable_entity, "invalid_bulk_edit"},
+      {&f, int(w::no_campaign_change), s::unprocessable_entity, "no_campaign_change"},
+      {&f, int(w::campaign_published), s::conflict, "campaign_published"},
+      {&f, int(w::self_assessment_over), s::conflict, "self_assessment_over"},
+      {&f, int(w::past_date_reason_required), s::unprocessable_entity, "past_date_reason_required"},
+      {&f, int(w::window_length_locked), s::conflict, "window_length_locked"},
+      {&f, int(w::bands_locked), s::conflict, "bands_locked"},
+      {&f, int(w::approval_rule_locked), s::conflict, "approval_rule_locked"},
+      {&f, int(w::council_locked), s::conflict, "council_locked"},
+      {&f, int(w::assignments_locked), s::conflict, "assignments_locked"},
+      {&f, int(w::unit_add_too_late), s::conflict, "unit_add_too_late"},
+      {&f, int(w::unit_already_in_campaign), s::conflict, "unit_already_in_campaign"},
+      {&f, int(w::file_touched), s::conflict, "file_touched"},
+      {&f, int(w::not_evaluated_locked), s::conflict, "not_evaluated_locked"},
+      {&f, int(w::criteria_set_required), s::unprocessable_entity, "criteria_set_required"},
   };
   for (const mapping& m : workflow_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;

@@ -4,8 +4,12 @@
 namespace parix::storage {
 namespace {
 
+// The id is one above any file's, removed files' included (migration 0016): an id that
+// once named a file is never given to another.
 constexpr std::string_view insert_assessment_sql =
-    "INSERT INTO assessments(campaign_id, unit_id, group_id, state) VALUES (?, ?, ?, ?)";
+    "INSERT INTO assessments(id, campaign_id, unit_id, group_id, state) VALUES ((SELECT MAX(m) + 1 "
+    "FROM (SELECT MAX(id) AS m FROM assessments UNION ALL SELECT MAX(id) FROM "
+    "retired_assessments)), ?, ?, ?, ?)";
 constexpr std::string_view select_assessment =
     "SELECT id, campaign_id, unit_id, group_id, state, council_round, version FROM assessments "
     "WHERE id = ?";

@@ -26,6 +26,43 @@ constexpr std::string_view insert_campaign_sql =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view set_predecessor_sql =
     "UPDATE campaigns SET predecessor_id = ?, version = version + 1 WHERE id = ?";
+constexpr std::string_view update_campaign_sql =
+    "UPDATE campaigns SET name = ?, self_deadline = ?, round1_end = ?, window_length_seconds = ?, "
+    "round2_end = ?, council_date = ?, grace_seconds = ?, approval_rule = ?, approval_num = ?, "
+    "approval_den = ?, quorum = ?, bands_json = ?, version = version + 1 WHERE id = ? AND "
+    "version = ?";
+constexpr std::string_view select_progress =
+    "SELECT COUNT(*), COALESCE(SUM(state = 'self_assessment'), 0), "
+    "COALESCE(SUM(state IN ('self_assessment', 'round1', 'explanation_window', 'round2')), 0), "
+    "COALESCE(SUM(state IN ('approved', 'published')), 0), COALESCE(SUM(state = 'published'), 0), "
+    "EXISTS (SELECT 1 FROM council_votes v JOIN assessments b ON b.id = v.assessment_id WHERE "
+    "b.campaign_id = ?1), "
+    "EXISTS (SELECT 1 FROM assessment_events e JOIN assessments b ON b.id = e.assessment_id WHERE "
+    "b.campaign_id = ?1 AND e.event = 'open_window') "
+    "FROM assessments WHERE campaign_id = ?1";
+// What makes a file touched; the secretariat's not-evaluated decisions made at set-up do not.
+constexpr std::string_view select_touched =
+    "SELECT EXISTS (SELECT 1 FROM leaf_values WHERE assessment_id = ?1 AND (self_score IS NOT "
+    "NULL OR self_explanation IS NOT NULL OR round1_score IS NOT NULL OR round1_remark IS NOT NULL "
+    "OR needs_explanation = 1 OR explanation_response IS NOT NULL OR round2_score IS NOT NULL OR "
+    "round2_remark IS NOT NULL OR imported_score IS NOT NULL OR ne_claim IS NOT NULL)) "
+    "OR EXISTS (SELECT 1 FROM assessment_events WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM evidence_files WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM evidence_versions WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM council_votes WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM adjustments WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM publications WHERE assessment_id = ?1)";
+constexpr std::string_view retire_file_sql =
+    "INSERT INTO retired_assessments(id, campaign_id, unit_id, removed_at) SELECT id, "
+    "campaign_id, unit_id, ? FROM assessments WHERE id = ?";
+constexpr std::string_view delete_file_values_sql = "DELETE FROM leaf_values WHERE assessment_id = ?";
+constexpr std::string_view delete_file_claimable_sql =
+    "DELETE FROM claimable_leaves WHERE assessment_id = ?";
+constexpr std::string_view delete_file_sql = "DELETE FROM assessments WHERE id = ?";
+constexpr std::string_view delete_group_sql = "DELETE FROM unit_groups WHERE id = ?";
+constexpr std::string_view delete_assignments_sql =
+    "DELETE FROM appraiser_assignments WHERE campaign_id = ?";
+constexpr std::string_view delete_members_sql = "DELETE FROM council_members WHERE campaign_id = ?";
 constexpr std::string_view insert_group_sql =
     "INSERT INTO unit_groups(campaign_id, key, name, criteria_set_id) VALUES (?, ?, ?, ?)";
 constexpr std::string_view select_groups =
@@ -117,6 +154,48 @@ std::vector<campaign_record> list_campaigns(connection& c) {
   std::vector<campaign_record> out;
   c.query(select_campaigns, {}, [&](const row& r) { out.push_back(to_campaign(r)); });
   return out;
+}
+
+bool update_campaign(connection& c, const campaign_record& r) {
+  return c.execute(update_campaign_sql,
+                   {r.name, r.self_deadline, r.round1_end, r.window_length_seconds, r.round2_end,
+                    r.council_date, r.grace_seconds, r.approval_rule, r.approval_num,
+                    r.approval_den, r.quorum, r.bands_json, r.id, r.version}) == 1;
+}
+
+campaign_progress progress_of(connection& c, std::int64_t campaign_id) {
+  return c
+      .query_one(select_progress, {campaign_id},
+                 [](const row& r) {
+                   return campaign_progress{r.integer(0), r.integer(1), r.integer(2),
+                                            r.integer(3), r.integer(4), r.integer(5) != 0,
+                                            r.integer(6) != 0};
+                 })
+      .value_or(campaign_progress{});
+}
+
+bool file_untouched(connection& c, std::int64_t assessment_id) {
+  return c.query_one(select_touched, {assessment_id}, [](const row& r) { return r.integer(0); })
+             .value_or(1) == 0;
+}
+
+void remove_untouched_file(connection& c, std::int64_t assessment_id, millis at) {
+  c.execute(retire_file_sql, {at, assessment_id});
+  c.execute(delete_file_values_sql, {assessment_id});
+  c.execute(delete_file_claimable_sql, {assessment_id});
+  c.execute(delete_file_sql, {assessment_id});
+}
+
+void delete_unit_group(connection& c, std::int64_t group_id) {
+  c.execute(delete_group_sql, {group_id});
+}
+
+void delete_assignments(connection& c, std::int64_t campaign_id) {
+  c.execute(delete_assignments_sql, {campaign_id});
+}
+
+void delete_council_members(connection& c, std::int64_t campaign_id) {
+  c.execute(delete_members_sql, {campaign_id});
 }
 
 std::int64_t insert_unit_group(connection& c, const unit_group_record& r) {

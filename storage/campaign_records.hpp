@@ -66,6 +66,30 @@ std::optional<campaign_record> find_campaign(connection& c, std::int64_t id);
 void set_campaign_predecessor(connection& c, std::int64_t id,
                               std::optional<std::int64_t> predecessor);
 std::vector<campaign_record> list_campaigns(connection& c);
+// Writes the campaign's name, schedule, rule and bands when its stored version is
+// r.version, and bumps the version. False when the version is stale.
+bool update_campaign(connection& c, const campaign_record& r);
+
+// How far a campaign's files have gone: what the stage rules of campaign changes ask.
+struct campaign_progress {
+  std::int64_t files = 0;
+  std::int64_t in_self_assessment = 0;
+  std::int64_t before_council = 0;  // self_assessment … round2
+  std::int64_t approved = 0;        // approved or published
+  std::int64_t published = 0;
+  bool votes = false;           // a council vote was cast on some file
+  bool windows_opened = false;  // some file's explanation window was opened
+};
+campaign_progress progress_of(connection& c, std::int64_t campaign_id);
+
+// True while nothing has been written into the file but the secretariat's set-up: no
+// score, explanation, flag, claim, event, evidence, vote, adjustment or publication.
+bool file_untouched(connection& c, std::int64_t assessment_id);
+// Deletes an untouched file (its set-up not-evaluated rows and claimable leaves with it)
+// and keeps its id in retired_assessments. The caller has checked file_untouched.
+void remove_untouched_file(connection& c, std::int64_t assessment_id, millis at);
+// Deletes a unit group that has no files left.
+void delete_unit_group(connection& c, std::int64_t group_id);
 
 std::int64_t insert_unit_group(connection& c, const unit_group_record& r);
 std::vector<unit_group_record> unit_groups(connection& c, std::int64_t campaign_id);
@@ -73,9 +97,11 @@ std::optional<unit_group_record> find_unit_group(connection& c, std::int64_t id)
 
 std::int64_t insert_assignment(connection& c, const assignment_record& r);
 std::vector<assignment_record> assignments(connection& c, std::int64_t campaign_id);
+void delete_assignments(connection& c, std::int64_t campaign_id);
 
 void insert_council_member(connection& c, std::int64_t campaign_id, std::int64_t user_id);
 std::vector<std::int64_t> council_members(connection& c, std::int64_t campaign_id);
+void delete_council_members(connection& c, std::int64_t campaign_id);
 
 // The leaves an agency may claim are not evaluated for its file.
 void insert_claimable_leaf(connection& c, std::int64_t assessment_id, std::string_view code);

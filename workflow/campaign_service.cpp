@@ -20,8 +20,10 @@ std::string at(std::string_view list, std::size_t i, std::string_view member = {
          (member.empty() ? "" : "." + std::string{member});
 }
 
+}  // namespace
+
 // The view of a stored campaign: its groups, rules, people and not-evaluated lists.
-campaign_view view_of(storage::connection& c, const storage::campaign_record& r) {
+campaign_view read_campaign_view(storage::connection& c, const storage::campaign_record& r) {
   campaign_view v;
   v.campaign = r;
   v.groups = storage::unit_groups(c, r.id);
@@ -42,7 +44,31 @@ campaign_view view_of(storage::connection& c, const storage::campaign_record& r)
   return v;
 }
 
-}  // namespace
+errc check_bands(const std::vector<band>& bands, spec_problem* problem) {
+  auto refuse = [&](std::string field, std::string value) {
+    if (problem) *problem = {std::move(field), std::move(value), {}};
+    return errc::invalid_bands;
+  };
+  if (bands.empty()) return refuse("bands", "[]");
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    if (bands[i].label.empty()) return refuse(at("bands", i, "label"), "");
+    if (i > 0 && !(bands[i].min_percent < bands[i - 1].min_percent))
+      return refuse(at("bands", i, "min"), bands[i].min_percent.to_string());
+  }
+  return errc{};
+}
+
+errc check_rule(const approval_rule& rule, spec_problem* problem) {
+  auto refuse = [&](std::string field, std::int64_t value) {
+    if (problem) *problem = {std::move(field), std::to_string(value), {}};
+    return errc::invalid_approval_rule;
+  };
+  if (rule.unanimity) return errc{};
+  if (rule.den <= 0) return refuse("approval.den", rule.den);
+  if (rule.num <= 0 || rule.num > rule.den) return refuse("approval.num", rule.num);
+  if (rule.quorum <= 0) return refuse("approval.quorum", rule.quorum);
+  return errc{};
+}
 
 std::string bands_to_json(const std::vector<band>& bands) {
   boost::json::array a;
@@ -91,23 +117,8 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
   if (!spec.historical && spec.self_deadline <= now)
     return refuse(errc::schedule_in_past, "schedule.self_deadline",
                   format_time(spec.self_deadline, tz));
-  if (spec.bands.empty()) return refuse(errc::invalid_bands, "bands", "[]");
-  for (std::size_t i = 0; i < spec.bands.size(); ++i) {
-    if (spec.bands[i].label.empty())
-      return refuse(errc::invalid_bands, at("bands", i, "label"), "");
-    if (i > 0 && !(spec.bands[i].min_percent < spec.bands[i - 1].min_percent))
-      return refuse(errc::invalid_bands, at("bands", i, "min"),
-                    spec.bands[i].min_percent.to_string());
-  }
-  if (!spec.rule.unanimity) {
-    if (spec.rule.den <= 0)
-      return refuse(errc::invalid_approval_rule, "approval.den", std::to_string(spec.rule.den));
-    if (spec.rule.num <= 0 || spec.rule.num > spec.rule.den)
-      return refuse(errc::invalid_approval_rule, "approval.num", std::to_string(spec.rule.num));
-    if (spec.rule.quorum <= 0)
-      return refuse(errc::invalid_approval_rule, "approval.quorum",
-                    std::to_string(spec.rule.quorum));
-  }
+  if (auto e = check_bands(spec.bands, problem); e != errc{}) return e;
+  if (auto e = check_rule(spec.rule, problem); e != errc{}) return e;
   if (spec.groups.empty()) return refuse(errc::no_groups, "groups", "[]");
   std::set<std::string> group_keys;
   for (std::size_t i = 0; i < spec.groups.size(); ++i)
@@ -280,12 +291,14 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
     e.campaign_id = r.id;
     e.new_value = std::to_string(spec.year) + " " + spec.name + ": " +
                   std::to_string(files.size()) + " units" +
-                  (spec.historical ? ", historical (a past year's final figures)" : "");
+                  (spec.historical ? ", historical (a past year's final figures)" : "") +
+                  (spec.predecessor ? ", follows campaign " + std::to_string(*spec.predecessor)
+                                    : "");
     if (spec.confirm_duplicate && storage::campaigns_named(c, spec.year, spec.name).size() > 1)
       e.reason = "a campaign of the same year and name exists; created on purpose";
     storage::append_audit(c, e, now_ms);
 
-    auto v = view_of(c, r);
+    auto v = read_campaign_view(c, r);
     if (!spec.historical) {
       if (spec.council.empty())
         v.warnings.push_back("the campaign has no council members: no file can be approved");
@@ -314,7 +327,7 @@ result<campaign_view> campaign_service::get(std::int64_t id) {
   return db_.read_result([&](storage::connection& c) -> result<campaign_view> {
     auto r = storage::find_campaign(c, id);
     if (!r) return errc::campaign_not_found;
-    return view_of(c, *r);
+    return read_campaign_view(c, *r);
   });
 }
 

@@ -3,6 +3,7 @@
 // the not-evaluated rules. Creating a campaign opens one assessment per unit. Audited.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,40 @@ struct campaign_view {
   std::vector<std::string> warnings;
 };
 
+// A change to a campaign after creation (docs/campaigns.md): only what is present changes.
+// Lists (council, assignments) replace the whole list; units, groups and not-evaluated
+// leaves are added and removed one by one.
+struct campaign_changes {
+  std::optional<std::string> name;
+  std::optional<time_point> self_deadline, round1_end, round2_end, council_date;
+  std::optional<std::chrono::seconds> window_length, grace;
+  // Why: required when a date moves to the past, kept in the audit entry of every change.
+  std::optional<std::string> reason;
+  std::optional<std::vector<band>> bands;
+  std::optional<approval_rule> rule;
+  std::optional<std::vector<std::string>> council;
+  std::optional<std::vector<campaign_spec::assignment>> assignments;
+  std::vector<campaign_spec::group> add_groups;  // each with its criteria set and units
+  std::vector<std::string> remove_groups;        // group keys
+  struct unit_addition {
+    std::string unit_code, group_key;
+  };
+  std::vector<unit_addition> add_units;
+  std::vector<std::string> remove_units;  // unit codes
+  std::vector<campaign_spec::not_evaluated> set_not_evaluated;
+  struct leaf_ref {
+    std::string unit_code, criterion_code;
+  };
+  std::vector<leaf_ref> clear_not_evaluated;
+};
+
+// Next year's campaign from this one (POST …/successor).
+struct successor_spec {
+  std::optional<std::string> name;  // default: this name with the year replaced
+  std::map<std::string, std::string> criteria_sets;  // group key → the new year's set key
+  bool confirm_duplicate = false;
+};
+
 class campaign_service {
  public:
   campaign_service(storage::database& db, const auth::clock& clock) : db_(db), clock_(clock) {}
@@ -106,12 +141,42 @@ class campaign_service {
   result<campaign_view> create(const auth::actor& by, const campaign_spec& spec,
                                spec_problem* problem = nullptr);
   result<campaign_view> get(std::int64_t id);
+
+  // Applies every change of `changes` to campaign `id` at `version` (its ETag), or none:
+  // each change is checked against its stage rule (docs/campaigns.md) and refused with its
+  // own code (stale_version, empty_edit, invalid_campaign_name, campaign_published,
+  // schedule_out_of_order, self_assessment_over, past_date_reason_required,
+  // window_length_locked, invalid_bands, bands_locked, invalid_approval_rule,
+  // approval_rule_locked, council_locked, assignments_locked, unit_add_too_late,
+  // unit_already_in_campaign, file_touched, not_evaluated_locked, and the set-up codes
+  // for names that do not resolve); *problem names the field and value. Each change is
+  // one audit entry with the old and new value. Thread-safe. Defined in
+  // workflow/campaign_changes.cpp.
+  result<campaign_view> update(const auth::actor& by, std::int64_t id, std::int64_t version,
+                               const campaign_changes& changes, spec_problem* problem = nullptr);
+
+  // Creates next year's campaign from campaign `id`: the same groups (each with the set
+  // named in spec.criteria_sets), enabled units, assignments (those whose field the new
+  // set has), council, bands, rule and claimable leaves (where the new set has the leaf,
+  // self-scored), the schedule a year later, and `id` as predecessor. Refusals: those of
+  // create, criteria_set_required (a group without a set in the spec), unknown_group.
+  // Defined in workflow/campaign_successor.cpp. Thread-safe.
+  result<campaign_view> successor(const auth::actor& by, std::int64_t id,
+                                  const successor_spec& spec, spec_problem* problem = nullptr);
   std::vector<storage::campaign_record> list();
 
  private:
   storage::database& db_;
   const auth::clock& clock_;
 };
+
+// The stored campaign as the API shows it (groups, people, not-evaluated lists).
+campaign_view read_campaign_view(storage::connection& c, const storage::campaign_record& r);
+
+// The checks create and update share: errc{} (no error) when valid, else the code and
+// *problem filled.
+errc check_bands(const std::vector<band>& bands, spec_problem* problem);
+errc check_rule(const approval_rule& rule, spec_problem* problem);
 
 // Bands and rule as stored in campaigns.bands_json / approval_*.
 std::string bands_to_json(const std::vector<band>& bands);

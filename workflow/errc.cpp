@@ -187,6 +187,34 @@ class category final : public boost::system::error_category {
         return "no predecessor";
       case errc::invalid_bulk_edit:
         return "invalid bulk edit";
+      case errc::no_campaign_change:
+        return "no campaign change";
+      case errc::campaign_published:
+        return "campaign published";
+      case errc::self_assessment_over:
+        return "self assessment over";
+      case errc::past_date_reason_required:
+        return "past date reason required";
+      case errc::window_length_locked:
+        return "window length locked";
+      case errc::bands_locked:
+        return "bands locked";
+      case errc::approval_rule_locked:
+        return "approval rule locked";
+      case errc::council_locked:
+        return "council locked";
+      case errc::assignments_locked:
+        return "assignments locked";
+      case errc::unit_add_too_late:
+        return "unit add too late";
+      case errc::unit_already_in_campaign:
+        return "unit already in campaign";
+      case errc::file_touched:
+        return "file touched";
+      case errc::not_evaluated_locked:
+        return "not evaluated locked";
+      case errc::criteria_set_required:
+        return "criteria set required";
     }
     return "unknown workflow error";
   }

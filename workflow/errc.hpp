@@ -98,7 +98,21 @@ enum class errc {
   invalid_predecessor,  // the predecessor named is no campaign of an earlier year
   no_predecessor,       // year over year for a campaign that names no predecessor
   invalid_bulk_edit,    // some items of a bulk leaf edit are refused (listed beside)
-  last = invalid_bulk_edit,
+  no_campaign_change,  // campaign change: a campaign change that names nothing to change
+  campaign_published,  // campaign change: the name of a campaign whose results are published
+  self_assessment_over,  // campaign change: the self-assessment deadline of a campaign no file is in any more
+  past_date_reason_required,  // campaign change: a campaign date moved to the past without a reason
+  window_length_locked,  // campaign change: the window length after a window was opened
+  bands_locked,  // campaign change: classification bands after a file was approved
+  approval_rule_locked,  // campaign change: the council's rule after a vote was cast
+  council_locked,  // campaign change: the council after a vote was cast
+  assignments_locked,  // campaign change: assignments when no file is left before the council
+  unit_add_too_late,  // campaign change: a unit added after the self-assessment deadline
+  unit_already_in_campaign,  // campaign change: a unit added that has a file in the campaign
+  file_touched,  // campaign change: a unit removed whose file has been worked on
+  not_evaluated_locked,  // campaign change: not evaluated changed on an approved or published file
+  criteria_set_required,  // campaign change: a successor without a criteria set for a group
+  last = criteria_set_required,
 };
 
 const boost::system::error_category& workflow_category() noexcept;

@@ -95,6 +95,7 @@ boost::json::object campaign_json(services& app, const workflow::campaign_view& 
           {"year", c.year},
           {"name", c.name},
           {"historical", c.historical},
+          {"version", c.version},
           {"predecessor",
            c.predecessor_id ? boost::json::value(*c.predecessor_id) : boost::json::value(nullptr)},
           {"time_zone", tz},

@@ -885,5 +885,80 @@ TEST_F(reports_api, year_over_year_puts_last_years_figures_beside_each_unit_or_i
   EXPECT_TRUE(only_b.at("gone").as_array().empty());
 }
 
+TEST_F(reports_api, a_successor_carries_the_campaign_a_year_on_and_year_over_year_compares_them) {
+  const auto old_id = campaign;
+  const auto before = get_ok("thuky", "/api/v1/campaigns/" + std::to_string(old_id)).json();
+  const auto ranking = get_ok("thuky", path("ranking")).json();
+  const auto successor = "/api/v1/campaigns/" + std::to_string(old_id) + "/successor";
+
+  auto missing = user("thuky").post_json(successor, {{"criteria_sets", {{"A", "r-a"}}}});
+  EXPECT_EQ(missing.status, 422u) << missing.body;
+  EXPECT_EQ(missing.json().at("code").as_string(), "criteria_set_required");
+  EXPECT_EQ(missing.json().at("field").as_string(), "criteria_sets.B");
+  auto unknown =
+      user("thuky").post_json(successor, {{"criteria_sets", {{"A", "r-a"}, {"B", "2026"}}}});
+  EXPECT_EQ(unknown.json().at("code").as_string(), "unknown_criteria_set") << unknown.body;
+  EXPECT_EQ(user("u1.head").post_json(successor, {{"criteria_sets", {{"A", "r-a"}}}}).status, 403u);
+
+  auto created =
+      user("thuky").post_json(successor, {{"criteria_sets", {{"A", "r-a"}, {"B", "r-b"}}}});
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto j = created.json();
+  EXPECT_EQ(j.at("year").as_int64(), 2025);
+  EXPECT_EQ(j.at("name").as_string(), "Chỉ số CCHC 2025 & báo cáo");
+  EXPECT_EQ(j.at("predecessor").as_int64(), old_id);
+  for (auto date : {"self_deadline", "round1_end", "round2_end", "council_date"}) {
+    const std::string was{before.at("schedule").at(date).as_string()};
+    const std::string now{j.at("schedule").at(date).as_string()};
+    EXPECT_EQ(std::stoi(now.substr(0, 4)), std::stoi(was.substr(0, 4)) + 1) << date;
+    EXPECT_EQ(now.substr(4), was.substr(4)) << date << ": the same day and hour a year on";
+  }
+  for (auto same : {"bands", "approval", "assignments", "council", "time_zone"})
+    EXPECT_EQ(j.at(same), before.at(same)) << same;
+  ASSERT_EQ(j.at("groups").as_array().size(), 2u);
+  for (std::size_t g = 0; g < 2; ++g) {
+    const auto& was = before.at("groups").as_array()[g];
+    const auto& now = j.at("groups").as_array()[g];
+    EXPECT_EQ(now.at("key"), was.at("key"));
+    EXPECT_EQ(now.at("criteria_set_id"), was.at("criteria_set_id"));
+    ASSERT_EQ(now.at("assessments").as_array().size(), was.at("assessments").as_array().size());
+    for (const auto& a : now.at("assessments").as_array())
+      EXPECT_EQ(a.at("state").as_string(), "self_assessment");
+  }
+  EXPECT_TRUE(j.at("not_evaluated").as_array().empty()) << "each year decides it again";
+  bool said = false;
+  for (const auto& w : j.at("warnings").as_array())
+    said |= std::string{w.as_string()}.find("not-evaluated") != std::string::npos;
+  EXPECT_TRUE(said) << j.at("warnings");
+
+  // Year over year on the successor: last year's figures beside every unit, as last
+  // year's ranking printed them; this year's U1 scored as last year's.
+  campaign = j.at("id").as_int64();
+  for (const auto& g : j.at("groups").as_array())
+    for (const auto& a : g.at("assessments").as_array())
+      file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
+  scores("U1", "1.1.1", "1.5", "1.5");
+  scores("U1", "1.1.2", "2.5", "2.5");
+  scores("U1", "2.1", "2", "2");
+  scores("U1", "2.2", "2", "1");
+  imported("U1", "1.2", "1.6");
+  const auto yoy = get_ok("thuky", path("year-over-year")).json();
+  EXPECT_EQ(yoy.at("previous_campaign").at("id").as_int64(), old_id);
+  EXPECT_TRUE(yoy.at("gone").as_array().empty());
+  const auto& groups = yoy.at("groups").as_array();
+  ASSERT_EQ(groups.size(), 2u);
+  for (std::size_t g = 0; g < 2; ++g)
+    for (const auto& last : ranking.at("groups").as_array()[g].at("rows").as_array()) {
+      const std::string unit{last.at("unit").as_string()};
+      const auto& row = row_of(groups[g], unit);
+      EXPECT_EQ(row.at("link").as_string(), "same_code") << unit;
+      EXPECT_EQ(row.at("previous").at("index"), last.at("index")) << unit;
+      EXPECT_EQ(row.at("previous").at("rank"), last.at("rank")) << unit;
+    }
+  const auto& u1 = row_of(groups[0], "U1");
+  EXPECT_EQ(u1.at("current").at("index").as_string(), "86.00");
+  EXPECT_EQ(u1.at("index_change").as_string(), "+0.00");
+}
+
 }  // namespace
 }  // namespace parix::testing
