@@ -293,8 +293,7 @@ constexpr entry catalogue[] = {
      "An explanation window has been opened for some file, so every unit keeps the same length; "
      "{field} ({value}) cannot change."},
     {"bands_locked", "Mức xếp loại đã cố định",
-     "Đã có hồ sơ được thông qua, nên không đổi được mức xếp loại ({field}).",
-     "Bands fixed",
+     "Đã có hồ sơ được thông qua, nên không đổi được mức xếp loại ({field}).", "Bands fixed",
      "A file has been approved, so the classification bands ({field}) can no longer change."},
     {"approval_rule_locked", "Quy tắc thông qua đã cố định",
      "Hội đồng đã biểu quyết trong đợt này, nên không đổi được quy tắc thông qua ({field}).",

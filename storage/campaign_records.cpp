@@ -55,7 +55,8 @@ constexpr std::string_view select_touched =
 constexpr std::string_view retire_file_sql =
     "INSERT INTO retired_assessments(id, campaign_id, unit_id, removed_at) SELECT id, "
     "campaign_id, unit_id, ? FROM assessments WHERE id = ?";
-constexpr std::string_view delete_file_values_sql = "DELETE FROM leaf_values WHERE assessment_id = ?";
+constexpr std::string_view delete_file_values_sql =
+    "DELETE FROM leaf_values WHERE assessment_id = ?";
 constexpr std::string_view delete_file_claimable_sql =
     "DELETE FROM claimable_leaves WHERE assessment_id = ?";
 constexpr std::string_view delete_file_sql = "DELETE FROM assessments WHERE id = ?";
@@ -167,16 +168,17 @@ campaign_progress progress_of(connection& c, std::int64_t campaign_id) {
   return c
       .query_one(select_progress, {campaign_id},
                  [](const row& r) {
-                   return campaign_progress{r.integer(0), r.integer(1), r.integer(2),
-                                            r.integer(3), r.integer(4), r.integer(5) != 0,
+                   return campaign_progress{r.integer(0),     r.integer(1), r.integer(2),
+                                            r.integer(3),     r.integer(4), r.integer(5) != 0,
                                             r.integer(6) != 0};
                  })
       .value_or(campaign_progress{});
 }
 
 bool file_untouched(connection& c, std::int64_t assessment_id) {
-  return c.query_one(select_touched, {assessment_id}, [](const row& r) { return r.integer(0); })
-             .value_or(1) == 0;
+  return c.query_one(select_touched, {assessment_id}, [](const row& r) {
+            return r.integer(0);
+          }).value_or(1) == 0;
 }
 
 void remove_untouched_file(connection& c, std::int64_t assessment_id, millis at) {

@@ -26,21 +26,23 @@ bool blank(const std::optional<std::string>& s) {
 
 // The schedule as the audit entry records it: times in the campaign's zone.
 std::string schedule_text(const storage::campaign_record& r) {
-  const auto t = [&](storage::millis m) { return format_time(storage::from_millis(m), r.time_zone); };
-  return boost::json::serialize(boost::json::object{
-      {"self_deadline", t(r.self_deadline)},
-      {"round1_end", t(r.round1_end)},
-      {"round2_end", t(r.round2_end)},
-      {"council_date", t(r.council_date)},
-      {"window_length_hours", r.window_length_seconds / 3600},
-      {"grace_minutes", r.grace_seconds / 60}});
+  const auto t = [&](storage::millis m) {
+    return format_time(storage::from_millis(m), r.time_zone);
+  };
+  return boost::json::serialize(
+      boost::json::object{{"self_deadline", t(r.self_deadline)},
+                          {"round1_end", t(r.round1_end)},
+                          {"round2_end", t(r.round2_end)},
+                          {"council_date", t(r.council_date)},
+                          {"window_length_hours", r.window_length_seconds / 3600},
+                          {"grace_minutes", r.grace_seconds / 60}});
 }
 
 std::string rule_text(const storage::campaign_record& r) {
   return r.approval_rule == "unanimity"
              ? std::string{"unanimity"}
-             : "fraction " + std::to_string(r.approval_num) + "/" +
-                   std::to_string(r.approval_den) + ", quorum " + std::to_string(r.quorum);
+             : "fraction " + std::to_string(r.approval_num) + "/" + std::to_string(r.approval_den) +
+                   ", quorum " + std::to_string(r.quorum);
 }
 
 std::string names_text(std::vector<std::string> names) {
@@ -166,8 +168,8 @@ class change_run {
       if (next_.*dates[i].second < next_.*dates[i - 1].second)
         return refuse(errc::schedule_out_of_order, std::string{"schedule."} + dates[i].first,
                       format_time(storage::from_millis(next_.*dates[i].second), tz));
-    const bool deadline_moved = next_.self_deadline != old_.self_deadline ||
-                                next_.grace_seconds != old_.grace_seconds;
+    const bool deadline_moved =
+        next_.self_deadline != old_.self_deadline || next_.grace_seconds != old_.grace_seconds;
     if (!old_.historical) {
       // Once every file has left self-assessment its deadline has done its work: moving it
       // would only change what the submissions were judged against.
@@ -215,7 +217,8 @@ class change_run {
       next_.quorum = ch_.rule->unanimity ? 1 : ch_.rule->quorum;
       if (rule_text(next_) != rule_text(old_)) {
         // Votes already cast were counted under the old rule.
-        if (progress_.votes) return refuse(errc::approval_rule_locked, "approval", rule_text(next_));
+        if (progress_.votes)
+          return refuse(errc::approval_rule_locked, "approval", rule_text(next_));
         audit("campaign.approval_rule_changed", rule_text(old_), rule_text(next_));
       } else {
         next_.approval_rule = old_.approval_rule;
@@ -229,23 +232,15 @@ class change_run {
 
   errc council() {
     if (!ch_.council) return {};
-    std::set<std::string> names;
-    std::vector<std::int64_t> ids;
-    for (std::size_t i = 0; i < ch_.council->size(); ++i) {
-      const auto& name = (*ch_.council)[i];
-      auto user = storage::find_user_by_name(c_, name);
-      if (!user) return refuse(errc::unknown_user, item("council", i), name);
-      if (user->role != "council_member")
-        return refuse(errc::user_not_council_member, item("council", i), name);
-      if (!names.insert(name).second) return refuse(errc::duplicate_entry, item("council", i), name);
-      ids.push_back(user->id);
-    }
+    auto ids = check_council(c_, *ch_.council, problem_);
+    if (!ids) return errc(ids.error().value());
+    const std::set<std::string> names(ch_.council->begin(), ch_.council->end());
     const std::set<std::string> before(before_.council.begin(), before_.council.end());
     if (names == before) return {};
     // The rule counts the council's members: votes already cast were counted against it.
     if (progress_.votes) return refuse(errc::council_locked, "council", names_text(*ch_.council));
     storage::delete_council_members(c_, old_.id);
-    for (auto id : ids) storage::insert_council_member(c_, old_.id, id);
+    for (auto id : *ids) storage::insert_council_member(c_, old_.id, id);
     audit("campaign.council_changed", names_text(before_.council), names_text(*ch_.council));
     return {};
   }
@@ -267,8 +262,7 @@ class change_run {
 
   errc remove_units() {
     for (std::size_t i = 0; i < ch_.remove_units.size(); ++i)
-      if (auto e = remove_file(ch_.remove_units[i], item("remove_units", i)); e != errc{})
-        return e;
+      if (auto e = remove_file(ch_.remove_units[i], item("remove_units", i)); e != errc{}) return e;
     for (std::size_t i = 0; i < ch_.remove_groups.size(); ++i) {
       const auto& key = ch_.remove_groups[i];
       auto g = groups_.find(key);
@@ -322,8 +316,8 @@ class change_run {
       groups_[g.key] = r;
       audit("campaign.group_added", "", g.key + " " + g.name + " (" + g.criteria_set_key + ")");
       for (std::size_t u = 0; u < g.unit_codes.size(); ++u)
-        if (auto e = add_file(g.unit_codes[u], r, item("add_groups", i, "units") + "[" +
-                                                      std::to_string(u) + "]");
+        if (auto e = add_file(g.unit_codes[u], r,
+                              item("add_groups", i, "units") + "[" + std::to_string(u) + "]");
             e != errc{})
           return e;
     }
@@ -353,24 +347,11 @@ class change_run {
       }
       for (std::size_t i = 0; i < ch_.assignments->size(); ++i) {
         const auto& a = (*ch_.assignments)[i];
-        auto user = storage::find_user_by_name(c_, a.username);
-        if (!user) return refuse(errc::unknown_user, item("assignments", i, "username"), a.username);
-        if (user->role != "appraiser")
-          return refuse(errc::user_not_appraiser, item("assignments", i, "username"), a.username);
-        if (!a.field_code && !a.unit_code)
-          return refuse(errc::assignment_scope_required, item("assignments", i), a.username);
-        if (a.field_code && !fields.contains(*a.field_code))
-          return refuse(errc::unknown_criterion, item("assignments", i, "field"), *a.field_code);
-        std::optional<std::int64_t> unit_id;
-        if (a.unit_code) {
-          auto unit = storage::find_unit_by_code(c_, *a.unit_code);
-          if (!unit) return refuse(errc::unknown_unit, item("assignments", i, "unit"), *a.unit_code);
-          if (!files_.contains(*a.unit_code))
-            return refuse(errc::unit_not_in_campaign, item("assignments", i, "unit"),
-                          *a.unit_code);
-          unit_id = unit->id;
-        }
-        rows.push_back({0, old_.id, user->id, a.field_code, unit_id});
+        auto row = check_assignment(
+            c_, old_.id, a, i, fields,
+            [&](const std::string& code) { return files_.contains(code); }, problem_);
+        if (!row) return errc(row.error().value());
+        rows.push_back(*row);
         next.push_back({a.username, a.field_code, a.unit_code});
       }
     } else {
@@ -386,8 +367,7 @@ class change_run {
     const auto after = assignments_text(next);
     if (before == after) return {};
     // Nothing is left to appraise: who appraised what is history.
-    if (ch_.assignments && progress_.before_council == 0 && progress_.files > 0 &&
-        !old_.historical)
+    if (ch_.assignments && progress_.before_council == 0 && progress_.files > 0 && !old_.historical)
       return refuse(errc::assignments_locked, "assignments", after);
     storage::delete_assignments(c_, old_.id);
     for (auto& r : rows) storage::insert_assignment(c_, r);
@@ -417,8 +397,8 @@ class change_run {
     throw std::logic_error("a file of a group the campaign does not have");
   }
 
-  void save_decision(const storage::assessment_record& file, const std::string& code,
-                     bool decided, const std::optional<std::string>& reason) {
+  void save_decision(const storage::assessment_record& file, const std::string& code, bool decided,
+                     const std::optional<std::string>& reason) {
     auto v = storage::find_leaf_value(c_, file.id, code).value_or(storage::leaf_value_record{});
     if (v.not_evaluated == decided && (!decided || v.not_evaluated_reason == reason)) return;
     const auto old_value = v.not_evaluated ? "1" : "0";
@@ -480,8 +460,8 @@ class change_run {
   storage::campaign_record old_, next_;
   storage::campaign_progress progress_;
   campaign_view before_;
-  std::map<std::string, storage::unit_group_record> groups_;   // key → group
-  std::map<std::string, storage::assessment_record> files_;    // unit code → file
+  std::map<std::string, storage::unit_group_record> groups_;  // key → group
+  std::map<std::string, storage::assessment_record> files_;   // unit code → file
   std::map<std::int64_t, std::string> unit_codes_;
   std::map<std::int64_t, criteria_set> sets_;
 };

@@ -58,6 +58,49 @@ errc check_bands(const std::vector<band>& bands, spec_problem* problem) {
   return errc{};
 }
 
+result<std::vector<std::int64_t>> check_council(storage::connection& c,
+                                                const std::vector<std::string>& names,
+                                                spec_problem* problem) {
+  auto refuse = [&](errc e, std::size_t i) {
+    if (problem) *problem = {at("council", i), names[i], {}};
+    return e;
+  };
+  std::set<std::string> seen;
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto user = storage::find_user_by_name(c, names[i]);
+    if (!user) return refuse(errc::unknown_user, i);
+    if (user->role != "council_member") return refuse(errc::user_not_council_member, i);
+    if (!seen.insert(names[i]).second) return refuse(errc::duplicate_entry, i);
+    ids.push_back(user->id);
+  }
+  return ids;
+}
+
+result<storage::assignment_record> check_assignment(
+    storage::connection& c, std::int64_t campaign_id, const campaign_spec::assignment& a,
+    std::size_t i, const std::set<std::string>& fields,
+    const std::function<bool(const std::string&)>& has_file, spec_problem* problem) {
+  auto refuse = [&](errc e, std::string_view member, const std::string& value) {
+    if (problem) *problem = {at("assignments", i, member), value, {}};
+    return e;
+  };
+  auto user = storage::find_user_by_name(c, a.username);
+  if (!user) return refuse(errc::unknown_user, "username", a.username);
+  if (user->role != "appraiser") return refuse(errc::user_not_appraiser, "username", a.username);
+  if (!a.field_code && !a.unit_code) return refuse(errc::assignment_scope_required, {}, a.username);
+  if (a.field_code && !fields.contains(*a.field_code))
+    return refuse(errc::unknown_criterion, "field", *a.field_code);
+  std::optional<std::int64_t> unit_id;
+  if (a.unit_code) {
+    auto unit = storage::find_unit_by_code(c, *a.unit_code);
+    if (!unit) return refuse(errc::unknown_unit, "unit", *a.unit_code);
+    if (!has_file(*a.unit_code)) return refuse(errc::unit_not_in_campaign, "unit", *a.unit_code);
+    unit_id = unit->id;
+  }
+  return storage::assignment_record{0, campaign_id, user->id, a.field_code, unit_id};
+}
+
 errc check_rule(const approval_rule& rule, spec_problem* problem) {
   auto refuse = [&](std::string field, std::int64_t value) {
     if (problem) *problem = {std::move(field), std::to_string(value), {}};
@@ -257,43 +300,21 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
     for (const auto& [key, set] : sets)
       for (auto root : set.roots) fields_of_sets.insert(set.nodes[root].code);
     for (std::size_t i = 0; i < spec.assignments.size(); ++i) {
-      const auto& a = spec.assignments[i];
-      auto user = storage::find_user_by_name(c, a.username);
-      if (!user) return refuse(errc::unknown_user, at("assignments", i, "username"), a.username);
-      if (user->role != "appraiser")
-        return refuse(errc::user_not_appraiser, at("assignments", i, "username"), a.username);
-      if (!a.field_code && !a.unit_code)
-        return refuse(errc::assignment_scope_required, at("assignments", i), a.username);
-      if (a.field_code && !fields_of_sets.contains(*a.field_code))
-        return refuse(errc::unknown_criterion, at("assignments", i, "field"), *a.field_code);
-      std::optional<std::int64_t> unit_id;
-      if (a.unit_code) {
-        auto unit = storage::find_unit_by_code(c, *a.unit_code);
-        if (!unit) return refuse(errc::unknown_unit, at("assignments", i, "unit"), *a.unit_code);
-        if (!files.contains(*a.unit_code))
-          return refuse(errc::unit_not_in_campaign, at("assignments", i, "unit"), *a.unit_code);
-        unit_id = unit->id;
-      }
-      storage::insert_assignment(c, {0, r.id, user->id, a.field_code, unit_id});
+      auto a = check_assignment(
+          c, r.id, spec.assignments[i], i, fields_of_sets,
+          [&](const std::string& code) { return files.contains(code); }, problem);
+      if (!a) return a.error();
+      storage::insert_assignment(c, *a);
     }
-    std::set<std::string> council;
-    for (std::size_t i = 0; i < spec.council.size(); ++i) {
-      const auto& name = spec.council[i];
-      auto user = storage::find_user_by_name(c, name);
-      if (!user) return refuse(errc::unknown_user, at("council", i), name);
-      if (user->role != "council_member")
-        return refuse(errc::user_not_council_member, at("council", i), name);
-      if (!council.insert(name).second)
-        return refuse(errc::duplicate_entry, at("council", i), name);
-      storage::insert_council_member(c, r.id, user->id);
-    }
+    auto council = check_council(c, spec.council, problem);
+    if (!council) return council.error();
+    for (auto id : *council) storage::insert_council_member(c, r.id, id);
     auto e = auth::audit_by(by, "campaign.created", "campaign/" + std::to_string(r.id));
     e.campaign_id = r.id;
-    e.new_value = std::to_string(spec.year) + " " + spec.name + ": " +
-                  std::to_string(files.size()) + " units" +
-                  (spec.historical ? ", historical (a past year's final figures)" : "") +
-                  (spec.predecessor ? ", follows campaign " + std::to_string(*spec.predecessor)
-                                    : "");
+    e.new_value =
+        std::to_string(spec.year) + " " + spec.name + ": " + std::to_string(files.size()) +
+        " units" + (spec.historical ? ", historical (a past year's final figures)" : "") +
+        (spec.predecessor ? ", follows campaign " + std::to_string(*spec.predecessor) : "");
     if (spec.confirm_duplicate && storage::campaigns_named(c, spec.year, spec.name).size() > 1)
       e.reason = "a campaign of the same year and name exists; created on purpose";
     storage::append_audit(c, e, now_ms);

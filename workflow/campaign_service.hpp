@@ -3,8 +3,10 @@
 // the not-evaluated rules. Creating a campaign opens one assessment per unit. Audited.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,7 +121,7 @@ struct campaign_changes {
 
 // Next year's campaign from this one (POST …/successor).
 struct successor_spec {
-  std::optional<std::string> name;  // default: this name with the year replaced
+  std::optional<std::string> name;                   // default: this name with the year replaced
   std::map<std::string, std::string> criteria_sets;  // group key → the new year's set key
   bool confirm_duplicate = false;
 };
@@ -177,6 +179,19 @@ campaign_view read_campaign_view(storage::connection& c, const storage::campaign
 // *problem filled.
 errc check_bands(const std::vector<band>& bands, spec_problem* problem);
 errc check_rule(const approval_rule& rule, spec_problem* problem);
+// The council's usernames: each a council member, none twice. Their user ids, or the
+// refusal (unknown_user, user_not_council_member, duplicate_entry) naming council[i].
+result<std::vector<std::int64_t>> check_council(storage::connection& c,
+                                                const std::vector<std::string>& names,
+                                                spec_problem* problem);
+// One appraiser assignment (assignments[i]): an appraiser, scoped to a field of `fields`
+// and/or a unit that has a file in the campaign. The record to store, or the refusal
+// (unknown_user, user_not_appraiser, assignment_scope_required, unknown_criterion,
+// unknown_unit, unit_not_in_campaign).
+result<storage::assignment_record> check_assignment(
+    storage::connection& c, std::int64_t campaign_id, const campaign_spec::assignment& a,
+    std::size_t i, const std::set<std::string>& fields,
+    const std::function<bool(const std::string&)>& has_file, spec_problem* problem);
 
 // Bands and rule as stored in campaigns.bands_json / approval_*.
 std::string bands_to_json(const std::vector<band>& bands);

@@ -115,7 +115,8 @@ result<campaign_view> campaign_service::successor(const auth::actor& by, std::in
     auto g = group_of_unit.find(unit);
     if (g == group_of_unit.end()) continue;
     const auto* node = sets[g->second].find(code);
-    if (!node || !node->leaf() || node->method.value_or(scoring_method::self) != scoring_method::self) {
+    if (!node || !node->leaf() ||
+        node->method.value_or(scoring_method::self) != scoring_method::self) {
       warnings.push_back("unit " + unit + " may no longer claim " + code +
                          " not evaluated: the new set has no such self-scored leaf");
       continue;

@@ -92,25 +92,26 @@ enum class errc {
   unknown_group,              // campaign set-up: a group key that no group has
   not_assigned_to_unit,       // an appraiser moves a file of a unit they are not assigned to
   // reports (docs/reports.md)
-  not_published,        // the public asked for results not published yet
-  group_not_found,      // no unit group with that key in the campaign
-  unit_has_no_file,     // a report names a unit with no file in the campaign
-  invalid_predecessor,  // the predecessor named is no campaign of an earlier year
-  no_predecessor,       // year over year for a campaign that names no predecessor
-  invalid_bulk_edit,    // some items of a bulk leaf edit are refused (listed beside)
-  no_campaign_change,  // campaign change: a campaign change that names nothing to change
-  campaign_published,  // campaign change: the name of a campaign whose results are published
-  self_assessment_over,  // campaign change: the self-assessment deadline of a campaign no file is in any more
+  not_published,         // the public asked for results not published yet
+  group_not_found,       // no unit group with that key in the campaign
+  unit_has_no_file,      // a report names a unit with no file in the campaign
+  invalid_predecessor,   // the predecessor named is no campaign of an earlier year
+  no_predecessor,        // year over year for a campaign that names no predecessor
+  invalid_bulk_edit,     // some items of a bulk leaf edit are refused (listed beside)
+  no_campaign_change,    // campaign change: a campaign change that names nothing to change
+  campaign_published,    // campaign change: the name of a campaign whose results are published
+  self_assessment_over,  // campaign change: the self-assessment deadline of a campaign no file is
+                         // in any more
   past_date_reason_required,  // campaign change: a campaign date moved to the past without a reason
-  window_length_locked,  // campaign change: the window length after a window was opened
-  bands_locked,  // campaign change: classification bands after a file was approved
-  approval_rule_locked,  // campaign change: the council's rule after a vote was cast
-  council_locked,  // campaign change: the council after a vote was cast
-  assignments_locked,  // campaign change: assignments when no file is left before the council
-  unit_add_too_late,  // campaign change: a unit added after the self-assessment deadline
+  window_length_locked,       // campaign change: the window length after a window was opened
+  bands_locked,               // campaign change: classification bands after a file was approved
+  approval_rule_locked,       // campaign change: the council's rule after a vote was cast
+  council_locked,             // campaign change: the council after a vote was cast
+  assignments_locked,        // campaign change: assignments when no file is left before the council
+  unit_add_too_late,         // campaign change: a unit added after the self-assessment deadline
   unit_already_in_campaign,  // campaign change: a unit added that has a file in the campaign
-  file_touched,  // campaign change: a unit removed whose file has been worked on
-  not_evaluated_locked,  // campaign change: not evaluated changed on an approved or published file
+  file_touched,              // campaign change: a unit removed whose file has been worked on
+  not_evaluated_locked,   // campaign change: not evaluated changed on an approved or published file
   criteria_set_required,  // campaign change: a successor without a criteria set for a group
   last = criteria_set_required,
 };

@@ -102,8 +102,7 @@ std::vector<workflow::campaign_spec::group> groups_of(const boost::json::object&
   for (const auto& v : array_or_empty(body, key)) {
     const auto& g = as_object(v, key);
     groups.push_back({required_string(g, "key"), required_string(g, "name"),
-                      required_string(g, "criteria_set"),
-                      strings_of(g, "units", "unit codes")});
+                      required_string(g, "criteria_set"), strings_of(g, "units", "unit codes")});
   }
   return groups;
 }
@@ -113,8 +112,8 @@ std::vector<workflow::campaign_spec::not_evaluated> not_evaluated_of(
   std::vector<workflow::campaign_spec::not_evaluated> out;
   for (const auto& v : array_or_empty(body, "not_evaluated")) {
     const auto& n = as_object(v, "not_evaluated");
-    out.push_back(
-        {required_string(n, "unit"), required_string(n, "criterion"), required_string(n, "reason")});
+    out.push_back({required_string(n, "unit"), required_string(n, "criterion"),
+                   required_string(n, "reason")});
   }
   return out;
 }
@@ -353,8 +352,8 @@ void add_campaign_routes(router& r) {
   r.add({http::verb::get, "/api/v1/campaigns", permission::read_criteria, list_campaigns});
   r.add({http::verb::post, "/api/v1/campaigns", permission::manage_campaigns, create_campaign});
   r.add({http::verb::get, "/api/v1/campaigns/{id}", permission::read_criteria, get_campaign});
-  r.add({http::verb::patch, "/api/v1/campaigns/{id}", permission::manage_campaigns,
-         update_campaign});
+  r.add(
+      {http::verb::patch, "/api/v1/campaigns/{id}", permission::manage_campaigns, update_campaign});
   r.add({http::verb::post, "/api/v1/campaigns/{id}/successor", permission::manage_campaigns,
          create_successor});
   r.add({http::verb::get, "/api/v1/campaigns/{id}/ranking", permission::read_assessments, ranking});

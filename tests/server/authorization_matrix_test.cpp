@@ -210,8 +210,10 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
       {"PATCH /api/v1/campaigns/{id}",
        {"/api/v1/campaigns/" + campaign, R"({"name":"N"})", "application/json", {"secretariat"}}},
       {"POST /api/v1/campaigns/{id}/successor",
-       {"/api/v1/campaigns/" + campaign + "/successor", R"({"criteria_sets":{}})",
-        "application/json", {"secretariat"}}},
+       {"/api/v1/campaigns/" + campaign + "/successor",
+        R"({"criteria_sets":{}})",
+        "application/json",
+        {"secretariat"}}},
       // Before publication the figures are not the agencies' (issue 10).
       {"GET /api/v1/campaigns/{id}/ranking",
        {"/api/v1/campaigns/" + campaign + "/ranking",

@@ -53,7 +53,9 @@ class campaign_changes : public ::testing::Test {
     auto r = change(body);
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(r.json().at("code").as_string(), code) << r.body;
-    if (!field.empty()) EXPECT_EQ(r.json().at("field").as_string(), field) << r.body;
+    if (!field.empty()) {
+      EXPECT_EQ(r.json().at("field").as_string(), field) << r.body;
+    }
     auto en = change(body, {{"Accept-Language", "en"}});
     EXPECT_EQ(en.json().at("code").as_string(), code);
     EXPECT_NE(en.json().at("detail").as_string(), r.json().at("detail").as_string())
@@ -79,8 +81,8 @@ class campaign_changes : public ::testing::Test {
     ASSERT_EQ(r.status, 200u) << r.body;
   }
   void event(const std::string& who, const std::string& unit, boost::json::object body) {
-    auto r = as(who).post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/events",
-                               body);
+    auto r =
+        as(who).post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/events", body);
     ASSERT_EQ(r.status, 200u) << r.body;
   }
 
@@ -98,23 +100,25 @@ TEST_F(campaign_changes, accepted_changes_need_the_etag_and_each_is_audited_with
   EXPECT_EQ(stale.status, 412u) << stale.body;
   EXPECT_EQ(stale.header("etag"), "\"v1\"");
   EXPECT_EQ(stale.json().at("current").at("name").as_string(), "Chỉ số CCHC 2024");
-  EXPECT_EQ(as("u1.head").send_json(verb::patch, path(), {{"name", "x"}}, {{"If-Match", "\"v1\""}})
+  EXPECT_EQ(as("u1.head")
+                .send_json(verb::patch, path(), {{"name", "x"}}, {{"If-Match", "\"v1\""}})
                 .status,
             403u);
 
-  auto r = change(
-      {{"name", "Chỉ số CCHC năm 2024"},
-       {"schedule", {{"self_deadline", iso(t0 + 36h)}, {"grace_minutes", 30}}},
-       {"reason", "UBND tỉnh cho phép gia hạn"},
-       {"bands", boost::json::array{{{"min", "80"}, {"label", "Tốt"}}, {{"min", "0"}, {"label", "Chưa tốt"}}}},
-       {"approval", {{"rule", "fraction"}, {"num", 1}, {"den", 2}, {"quorum", 2}}},
-       {"council", {"hd.1", "hd.2"}},
-       {"assignments", boost::json::array{{{"username", "td.2"}, {"field", "1"}},
-                                          {{"username", "td.1"}, {"unit", "U3"}}}},
-       {"add_units", boost::json::array{{{"unit", "U3"}, {"group", "A"}}}},
-       {"remove_units", {"U2"}},
-       {"not_evaluated",
-        boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"}, {"reason", "Không có chức năng"}}}}});
+  auto r = change({{"name", "Chỉ số CCHC năm 2024"},
+                   {"schedule", {{"self_deadline", iso(t0 + 36h)}, {"grace_minutes", 30}}},
+                   {"reason", "UBND tỉnh cho phép gia hạn"},
+                   {"bands", boost::json::array{{{"min", "80"}, {"label", "Tốt"}},
+                                                {{"min", "0"}, {"label", "Chưa tốt"}}}},
+                   {"approval", {{"rule", "fraction"}, {"num", 1}, {"den", 2}, {"quorum", 2}}},
+                   {"council", {"hd.1", "hd.2"}},
+                   {"assignments", boost::json::array{{{"username", "td.2"}, {"field", "1"}},
+                                                      {{"username", "td.1"}, {"unit", "U3"}}}},
+                   {"add_units", boost::json::array{{{"unit", "U3"}, {"group", "A"}}}},
+                   {"remove_units", {"U2"}},
+                   {"not_evaluated", boost::json::array{{{"unit", "U1"},
+                                                         {"criterion", "2.2"},
+                                                         {"reason", "Không có chức năng"}}}}});
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.header("etag"), "\"v2\"");
   const auto j = r.json();
@@ -148,7 +152,8 @@ TEST_F(campaign_changes, accepted_changes_need_the_etag_and_each_is_audited_with
             std::string::npos);
   auto bands = entries("campaign.bands_changed");
   ASSERT_EQ(bands.size(), 1u);
-  EXPECT_NE(std::string{bands[0].at("old_value").as_string()}.find("Trung bình"), std::string::npos);
+  EXPECT_NE(std::string{bands[0].at("old_value").as_string()}.find("Trung bình"),
+            std::string::npos);
   EXPECT_NE(std::string{bands[0].at("new_value").as_string()}.find("Chưa tốt"), std::string::npos);
   auto rule = entries("campaign.approval_rule_changed");
   ASSERT_EQ(rule.size(), 1u);
@@ -175,8 +180,8 @@ TEST_F(campaign_changes, accepted_changes_need_the_etag_and_each_is_audited_with
   EXPECT_EQ(not_evaluated[0].at("new_value").as_string(), "1: Không có chức năng");
 
   // Clearing the decision is a change of its own; the same values again change nothing.
-  auto cleared = change({{"clear_not_evaluated",
-                          boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"}}}}});
+  auto cleared =
+      change({{"clear_not_evaluated", boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"}}}}});
   ASSERT_EQ(cleared.status, 200u) << cleared.body;
   EXPECT_TRUE(cleared.json().at("not_evaluated").as_array().empty());
   EXPECT_EQ(entries("leaf.not_evaluated").size(), 2u);
@@ -202,13 +207,13 @@ TEST_F(campaign_changes, each_stage_rule_refuses_with_its_code_and_changes_nothi
                  "unknown_group", "add_units[0].group");
   expect_refused({{"remove_units", {"U3"}}}, 422, "unit_not_in_campaign", "remove_units[0]");
   expect_refused({{"remove_groups", {"A"}}}, 422, "no_groups");
-  expect_refused({{"not_evaluated", boost::json::array{{{"unit", "U1"}, {"criterion", "2"},
-                                                        {"reason", "x"}}}}},
+  expect_refused({{"not_evaluated",
+                   boost::json::array{{{"unit", "U1"}, {"criterion", "2"}, {"reason", "x"}}}}},
                  422, "not_a_leaf", "not_evaluated[0].criterion");
   // All or nothing: a good rename beside a bad unit keeps the old name.
-  expect_refused({{"name", "Tên mới"}, {"add_units", boost::json::array{{{"unit", "NOPE"},
-                                                                          {"group", "A"}}}}},
-                 422, "unknown_unit", "add_units[0].unit");
+  expect_refused(
+      {{"name", "Tên mới"}, {"add_units", boost::json::array{{{"unit", "NOPE"}, {"group", "A"}}}}},
+      422, "unknown_unit", "add_units[0].unit");
 
   // A file someone worked on stays in the campaign.
   leaf("u1.head", "U1", "1.1", {{"self_score", "1"}});
@@ -225,7 +230,8 @@ TEST_F(campaign_changes, each_stage_rule_refuses_with_its_code_and_changes_nothi
   // Round one with a flag, then the window: its length is fixed for every unit.
   for (auto unit : {"U1", "U2"})
     for (auto code : {"1.1", "2.1", "2.2"})
-      leaf("td.1", unit, code, {{"round1_score", "1"}, {"needs_explanation", code == std::string{"2.1"}}});
+      leaf("td.1", unit, code,
+           {{"round1_score", "1"}, {"needs_explanation", code == std::string{"2.1"}}});
   event("td.1", "U1", {{"event", "open_window"}});
   expect_refused({{"schedule", {{"window_length_hours", 12}}}}, 409, "window_length_locked",
                  "schedule.window_length_hours");
@@ -242,8 +248,8 @@ TEST_F(campaign_changes, each_stage_rule_refuses_with_its_code_and_changes_nothi
                  "approval_rule_locked", "approval");
   expect_refused({{"bands", boost::json::array{{{"min", "50"}, {"label", "Đạt"}}}}}, 409,
                  "bands_locked", "bands");
-  expect_refused({{"not_evaluated", boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"},
-                                                        {"reason", "x"}}}}},
+  expect_refused({{"not_evaluated",
+                   boost::json::array{{{"unit", "U1"}, {"criterion", "2.2"}, {"reason", "x"}}}}},
                  409, "not_evaluated_locked", "not_evaluated[0].unit");
   // No file is left to appraise: who appraised what is history.
   expect_refused({{"assignments", boost::json::array{{{"username", "td.2"}, {"field", "1"}}}}}, 409,
@@ -251,14 +257,16 @@ TEST_F(campaign_changes, each_stage_rule_refuses_with_its_code_and_changes_nothi
 
   // Published: the decision names the campaign.
   auto published = as("thuky").post_json(
-      path() + "/publish", {{"decision_number", "12/QĐ-UBND"},
-                            {"decision_date", workflow::format_time(srv.clock().now(), "Asia/Ho_Chi_Minh")
-                                                  .substr(0, 10)}});
+      path() + "/publish",
+      {{"decision_number", "12/QĐ-UBND"},
+       {"decision_date",
+        workflow::format_time(srv.clock().now(), "Asia/Ho_Chi_Minh").substr(0, 10)}});
   ASSERT_EQ(published.status, 200u) << published.body;
   expect_refused({{"name", "Tên khác"}}, 409, "campaign_published", "name");
   // The round-two date may still move, with a reason, for the record.
-  auto moved = change({{"schedule", {{"round2_end", iso(t0 + 80h)}, {"council_date", iso(t0 + 80h)}}},
-                       {"reason", "ghi đúng ngày họp"}});
+  auto moved =
+      change({{"schedule", {{"round2_end", iso(t0 + 80h)}, {"council_date", iso(t0 + 80h)}}},
+              {"reason", "ghi đúng ngày họp"}});
   EXPECT_EQ(moved.status, 200u) << moved.body;
 }
 
