@@ -48,15 +48,16 @@ class campaign_changes : public ::testing::Test {
   // A refusal with its code, whose request changed nothing at all.
   void expect_refused(const boost::json::object& body, unsigned status, const std::string& code,
                       const std::string& field = "") {
-    srv.app().tick();  // the clock's due moves are not the request's
+    srv.app().tick();         // the clock's due moves are not the request's
+    const auto tag = etag();  // signs in first: a sign-in is not the request's
     const auto before = database_dump(srv);
-    auto r = change(body);
+    auto r = change(body, {{"If-Match", tag}});
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(r.json().at("code").as_string(), code) << r.body;
     if (!field.empty()) {
       EXPECT_EQ(r.json().at("field").as_string(), field) << r.body;
     }
-    auto en = change(body, {{"Accept-Language", "en"}});
+    auto en = change(body, {{"If-Match", tag}, {"Accept-Language", "en"}});
     EXPECT_EQ(en.json().at("code").as_string(), code);
     EXPECT_NE(en.json().at("detail").as_string(), r.json().at("detail").as_string())
         << "Vietnamese and English texts";
@@ -66,15 +67,15 @@ class campaign_changes : public ::testing::Test {
   boost::json::array entries(const std::string& action) {
     auto r = as("thuky").get("/api/v1/audit?action=" + action);
     EXPECT_EQ(r.status, 200u) << r.body;
-    boost::json::array out;
-    for (const auto& e : r.json().at("entries").as_array()) out.push_back(e);
-    return out;
+    const auto j = r.json();
+    return j.at("entries").as_array();
   }
   void leaf(const std::string& who, const std::string& unit, const std::string& code,
             boost::json::object body) {
     const auto target = "/api/v1/assessments/" + std::to_string(file[unit]);
     std::int64_t version = 0;
-    for (const auto& l : as(who).get(target).json().at("leaves").as_array())
+    const auto view = as(who).get(target).json();
+    for (const auto& l : view.at("leaves").as_array())
       if (l.at("code").as_string() == code) version = l.at("version").as_int64();
     auto r = as(who).send_json(verb::patch, target + "/leaves/" + code, body,
                                {{"If-Match", "\"v" + std::to_string(version) + "\""}});
@@ -222,6 +223,7 @@ TEST_F(campaign_changes, each_stage_rule_refuses_with_its_code_and_changes_nothi
   // After the deadline: no new unit, and a past deadline needs a reason.
   srv.clock().advance(25h);
   srv.app().tick();
+  as.forget();  // the sessions idled out meanwhile
   expect_refused({{"add_units", boost::json::array{{{"unit", "U3"}, {"group", "A"}}}}}, 409,
                  "unit_add_too_late", "add_units[0].unit");
   expect_refused({{"schedule", {{"self_deadline", iso(t0 + 2h)}}}}, 409, "self_assessment_over",
