@@ -10,7 +10,7 @@ build_packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev
 )
 test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format
-               python3 unzip)
+               python3 unzip zlib1g-dev clang-14 libfuzzer-14-dev)
 bench_packages=(wrk nginx-light)
 
 wanted=("${build_packages[@]}")

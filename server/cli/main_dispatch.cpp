@@ -11,7 +11,8 @@ constexpr const char* usage =
     "  init      create the data folder, TLS certificate, signing key, database, first admin\n"
     "  serve     run the HTTPS server\n"
     "  user      add, passwd, disable, enable, list users\n"
-    "  backup    copy the database consistently while the server runs\n"
+    "  backup    back up the database, evidence and public keys while the server runs\n"
+    "  restore   rebuild a data folder from a backup and verify it\n"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
     "  audit     verify the audit chain, export it, check an export offline\n"
@@ -43,7 +44,7 @@ int run(int argc, char** argv) {
       {"init", init_command},         {"serve", serve_command}, {"user", user_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
       {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
-      {"verify", verify_command},     {"keys", keys_command},
+      {"verify", verify_command},     {"keys", keys_command},   {"restore", restore_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;
