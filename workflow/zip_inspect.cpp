@@ -331,7 +331,7 @@ std::string_view to_string(zip_refusal_code code) noexcept {
 
 namespace {
 
-// The checks every name gets, the central directory's and libarchive's alike.
+// The checks of an entry's name: absolute, traversal, depth.
 std::optional<zip_refusal> check_path(const std::string& path, const zip_limits& limits) {
   if (path.empty()) return zip_refusal{zip_refusal_code::damaged, "", "an entry has no name"};
   if (path.front() == '/' || path.front() == '\\' || is_drive_letter(path))
@@ -384,11 +384,8 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
     const auto& f = *directory.failure;
     return refuse(refusal_for(f.problem), valid_utf8(f.entry), f.detail);
   }
-  for (const auto& d : directory.entries)
-    if (auto r = check_path(valid_utf8(d.name), limits)) {
-      report.refusal = std::move(r);
-      return report;
-    }
+  // libarchive refuses to open a ZIP with no entries; there is nothing to read either.
+  if (directory.entries.empty()) return report;
   // libarchive's seekable reader walks the same entries in the order of their offsets.
   std::vector<const zip_directory_entry*> by_offset;
   for (const auto& d : directory.entries) by_offset.push_back(&d);

@@ -76,8 +76,8 @@ struct zip_report {
 // suites) will: by its central directory. First its structure (read_zip_directory): a
 // missing or unreadable central directory, an entry outside the file (damaged), a
 // local header naming another file than its central record (name_mismatch), entries
-// sharing bytes (overlapping_entries), more than max_entries (too_many_entries); and
-// every central name gets the path checks below. Then every entry's data through
+// sharing bytes (overlapping_entries), more than max_entries (too_many_entries). Then
+// every entry (whose name is now known to be the central directory's) and its data through
 // libarchive's seekable reader (which follows the central directory), in 64 KiB blocks
 // into memory that is thrown away, refusing at the first problem and naming the entry;
 // reading stops at once, so a bomb is never expanded past the limit. Checks, per entry

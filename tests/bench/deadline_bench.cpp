@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
   if (admin.login("admin", password).status != 200) return 1;
   std::vector<std::pair<std::string, std::string>> people;  // name, unit
   for (int i = 0; i < users; ++i) {
-    char unit[8];
+    char unit[16];
     std::snprintf(unit, sizeof unit, "D%03d", i % units);
     const std::string name = "nv" + std::to_string(i);
     auto r = admin.post_json("/api/v1/users", {{"username", name},
@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   if (thuky.login("thuky", password).status != 200) return 1;
   boost::json::array codes;
   for (int u = 0; u < units; ++u) {
-    char unit[8];
+    char unit[16];
     std::snprintf(unit, sizeof unit, "D%03d", u);
     codes.push_back(boost::json::string(unit));
   }
@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
     std::cerr << "campaign: " << campaign.status << " " << campaign.body << "\n";
     return 1;
   }
+  const auto campaign_id = campaign.json().at("id").as_int64();
   std::map<std::string, std::int64_t> assessment;
   for (const auto& g : campaign.json().at("groups").as_array())
     for (const auto& a : g.at("assessments").as_array())
@@ -304,7 +305,8 @@ int main(int argc, char** argv) {
   }
   // Every file submitted by the clock, every draft sealed, every version whole.
   const auto not_submitted =
-      sql(db, "SELECT count(*) FROM assessments WHERE state = 'self_assessment'");
+      sql(db, "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND campaign_id = " +
+                  std::to_string(campaign_id));
   if (not_submitted != "0") failures.push_back(not_submitted + " files still in self-assessment");
   const auto drafts = sql(db, "SELECT count(*) FROM evidence_files WHERE state = 'draft'");
   if (drafts != "0") failures.push_back(drafts + " drafts were not sealed");

@@ -37,13 +37,14 @@ TEST(backup, taken_during_writes_and_uploads_it_restores_everything_acknowledged
   server_process live{dir / "live"};
   const auto campaign = prepare_workload(live.port(), 2030);
   ledger acknowledged;
+  session_cache sessions;
   std::atomic<bool> stop{false};
   unit_driver_stats stats;
   std::vector<std::thread> drivers;
   for (const auto& unit : {"STP", "STC", "HTG"})
     drivers.emplace_back([&, unit] {
-      drive_unit(live.port(), campaign, unit, acknowledged, stop, std::hash<std::string>{}(unit),
-                 stats);
+      drive_unit(live.port(), campaign, unit, acknowledged, sessions, stop,
+                 std::hash<std::string>{}(unit), stats);
     });
   std::this_thread::sleep_for(std::chrono::seconds{3});
 
@@ -90,7 +91,8 @@ TEST(backup, taken_during_writes_and_uploads_it_restores_everything_acknowledged
     EXPECT_NE(restored.output.find("audit verify: ok"), std::string::npos) << restored.output;
     EXPECT_NE(restored.output.find("evidence fsck: ok"), std::string::npos) << restored.output;
     server_process again{target, false};
-    const auto missing = ledger_before->missing_from(again.port());
+    session_cache restored_sessions;  // the restored database has the same sessions too
+    const auto missing = ledger_before->missing_from(again.port(), restored_sessions);
     EXPECT_TRUE(missing.empty()) << missing.size() << " missing, first: " << missing.front();
     again.stop();
     EXPECT_EQ(run_command(parix() + " evidence fsck --data " + (target / "data").string()).status,

@@ -2,6 +2,8 @@
 #include "tests/support/workload.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -31,6 +33,13 @@ int rank_of(const std::string& s) {
 
 std::string str(const boost::json::value& v) {
   return v.is_string() ? std::string{v.as_string()} : std::string{};
+}
+
+// "<unit>.<role>" in lower case (usernames are lower case).
+std::string unit_user(const std::string& unit, const char* suffix) {
+  std::string name;
+  for (char c : unit) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return name + "." + suffix;
 }
 
 [[noreturn]] void refuse(const std::string& what, const reply& r) {
@@ -70,8 +79,8 @@ workload_campaign prepare_workload(unsigned short port, std::int64_t year) {
     if (r.status != 201 && r.status != 409) refuse("create user " + name, r);
   };
   for (const auto& u : units) {
-    add_user(u + ".w", "agency_editor", u);
-    add_user(u + ".h", "agency_head", u);
+    add_user(unit_user(u, "w"), "agency_editor", u);
+    add_user(unit_user(u, "h"), "agency_head", u);
   }
   add_user("w.appraiser", "appraiser", std::nullopt);
   add_user("w.council", "council_member", std::nullopt);
@@ -109,6 +118,29 @@ workload_campaign prepare_workload(unsigned short port, std::int64_t year) {
       out.assessment[str(a.at("unit"))] = a.at("assessment").as_int64();
   out.units = units;
   return out;
+}
+
+// ---- sessions ----
+
+https_client session_cache::client(unsigned short port, const std::string& user) {
+  https_client c{port};
+  {
+    std::lock_guard lock{m_};
+    if (auto it = tokens_.find(user); it != tokens_.end()) {
+      c.set_token(it->second);
+      return c;
+    }
+  }
+  auto r = c.login(user, workload_password);
+  if (r.status != 200) refuse("sign in " + user, r);
+  std::lock_guard lock{m_};
+  tokens_[user] = *c.token();
+  return c;
+}
+
+void session_cache::clear() {
+  std::lock_guard lock{m_};
+  tokens_.clear();
 }
 
 // ---- ledger ----
@@ -167,10 +199,11 @@ void ledger::sealed(std::int64_t assessment, const std::string& code) {
   sealed_.insert({assessment, code});
 }
 
-std::vector<std::string> ledger::missing_from(unsigned short port) const {
+std::vector<std::string> ledger::missing_from(unsigned short port,
+                                              session_cache& sessions) const {
   std::lock_guard lock{m_};
   std::vector<std::string> out;
-  auto thuky = signed_in(port, "thuky");
+  auto thuky = sessions.client(port, "thuky");
   std::map<std::int64_t, boost::json::value> views;
   auto view = [&](std::int64_t id) -> const boost::json::value& {
     auto it = views.find(id);
@@ -192,9 +225,9 @@ std::vector<std::string> ledger::missing_from(unsigned short port) const {
       if (version < w.version)
         out.push_back(where + "version " + std::to_string(version) + ", acknowledged " +
                       std::to_string(w.version));
-      else if (version == w.version && str(l.at(w.field)) != w.value)
-        out.push_back(where + w.field + " is \"" + str(l.at(w.field)) + "\", acknowledged \"" +
-                      w.value + "\"");
+      else if (version == w.version && boost::json::serialize(l.at(w.field)) != w.value)
+        out.push_back(where + w.field + " is " + boost::json::serialize(l.at(w.field)) +
+                      ", acknowledged " + w.value);
     }
     if (!found) out.push_back("assessment " + std::to_string(assessment) + ": no leaf " + code);
   }
@@ -235,7 +268,7 @@ std::vector<std::string> ledger::missing_from(unsigned short port) const {
   for (const auto& [id, u] : uploads_) {
     if (u.complete) continue;  // finished uploads are checked through their attachments
     auto it = owners.find(u.owner);
-    if (it == owners.end()) it = owners.emplace(u.owner, signed_in(port, u.owner)).first;
+    if (it == owners.end()) it = owners.emplace(u.owner, sessions.client(port, u.owner)).first;
     auto head = tus_head(it->second, id);
     if (head.status == 200) {
       const auto offset = std::stoll(head.header("upload-offset"));
@@ -270,12 +303,14 @@ std::string upload_bytes(std::mt19937_64& rng, std::size_t size) {
 class unit_driver {
  public:
   unit_driver(unsigned short port, const workload_campaign& campaign, const std::string& unit,
-              ledger& acknowledged, std::uint64_t seed, unit_driver_stats& stats)
+              ledger& acknowledged, session_cache& sessions, std::uint64_t seed,
+              unit_driver_stats& stats)
       : port_(port),
         unit_(unit),
         id_(campaign.assessment.at(unit)),
         campaign_(campaign.id),
         ledger_(acknowledged),
+        sessions_(sessions),
         rng_(seed),
         stats_(stats) {}
 
@@ -303,20 +338,13 @@ class unit_driver {
   }
 
  private:
-  std::string head_name() const { return unit_ + ".h"; }
-  std::string editor_name() const { return unit_ + ".w"; }
+  std::string head_name() const { return unit_user(unit_, "h"); }
+  std::string editor_name() const { return unit_user(unit_, "w"); }
   std::string path() const { return "/api/v1/assessments/" + std::to_string(id_); }
 
   https_client& client(const std::string& user) {
     auto it = clients_.find(user);
-    if (it == clients_.end()) {
-      it = clients_.emplace(user, https_client{port_}).first;
-      auto r = it->second.login(user, workload_password);
-      if (r.status != 200) {
-        clients_.erase(it);
-        throw std::runtime_error("login " + user + ": " + std::to_string(r.status));
-      }
-    }
+    if (it == clients_.end()) it = clients_.emplace(user, sessions_.client(port_, user)).first;
     return it->second;
   }
 
@@ -356,8 +384,9 @@ class unit_driver {
     if (r.status == 200) {
       const auto j = r.json();
       const auto& leaf = j.is_object() && j.as_object().contains("leaf") ? j.at("leaf") : j;
+      // What the server says it stored (it normalises: "0.50" is kept as "0.5").
       ledger_.leaf(id_, code, leaf.at("version").as_int64(), field,
-                   value.is_string() ? std::string{value.as_string()} : str(leaf.at(field)));
+                   boost::json::serialize(leaf.at(field)));
     }
     return true;
   }
@@ -406,7 +435,8 @@ class unit_driver {
     if (pick < 4) {
       const auto q = rng_() % static_cast<std::uint64_t>(quarters + 1);
       return edit(editor_name(), view, code, "self_score",
-                  std::to_string(q / 4) + (q % 4 ? "." + std::to_string(q % 4 * 25) : ""));
+                  boost::json::string(std::to_string(q / 4) +
+                                      (q % 4 ? "." + std::to_string(q % 4 * 25) : "")));
     }
     if (pick < 7) return upload_and_attach(editor_name(), code);
     if (++self_steps_ < 6) return true;
@@ -428,7 +458,8 @@ class unit_driver {
       const auto* l = leaf_of(view, code);
       if (l && l->at("round1_score").is_null())
         return edit("w.appraiser", view, code, "round1_score",
-                    std::to_string(rng_() % static_cast<std::uint64_t>(quarters / 4 + 1)));
+                    boost::json::string(
+                        std::to_string(rng_() % static_cast<std::uint64_t>(quarters / 4 + 1))));
     }
     if (!flagged_once_ && rng_() % 2 == 0) {
       flagged_once_ = true;
@@ -447,7 +478,7 @@ class unit_driver {
     const int pick = static_cast<int>(rng_() % 3);
     if (pick == 0)
       return edit(head_name(), view, "1.2", "explanation_response",
-                  "Bổ sung lần " + std::to_string(rng_() % 100));
+                  boost::json::string("Bổ sung lần " + std::to_string(rng_() % 100)));
     if (pick == 1) return upload_and_attach(head_name(), "1.2");
     auto r = client("w.appraiser").post_json(path() + "/events", {{"event", "close_window"}});
     if (!count(r, "close_window")) return false;
@@ -474,6 +505,7 @@ class unit_driver {
   std::string unit_;
   std::int64_t id_, campaign_;
   ledger& ledger_;
+  session_cache& sessions_;
   std::mt19937_64 rng_;
   unit_driver_stats& stats_;
   std::map<std::string, https_client> clients_;
@@ -484,10 +516,10 @@ class unit_driver {
 }  // namespace
 
 void drive_unit(unsigned short port, const workload_campaign& campaign, const std::string& unit,
-                ledger& acknowledged, std::atomic<bool>& stop, std::uint64_t seed,
-                unit_driver_stats& stats) {
+                ledger& acknowledged, session_cache& sessions, std::atomic<bool>& stop,
+                std::uint64_t seed, unit_driver_stats& stats) {
   try {
-    unit_driver d{port, campaign, unit, acknowledged, seed, stats};
+    unit_driver d{port, campaign, unit, acknowledged, sessions, seed, stats};
     while (!stop)
       if (!d.step()) return;
   } catch (const std::exception& e) {

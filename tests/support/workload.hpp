@@ -29,18 +29,34 @@ struct workload_campaign {
 };
 
 // On a server whose data folder had `parix init` and `parix demo` (passwords
-// workload_password): adds, once, an editor "<unit>.w" and a head "<unit>.h" per unit, an
+// workload_password): adds, once, an editor "<unit>.w" and a head "<unit>.h" per unit
+// (lower case: "stp.w"), an
 // appraiser "w.appraiser" assigned to every unit, a council member "w.council", and the
 // small criteria set "w-set" (two fields, four self-scored leaves); then a new campaign
 // for `year` over all seven units. Throws std::runtime_error on any refusal.
 workload_campaign prepare_workload(unsigned short port, std::int64_t year);
+
+// Session tokens by username, for one data folder. Sessions live in the database, so a
+// restarted server still knows them: signing in (an Argon2id hash each) happens once per
+// user, not once per round. Thread-safe.
+class session_cache {
+ public:
+  // A client carrying user's token, signing in (password workload_password) the first
+  // time. Throws std::runtime_error when the sign-in is refused.
+  https_client client(unsigned short port, const std::string& user);
+  void clear();
+
+ private:
+  std::mutex m_;
+  std::map<std::string, std::string> tokens_;
+};
 
 // Everything a server acknowledged. Thread-safe.
 class ledger {
  public:
   struct leaf_write {
     std::int64_t version = 0;  // the leaf's version after the write
-    std::string field, value;  // the last acknowledged value of that field at that version
+    std::string field, value;  // the field and its value (JSON) as the server answered
   };
   struct upload {
     std::int64_t offset = 0, length = 0;
@@ -61,7 +77,7 @@ class ledger {
   // each attached file listed (as a draft or sealed); each assessment at least at its
   // acknowledged stage; each leaf sealed with at least one version. Returns one line per
   // discrepancy (empty when all is there).
-  std::vector<std::string> missing_from(unsigned short port) const;
+  std::vector<std::string> missing_from(unsigned short port, session_cache& sessions) const;
   // A copy, e.g. of what was acknowledged before a backup started.
   ledger copy() const;
   std::size_t size() const;
@@ -89,7 +105,7 @@ struct unit_driver_stats {
   std::string last_failure;
 };
 void drive_unit(unsigned short port, const workload_campaign& campaign, const std::string& unit,
-                ledger& acknowledged, std::atomic<bool>& stop, std::uint64_t seed,
-                unit_driver_stats& stats);
+                ledger& acknowledged, session_cache& sessions, std::atomic<bool>& stop,
+                std::uint64_t seed, unit_driver_stats& stats);
 
 }  // namespace parix::testing

@@ -60,9 +60,15 @@ struct fuzz_user {
   const char* unit;
 };
 constexpr fuzz_user users[] = {
-    {"admin", "admin", nullptr},           {"thuky", "secretariat", nullptr},
-    {"stp.canbo", "agency_editor", "STP"}, {"stp.giamdoc", "agency_head", "STP"},
-    {"thamdinh", "appraiser", nullptr},    {"hoidong", "council_member", nullptr},
+    {"admin", "admin", nullptr},
+    {"thuky", "secretariat", nullptr},
+    {"stp.canbo", "agency_editor", "STP"},
+    {"stp.giamdoc", "agency_head", "STP"},
+    {"stc.giamdoc", "agency_head", "STC"},
+    {"thamdinh", "appraiser", nullptr},
+    {"hoidong", "council_member", nullptr},
+    // The user whose account and password the fuzzer may change: nobody else's sessions end.
+    {"khach", "auditor", nullptr},
 };
 
 }  // namespace
@@ -124,8 +130,12 @@ fuzz_app::fuzz_app() : clock_(std::chrono::system_clock::now()) {
   if (!campaign) harness_failure("cannot create the campaign");
   campaign_id_ = campaign->campaign.id;
   s.db.read([&](storage::connection& c) {
-    c.query("SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'STP'",
-            {}, [&](const storage::row& r) { stp_assessment_ = r.integer(0); });
+    c.query("SELECT u.code, a.id FROM assessments a JOIN units u ON u.id = a.unit_id", {},
+            [&](const storage::row& r) {
+              (r.text(0) == "STP" ? stp_assessment_ : stc_assessment_) = r.integer(1);
+            });
+    c.query("SELECT id FROM users WHERE username = 'khach'", {},
+            [&](const storage::row& r) { guest_id_ = r.integer(0); });
   });
   for (const auto& u : users) {
     auto login = s.sessions.login(u.name, password, "127.0.0.1");
@@ -174,6 +184,11 @@ fuzz_app::result fuzz_app::call(server::http::verb method, const std::string& ta
   } else {
     res = handle_request(app_->app(), req, route, "127.0.0.1", "fuzz", language::en, who);
   }
+  // PARIX_FUZZ_VERBOSE=1 shows what each input got, to see that the seeds reach handlers.
+  static const bool verbose = std::getenv("PARIX_FUZZ_VERBOSE") != nullptr;
+  if (verbose)
+    std::fprintf(stderr, "%s %s -> %u %.300s\n", std::string{to_string(method)}.c_str(),
+                 target.c_str(), res.result_int(), res.body().c_str());
   if (res.result_int() == 500)
     harness_failure("500 for " + std::string{to_string(method)} + " " + target + ": " + res.body());
   return {res.result_int(), res.body()};

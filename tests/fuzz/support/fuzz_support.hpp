@@ -43,7 +43,9 @@ std::pair<std::string_view, std::string_view> split(std::string_view input,
                                                     std::string_view separator);
 
 // A running parix without its network layer: a data folder under /tmp, the 2024
-// department criteria set, a campaign with two units (STP, STC), and signed-in users.
+// department criteria set, a campaign with two units (STP, whose file stays in
+// self-assessment for edits and evidence, and STC, whose file events move along), and
+// signed-in users, among them "khach", the one whose account the fuzzer may change.
 // Built once per process (the first call of instance()); not thread-safe.
 class fuzz_app {
  public:
@@ -57,7 +59,8 @@ class fuzz_app {
   // Routes and runs one request as `user` (a Bearer session token; "" for none) and
   // returns the answer. Aborts (a finding) when the answer is a 500: every bad input
   // must get a clear 4xx, and a 500 means a handler failed in a way nobody planned for.
-  // For a route with a streamed body (tus PATCH) the body is fed to its sink.
+  // For a route with a streamed body (tus PATCH) the body is fed to its sink. With
+  // PARIX_FUZZ_VERBOSE set, each answer is printed to standard error.
   result call(server::http::verb method, const std::string& target, const std::string& user,
               const std::map<std::string, std::string>& headers, std::string body);
 
@@ -65,6 +68,8 @@ class fuzz_app {
   auth::manual_clock& clock() { return clock_; }
   std::int64_t campaign_id() const noexcept { return campaign_id_; }
   std::int64_t stp_assessment() const noexcept { return stp_assessment_; }
+  std::int64_t stc_assessment() const noexcept { return stc_assessment_; }
+  std::int64_t guest_id() const noexcept { return guest_id_; }
   const std::string& token(const std::string& user) const { return tokens_.at(user); }
 
  private:
@@ -75,6 +80,8 @@ class fuzz_app {
   std::map<std::string, std::string> tokens_;
   std::int64_t campaign_id_ = 0;
   std::int64_t stp_assessment_ = 0;
+  std::int64_t stc_assessment_ = 0;
+  std::int64_t guest_id_ = 0;
 };
 
 }  // namespace parix::fuzz

@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parix::workflow;
-  static parix::fuzz::input_file log, note, pem;
+  static parix::fuzz::input_file log_file, note, pem;
   static const signing_key key = [] {
     auto dir =
         std::filesystem::temp_directory_path() / ("parix-fuzz-key-" + std::to_string(::getpid()));
@@ -21,9 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return k;
   }();
   auto [jsonl, text] = parix::fuzz::split(parix::fuzz::bytes_of(data, size), "\n==\n");
-  log.write(jsonl);
+  log_file.write(jsonl);
   note.write(text);
-  verify_export(log.path(), {note.path()}, pem.path());
+  verify_export(log_file.path(), {note.path()}, pem.path());
   verify_note(text, key.public_key());
   return 0;
 }

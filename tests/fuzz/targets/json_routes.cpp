@@ -12,24 +12,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 2) return 0;
   struct write_route {
     verb method;
-    const char* path;  // "{a}" is the STP assessment, "{c}" the campaign, "{leaf}" a leaf
+    // "{a}" is STP's file (kept in self-assessment), "{e}" STC's (events move it), "{c}"
+    // the campaign, "{u}" the user the fuzzer may change, "{leaf}" a leaf.
+    const char* path;
     const char* user;
   };
   static constexpr std::array<write_route, 14> routes{{
       {verb::post, "/api/v1/auth/login", ""},
-      {verb::put, "/api/v1/me/password", "hoidong"},
+      {verb::put, "/api/v1/me/password", "khach"},
       {verb::post, "/api/v1/users", "admin"},
-      {verb::patch, "/api/v1/users/6", "admin"},
-      {verb::put, "/api/v1/users/6/password", "admin"},
-      {verb::post, "/api/v1/users/6/tokens", "admin"},
+      {verb::patch, "/api/v1/users/{u}", "admin"},
+      {verb::put, "/api/v1/users/{u}/password", "admin"},
+      {verb::post, "/api/v1/users/{u}/tokens", "admin"},
       {verb::post, "/api/v1/campaigns", "thuky"},
       {verb::post, "/api/v1/campaigns/{c}/publish", "thuky"},
       {verb::patch, "/api/v1/assessments/{a}/leaves/{leaf}", "stp.canbo"},
       {verb::patch, "/api/v1/assessments/{a}/leaves/{leaf}", "thamdinh"},
-      {verb::post, "/api/v1/assessments/{a}/events", "stp.giamdoc"},
-      {verb::post, "/api/v1/assessments/{a}/events", "hoidong"},
+      {verb::post, "/api/v1/assessments/{e}/events", "stc.giamdoc"},
+      {verb::post, "/api/v1/assessments/{e}/events", "hoidong"},
       {verb::post, "/api/v1/assessments/{a}/leaves/{leaf}/evidence", "stp.canbo"},
-      {verb::post, "/api/v1/assessments/{a}/events", "thuky"},
+      {verb::post, "/api/v1/assessments/{e}/events", "thuky"},
   }};
   static constexpr std::array<const char*, 4> leaves{"1.1.1", "2.1.1", "1", "9.9.9"};
   const write_route& r = routes[data[0] % routes.size()];
@@ -39,6 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       target.replace(at, name.size(), value);
   };
   fill("{a}", std::to_string(app.stp_assessment()));
+  fill("{e}", std::to_string(app.stc_assessment()));
+  fill("{u}", std::to_string(app.guest_id()));
   fill("{c}", std::to_string(app.campaign_id()));
   fill("{leaf}", leaves[data[1] % leaves.size()]);
   const std::string version = "\"v" + std::to_string((data[1] >> 2) % 4) + "\"";

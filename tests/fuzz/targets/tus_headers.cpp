@@ -3,6 +3,7 @@
 // request; then "Name: value" lines, an empty line, and the body. PATCH, HEAD and DELETE
 // go to a fresh upload of 64 bytes each time. A 500 is a finding.
 #include <array>
+#include <cstdlib>
 
 #include "tests/fuzz/support/fuzz_support.hpp"
 

@@ -1,6 +1,7 @@
 // ZIP inspection: the central directory and local headers (read_zip_directory over
 // memory) and the whole inspection (inspect_zip over the same bytes as a file). An
 // archive inspect_zip accepts must have a readable directory listing as many entries.
+#include <algorithm>
 #include <cstdlib>
 
 #include "tests/fuzz/support/fuzz_support.hpp"
