@@ -10,9 +10,14 @@ constexpr const char* usage =
     "usage: parix COMMAND [options]\n"
     "  init      create the data folder, TLS certificate, signing key, database, first admin\n"
     "  serve     run the HTTPS server\n"
-    "  user      add, import, passwd, disable, enable, list users\n"
-    "  unit      add, list, import, rename, disable, enable units (agencies)\n"
-    "  backup    copy the database consistently while the server runs\n"
+    "  user      add, import, passwd, disable, enable, list users
+"
+    "  unit      add, list, import, rename, disable, enable units (agencies)
+"
+    "  backup    back up the database, evidence and public keys while the server runs
+"
+    "  restore   rebuild a data folder from a backup and verify it
+"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
     "  audit     verify the audit chain, export it, check an export offline\n"
@@ -45,7 +50,7 @@ int run(int argc, char** argv) {
       {"unit", unit_command},
       {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
       {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
-      {"verify", verify_command},     {"keys", keys_command},
+      {"verify", verify_command},     {"keys", keys_command},   {"restore", restore_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;
