@@ -304,9 +304,9 @@ int main(int argc, char** argv) {
       }
   }
   // Every file submitted by the clock, every draft sealed, every version whole.
-  const auto not_submitted =
-      sql(db, "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND campaign_id = " +
-                  std::to_string(campaign_id));
+  const auto not_submitted = sql(
+      db, "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND campaign_id = " +
+              std::to_string(campaign_id));
   if (not_submitted != "0") failures.push_back(not_submitted + " files still in self-assessment");
   const auto drafts = sql(db, "SELECT count(*) FROM evidence_files WHERE state = 'draft'");
   if (drafts != "0") failures.push_back(drafts + " drafts were not sealed");

@@ -165,13 +165,14 @@ int main(int argc, char** argv) {
     for (auto& t : drivers) t.join();
     total_requests += stats.requests;
     if (stats.failures > 0) {
-      std::cerr << "round " << round << ": " << stats.failures << " unexpected answers; last: "
-                << stats.last_failure << "\n";
+      std::cerr << "round " << round << ": " << stats.failures
+                << " unexpected answers; last: " << stats.last_failure << "\n";
       return 1;
     }
     // Uploads caught in the middle of a PATCH: bytes on disk past the acknowledged offset.
-    const auto receiving = sql(server->data() / "parix.db",
-                               "SELECT id || ' ' || received FROM uploads WHERE state = 'receiving'");
+    const auto receiving =
+        sql(server->data() / "parix.db",
+            "SELECT id || ' ' || received FROM uploads WHERE state = 'receiving'");
     std::istringstream lines{receiving};
     for (std::string id, received; lines >> id >> received;) {
       std::error_code ec;
@@ -190,8 +191,7 @@ int main(int argc, char** argv) {
     }
     std::cout << "round " << round << " ok: " << stats.requests << " requests, "
               << acknowledged->size() << " acknowledged items in this data folder, campaign year "
-              << year
-              << std::endl;
+              << year << std::endl;
   }
   // A last restart and check.
   server_process last{dir, false};
@@ -206,8 +206,8 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "crash recovery: " << o.rounds << " rounds of SIGKILL, " << total_requests
             << " requests, " << acknowledged_total + static_cast<long>(acknowledged->size())
-            << " acknowledged items all present, "
-            << kills_mid_upload << " kills in the middle of an upload's PATCH, " << (year - 2030 + 1)
-            << " campaigns, " << static_cast<int>(secs) << " s\n";
+            << " acknowledged items all present, " << kills_mid_upload
+            << " kills in the middle of an upload's PATCH, " << (year - 2030 + 1) << " campaigns, "
+            << static_cast<int>(secs) << " s\n";
   return 0;
 }

@@ -47,7 +47,8 @@ TEST(backup_files, a_manifest_reads_back_sorted_and_checks_with_sha256sum) {
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0], entries[1]);
   EXPECT_EQ(back[1], entries[0]);
-  auto check = parix::testing::run_command("cd " + d.path().string() + " && sha256sum -c manifest.txt");
+  auto check =
+      parix::testing::run_command("cd " + d.path().string() + " && sha256sum -c manifest.txt");
   EXPECT_EQ(check.status, 0) << check.output;
 }
 

@@ -1,8 +1,8 @@
 // The workload and its ledger.
 #include "tests/support/workload.hpp"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <stdexcept>
@@ -38,7 +38,8 @@ std::string str(const boost::json::value& v) {
 // "<unit>.<role>" in lower case (usernames are lower case).
 std::string unit_user(const std::string& unit, const char* suffix) {
   std::string name;
-  for (char c : unit) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : unit)
+    name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return name + "." + suffix;
 }
 
@@ -199,8 +200,7 @@ void ledger::sealed(std::int64_t assessment, const std::string& code) {
   sealed_.insert({assessment, code});
 }
 
-std::vector<std::string> ledger::missing_from(unsigned short port,
-                                              session_cache& sessions) const {
+std::vector<std::string> ledger::missing_from(unsigned short port, session_cache& sessions) const {
   std::lock_guard lock{m_};
   std::vector<std::string> out;
   auto thuky = sessions.client(port, "thuky");
