@@ -28,7 +28,7 @@ desk_file desk_service::describe(const auth::actor& a, assessment_view v) {
   for (const auto& l : v.leaves) {
     if (!in_scope(l)) continue;
     const auto& val = l.value;
-    if (val.not_evaluated) {
+    if (not_evaluated_now(val)) {  // decided, or claimed by the agency and not rejected
       ++f.counts.not_evaluated;
       continue;
     }

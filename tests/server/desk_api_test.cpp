@@ -50,7 +50,8 @@ class desk : public ::testing::Test {
           boost::json::array{
               {{"key", "A"}, {"name", "A"}, {"criteria_set", "d"}, {"units", {"U1", "U2"}}}}},
          {"assignments", boost::json::array{{{"username", "td.one"}, {"field", "1"}},
-                                            {{"username", "td.u2"}, {"unit", "U2"}}}}});
+                                            {{"username", "td.u2"}, {"unit", "U2"}}}},
+         {"not_evaluated_claimable", boost::json::array{{{"group", "A"}, {"criterion", "1.2"}}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
     const auto created = r.json();  // kept: the loop below walks inside it
     for (const auto& a : created.at("groups").as_array()[0].at("assessments").as_array())
@@ -101,6 +102,27 @@ TEST_F(desk, each_person_sees_only_the_files_they_may_read) {
   // Another unit's file is refused as it is by the assessment route.
   EXPECT_EQ(login("u1.editor").get("/api/v1/desk/files/" + std::to_string(file["U2"])).status,
             403u);
+}
+
+// A pending claim takes the leaf out of the maximum, so the desk does not count it as a
+// leaf still to score (the home card read "1/2 scored" with nothing left to do).
+TEST_F(desk, a_claimed_leaf_is_out_of_the_counts_like_a_not_evaluated_one) {
+  auto editor = login("u1.editor");
+  ASSERT_EQ(editor
+                .send_json(verb::patch, leaf("U1", "1.1"), {{"self_score", "0.5"}},
+                           {{"If-Match", "\"v0\""}})
+                .status,
+            200u);
+  auto claimed = editor.send_json(verb::patch, leaf("U1", "1.2"),
+                                  {{"claim_not_evaluated", true}, {"claim_reason", "Không giao"}},
+                                  {{"If-Match", "\"v0\""}});
+  ASSERT_EQ(claimed.status, 200u) << claimed.body;
+  auto r = editor.get("/api/v1/desk/files/" + std::to_string(file["U1"]));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto counts = r.json().at("counts");
+  EXPECT_EQ(counts.at("leaves"), 1) << counts;
+  EXPECT_EQ(counts.at("self_scored"), 1) << counts;
+  EXPECT_EQ(counts.at("not_evaluated"), 1) << counts;
 }
 
 TEST_F(desk, counts_follow_the_scores_and_evidence_and_the_role_says_what_it_may_do) {
