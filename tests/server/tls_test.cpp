@@ -127,7 +127,7 @@ TEST(tls, testssl_finds_nothing_of_medium_severity_or_worse) {
   // --ip one avoids DNS; --sneaky/--warnings batch keep it non-interactive. The
   // checks that need a network beyond loopback are off in this sandbox anyway.
   const auto cmd =
-      "timeout 600 testssl --quiet --warnings batch --color 0 --fast --ip one "
+      "timeout 1100 testssl --quiet --warnings batch --color 0 --fast --ip one "
       "--severity MEDIUM --jsonfile " +
       json + " https://127.0.0.1:" + std::to_string(srv.port()) + " > " +
       (out / "testssl.log").string() + " 2>&1";
