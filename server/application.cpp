@@ -57,9 +57,9 @@ application::application(config cfg, const auth::clock& clock)
   add_desk_routes(router_);
   add_web_ui();
   router_.freeze();
-  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, units_,
-                               criteria_, campaigns_, assessments_, uploads_, evidence_, desk_,
-                               key_, metrics_, router_});
+  services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, units_, criteria_,
+                               campaigns_, assessments_, uploads_, evidence_, desk_, key_, metrics_,
+                               router_});
 }
 
 application::~application() = default;

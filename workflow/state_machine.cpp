@@ -51,8 +51,7 @@ constexpr transition table[] = {
     {approved, adjust, approved, secretariat_only, false, guard::reason_given},
     {approved, publish, published, secretariat_only, false, guard::none},
     {historical, adjust, historical, secretariat_only, false, guard::reason_given},
-    {historical, approve_historical, approved, secretariat_only, false,
-     guard::historical_complete},
+    {historical, approve_historical, approved, secretariat_only, false, guard::historical_complete},
 };
 
 struct edit_rule {

@@ -27,7 +27,9 @@ class campaign_setup : public ::testing::Test {
     import_set(as("thuky"), small_set);
     t0 = srv.clock().now();
   }
-  reply create(boost::json::object body) { return as("thuky").post_json("/api/v1/campaigns", body); }
+  reply create(boost::json::object body) {
+    return as("thuky").post_json("/api/v1/campaigns", body);
+  }
   // The refusal's code and the field it names.
   std::pair<std::string, std::string> refusal(const reply& r) {
     auto j = r.json();
@@ -44,16 +46,16 @@ class campaign_setup : public ::testing::Test {
 TEST_F(campaign_setup, each_refusal_has_its_code_and_names_the_field_sent) {
   auto unknown = create(campaign_body("C", t0, {"SNV-1", "XYZ-1"}));
   EXPECT_EQ(unknown.status, 422u);
-  EXPECT_EQ(refusal(unknown), (std::pair<std::string, std::string>{"unknown_unit",
-                                                                   "groups[0].units[1]"}));
+  EXPECT_EQ(refusal(unknown),
+            (std::pair<std::string, std::string>{"unknown_unit", "groups[0].units[1]"}));
   EXPECT_NE(detail(unknown).find("XYZ-1"), std::string::npos) << unknown.body;
 
   auto body = campaign_body("C", t0, {"SNV-1"});
   body["groups"].as_array().push_back(
       {{"key", "B"}, {"name", "B"}, {"criteria_set", "small"}, {"units", {"U2", "SNV-1"}}});
   auto twice = create(body);
-  EXPECT_EQ(refusal(twice), (std::pair<std::string, std::string>{"unit_in_two_groups",
-                                                                 "groups[1].units[1]"}));
+  EXPECT_EQ(refusal(twice),
+            (std::pair<std::string, std::string>{"unit_in_two_groups", "groups[1].units[1]"}));
   auto english = as("thuky").post_json("/api/v1/campaigns", body, {{"Accept-Language", "en"}});
   EXPECT_EQ(english.json().at("detail").as_string(),
             "The unit SNV-1 (groups[1].units[1]) is already in another group; a unit belongs to "
@@ -64,11 +66,12 @@ TEST_F(campaign_setup, each_refusal_has_its_code_and_names_the_field_sent) {
             (std::pair<std::string, std::string>{"invalid_campaign_name", "name"}));
   auto no_groups = campaign_body("C", t0, {"SNV-1"});
   no_groups["groups"] = boost::json::array{};
-  EXPECT_EQ(refusal(create(no_groups)), (std::pair<std::string, std::string>{"no_groups", "groups"}));
+  EXPECT_EQ(refusal(create(no_groups)),
+            (std::pair<std::string, std::string>{"no_groups", "groups"}));
   auto no_set = campaign_body("C", t0, {"SNV-1"});
   no_set["groups"].as_array()[0].as_object()["criteria_set"] = "2019";
-  EXPECT_EQ(refusal(create(no_set)),
-            (std::pair<std::string, std::string>{"unknown_criteria_set", "groups[0].criteria_set"}));
+  EXPECT_EQ(refusal(create(no_set)), (std::pair<std::string, std::string>{
+                                         "unknown_criteria_set", "groups[0].criteria_set"}));
   auto non_leaf = create(campaign_body(
       "C", t0, {"SNV-1"},
       {{"not_evaluated",
@@ -76,15 +79,17 @@ TEST_F(campaign_setup, each_refusal_has_its_code_and_names_the_field_sent) {
   EXPECT_EQ(refusal(non_leaf),
             (std::pair<std::string, std::string>{"not_a_leaf", "not_evaluated[0].criterion"}));
   auto bands = campaign_body("C", t0, {"SNV-1"});
-  bands["bands"] = boost::json::array{{{"min", "50"}, {"label", "Đạt"}},
-                                      {{"min", "80"}, {"label", "Tốt"}}};
+  bands["bands"] =
+      boost::json::array{{{"min", "50"}, {"label", "Đạt"}}, {{"min", "80"}, {"label", "Tốt"}}};
   auto rising = create(bands);
-  EXPECT_EQ(refusal(rising), (std::pair<std::string, std::string>{"invalid_bands", "bands[1].min"}));
+  EXPECT_EQ(refusal(rising),
+            (std::pair<std::string, std::string>{"invalid_bands", "bands[1].min"}));
   EXPECT_NE(detail(rising).find("80"), std::string::npos);
-  auto appraiser = create(campaign_body(
-      "C", t0, {"SNV-1"}, {{"assignments", boost::json::array{{{"username", "hd.1"}, {"field", "1"}}}}}));
-  EXPECT_EQ(refusal(appraiser), (std::pair<std::string, std::string>{"user_not_appraiser",
-                                                                     "assignments[0].username"}));
+  auto appraiser = create(
+      campaign_body("C", t0, {"SNV-1"},
+                    {{"assignments", boost::json::array{{{"username", "hd.1"}, {"field", "1"}}}}}));
+  EXPECT_EQ(refusal(appraiser),
+            (std::pair<std::string, std::string>{"user_not_appraiser", "assignments[0].username"}));
   EXPECT_TRUE(as("thuky").get("/api/v1/campaigns").json().at("campaigns").as_array().empty())
       << "no refused campaign was left behind";
 }
@@ -108,18 +113,20 @@ TEST_F(campaign_setup, windows_and_leaves_name_the_field_the_request_sent) {
               200u);
   ASSERT_EQ(as("head").post_json(path + "/events", {{"event", "submit"}}).status, 200u);
   for (auto code : {"1.1", "2.1", "2.2"})
-    ASSERT_EQ(as("thamdinh").send_json(verb::patch, path + "/leaves/" + code,
-                                 {{"round1_score", "1"}, {"needs_explanation", true}},
-                                 {{"If-Match", "\"v1\""}})
+    ASSERT_EQ(as("thamdinh")
+                  .send_json(verb::patch, path + "/leaves/" + code,
+                             {{"round1_score", "1"}, {"needs_explanation", true}},
+                             {{"If-Match", "\"v1\""}})
                   .status,
               200u);
-  auto past = as("thamdinh").post_json(path + "/events",
-                                 {{"event", "open_window"}, {"until", iso(t0 - 1h)}});
+  auto past = as("thamdinh")
+                  .post_json(path + "/events", {{"event", "open_window"}, {"until", iso(t0 - 1h)}});
   EXPECT_EQ(past.status, 422u);
   EXPECT_EQ(past.json().at("code").as_string(), "invalid_time");
   EXPECT_NE(detail(past).find("\"until\""), std::string::npos) << past.body;
   EXPECT_EQ(detail(past).find("closes_at"), std::string::npos) << past.body;
-  ASSERT_EQ(as("thamdinh").post_json(path + "/events", {{"event", "open_window"}, {"until", iso(t0 + 5h)}})
+  ASSERT_EQ(as("thamdinh")
+                .post_json(path + "/events", {{"event", "open_window"}, {"until", iso(t0 + 5h)}})
                 .status,
             200u);
   auto earlier = as("thuky").post_json(
@@ -131,14 +138,15 @@ TEST_F(campaign_setup, windows_and_leaves_name_the_field_the_request_sent) {
 TEST_F(campaign_setup, publication_needs_a_real_decision_date) {
   auto created = create(campaign_body("C", t0, {"SNV-1"}));
   ASSERT_EQ(created.status, 201u);
-  const auto publish = "/api/v1/campaigns/" + std::to_string(created.json().at("id").as_int64()) +
-                       "/publish";
+  const auto publish =
+      "/api/v1/campaigns/" + std::to_string(created.json().at("id").as_int64()) + "/publish";
   for (auto date : {"hôm qua", "2025-02-30", "15/04/2025", "2999-01-01"}) {
     auto r = as("thuky").post_json(publish, {{"decision_number", "1/QĐ"}, {"decision_date", date}});
     EXPECT_EQ(r.status, 422u) << date;
     EXPECT_EQ(r.json().at("code").as_string(), "invalid_decision_date") << date;
   }
-  auto blank = as("thuky").post_json(publish, {{"decision_number", ""}, {"decision_date", "2025-01-01"}});
+  auto blank =
+      as("thuky").post_json(publish, {{"decision_number", ""}, {"decision_date", "2025-01-01"}});
   EXPECT_EQ(blank.json().at("code").as_string(), "decision_required");
   EXPECT_NE(detail(blank).find("decision_number"), std::string::npos);
 }
@@ -156,8 +164,8 @@ TEST_F(campaign_setup, a_head_submits_a_file_without_scores_only_on_purpose) {
   const auto j = warned.json();
   EXPECT_EQ(j.at("code").as_string(), "self_scores_missing");
   EXPECT_EQ(j.at("unscored"), (boost::json::array{"2.1", "2.2"}));
-  auto confirmed =
-      as("head").post_json(path + "/events", {{"event", "submit"}, {"confirm_missing_self_scores", true}});
+  auto confirmed = as("head").post_json(
+      path + "/events", {{"event", "submit"}, {"confirm_missing_self_scores", true}});
   ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
   EXPECT_NE(confirmed.json().at("events").as_array().back().at("reason").as_string().find(
                 "2 criteria unscored"),
@@ -196,14 +204,16 @@ TEST_F(campaign_setup, a_campaign_shows_its_assignments_council_and_not_evaluate
        {"council", {"hd.1", "hd.2"}},
        {"not_evaluated",
         boost::json::array{{{"unit", "U2"}, {"criterion", "2.1"}, {"reason", "Không có"}}}},
-       {"not_evaluated_claimable", boost::json::array{{{"unit", "SNV-1"}, {"criterion", "2.2"}}}}}));
+       {"not_evaluated_claimable",
+        boost::json::array{{{"unit", "SNV-1"}, {"criterion", "2.2"}}}}}));
   ASSERT_EQ(created.status, 201u) << created.body;
   // Accepted, with what looks like a mistake said out loud.
   const auto answer = created.json();
   const auto& warnings = answer.at("warnings").as_array();
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].as_string().find("field(s) 1"), std::string::npos);
-  auto c = as("head").get("/api/v1/campaigns/" + std::to_string(created.json().at("id").as_int64()))
+  auto c = as("head")
+               .get("/api/v1/campaigns/" + std::to_string(created.json().at("id").as_int64()))
                .json();
   EXPECT_EQ(c.at("assignments").as_array()[0].at("username").as_string(), "thamdinh");
   EXPECT_EQ(c.at("assignments").as_array()[0].at("field").as_string(), "2");
@@ -236,8 +246,9 @@ class council_rule : public campaign_setup {
                 200u);
     EXPECT_EQ(as("head").post_json(path + "/events", {{"event", "submit"}}).status, 200u);
     for (auto code : {"1.1", "2.1", "2.2"})
-      EXPECT_EQ(as("thamdinh").send_json(verb::patch, path + "/leaves/" + code, {{"round1_score", "1"}},
-                                   {{"If-Match", "\"v1\""}})
+      EXPECT_EQ(as("thamdinh")
+                    .send_json(verb::patch, path + "/leaves/" + code, {{"round1_score", "1"}},
+                               {{"If-Match", "\"v1\""}})
                     .status,
                 200u);
     for (auto e : {"complete_round1", "complete_round2"})

@@ -113,8 +113,10 @@ TEST(cli, units_are_added_imported_listed_and_disabled_at_the_console) {
   ASSERT_EQ(
       run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
       0);
-  auto add = run_command(parix() + " unit add DBN --name 'UBND tỉnh Điện Biên' --kind province "
-                                   "--data " + data);
+  auto add = run_command(parix() +
+                         " unit add DBN --name 'UBND tỉnh Điện Biên' --kind province "
+                         "--data " +
+                         data);
   ASSERT_EQ(add.status, 0) << add.output;
   {
     std::ofstream f{(d / "units.csv").string()};
@@ -122,16 +124,16 @@ TEST(cli, units_are_added_imported_listed_and_disabled_at_the_console) {
          "code;name;parent;kind\r\nSNV;Sở Nội vụ;DBN;department\r\n"
          "HTG;UBND huyện Tuần Giáo;DBN;district\r\n";
   }
-  auto imported = run_command(parix() + " unit import " + (d / "units.csv").string() +
-                              " --data " + data);
+  auto imported =
+      run_command(parix() + " unit import " + (d / "units.csv").string() + " --data " + data);
   ASSERT_EQ(imported.status, 0) << imported.output;
   EXPECT_NE(imported.output.find("2 units added"), std::string::npos) << imported.output;
   {
     std::ofstream f{(d / "bad.csv").string()};
     f << "code,name\nSTP,Sở Tư pháp\nsnv,lower\n";
   }
-  auto bad = run_command(parix() + " unit import " + (d / "bad.csv").string() + " --data " +
-                         data + " 2>&1");
+  auto bad = run_command(parix() + " unit import " + (d / "bad.csv").string() + " --data " + data +
+                         " 2>&1");
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.output.find("bad.csv:3: invalid_code"), std::string::npos) << bad.output;
   ASSERT_EQ(run_command(parix() + " unit disable HTG --data " + data).status, 0);

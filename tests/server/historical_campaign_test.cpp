@@ -25,10 +25,10 @@ class historical : public ::testing::Test {
   }
   // The 2020 campaign, a schedule five years back.
   boost::json::object year_2020(bool as_history) {
-    auto body = campaign_body("Chỉ số CCHC 2020", srv.clock().now() - 24h * 365 * 5, {"U1", "U2"},
-                              {{"not_evaluated", boost::json::array{{{"unit", "U2"},
-                                                                     {"criterion", "2.2"},
-                                                                     {"reason", "Không có"}}}}});
+    auto body = campaign_body(
+        "Chỉ số CCHC 2020", srv.clock().now() - 24h * 365 * 5, {"U1", "U2"},
+        {{"not_evaluated",
+          boost::json::array{{{"unit", "U2"}, {"criterion", "2.2"}, {"reason", "Không có"}}}}});
     body["year"] = 2020;
     if (as_history) body["historical"] = true;
     return body;
@@ -41,8 +41,8 @@ class historical : public ::testing::Test {
     return as("thuky").get("/api/v1/assessments/" + std::to_string(file[unit])).json();
   }
   reply fire(const std::string& unit, boost::json::object body) {
-    return as("thuky").post_json(
-        "/api/v1/assessments/" + std::to_string(file[unit]) + "/events", body);
+    return as("thuky").post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/events",
+                                 body);
   }
 
   test_server srv;
@@ -94,10 +94,11 @@ TEST_F(historical, a_past_year_is_loaded_with_its_final_figures_and_original_dat
   ASSERT_EQ(fire("U2", {{"event", "adjust"}, {"points", "-0.4"}, {"reason", "Đánh giá riêng 2020"}})
                 .status,
             200u);
-  for (auto u : {"U1", "U2"}) ASSERT_EQ(fire(u, {{"event", "approve_historical"}}).status, 200u) << u;
-  auto published = as("thuky").post_json(
-      "/api/v1/campaigns/" + campaign + "/publish",
-      {{"decision_number", "1234/QĐ-UBND"}, {"decision_date", "2021-04-15"}});
+  for (auto u : {"U1", "U2"})
+    ASSERT_EQ(fire(u, {{"event", "approve_historical"}}).status, 200u) << u;
+  auto published =
+      as("thuky").post_json("/api/v1/campaigns/" + campaign + "/publish",
+                            {{"decision_number", "1234/QĐ-UBND"}, {"decision_date", "2021-04-15"}});
   ASSERT_EQ(published.status, 200u) << published.body;
   EXPECT_EQ(published.json().at("published").as_int64(), 2);
 
@@ -116,13 +117,15 @@ TEST_F(historical, a_past_year_is_loaded_with_its_final_figures_and_original_dat
             "decision 1234/QĐ-UBND of 2021-04-15; historical campaign");
 
   // The audit log says what was entered as history.
-  auto audit = as("thanhtra").get("/api/v1/audit?assessment=" + std::to_string(file["U1"]) +
-                                  "&criterion=1.1");
+  auto audit =
+      as("thanhtra")
+          .get("/api/v1/audit?assessment=" + std::to_string(file["U1"]) + "&criterion=1.1");
   bool historical_entry = false;
   const auto entries = audit.json();
   for (const auto& e : entries.at("entries").as_array())
-    historical_entry |= e.at("reason").is_string() &&
-                        std::string_view{e.at("reason").as_string()}.starts_with("historical import");
+    historical_entry |=
+        e.at("reason").is_string() &&
+        std::string_view{e.at("reason").as_string()}.starts_with("historical import");
   EXPECT_TRUE(historical_entry) << audit.body;
 }
 

@@ -26,15 +26,16 @@ class not_evaluated : public ::testing::Test {
     import_set(as("thuky"), small_set);
     auto created = as("thuky").post_json(
         "/api/v1/campaigns",
-        campaign_body("NE", srv.clock().now(), {"U1", "U2"},
-                      {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
-                                                          {{"username", "thamdinh"}, {"field", "2"}}}},
-                       {"council", {"hoidong"}},
-                       {"not_evaluated", boost::json::array{{{"unit", "U2"},
-                                                             {"criterion", "2.1"},
-                                                             {"reason", "Không có nhiệm vụ"}}}},
-                       {"not_evaluated_claimable",
-                        boost::json::array{{{"group", "A"}, {"criterion", "2.2"}}}}}));
+        campaign_body(
+            "NE", srv.clock().now(), {"U1", "U2"},
+            {{"assignments", boost::json::array{{{"username", "thamdinh"}, {"field", "1"}},
+                                                {{"username", "thamdinh"}, {"field", "2"}}}},
+             {"council", {"hoidong"}},
+             {"not_evaluated",
+              boost::json::array{
+                  {{"unit", "U2"}, {"criterion", "2.1"}, {"reason", "Không có nhiệm vụ"}}}},
+             {"not_evaluated_claimable",
+              boost::json::array{{{"group", "A"}, {"criterion", "2.2"}}}}}));
     ASSERT_EQ(created.status, 201u) << created.body;
     file = files_of(created.json());
   }
@@ -57,7 +58,8 @@ class not_evaluated : public ::testing::Test {
   }
   std::string code_of(const reply& r) { return std::string{r.json().at("code").as_string()}; }
   std::string max_of(const std::string& unit) {
-    return std::string{as("thuky").get(path(unit)).json().at("score").at("applicable_max").as_string()};
+    return std::string{
+        as("thuky").get(path(unit)).json().at("score").at("applicable_max").as_string()};
   }
   // U1 scored (2.2 claimed) and submitted: in round one.
   void to_round1() {
@@ -77,7 +79,8 @@ class not_evaluated : public ::testing::Test {
 
 TEST_F(not_evaluated, an_agency_only_claims_and_only_where_the_campaign_allows) {
   // The decision is the secretariat's.
-  auto decide = edit("u1.head", "U1", "2.1", {{"not_evaluated", true}, {"not_evaluated_reason", "x"}});
+  auto decide =
+      edit("u1.head", "U1", "2.1", {{"not_evaluated", true}, {"not_evaluated_reason", "x"}});
   EXPECT_EQ(decide.status, 403u) << decide.body;
   EXPECT_EQ(code_of(decide), "wrong_role");
   // Survey leaves are never the agency's; other leaves only where the campaign says.
@@ -103,7 +106,8 @@ TEST_F(not_evaluated, an_agency_only_claims_and_only_where_the_campaign_allows) 
   EXPECT_EQ(max_of("U1"), "4");
   // A leaf with a self score is not claimed until the score is cleared.
   ASSERT_EQ(edit("u1.head", "U1", "2.2", {{"self_score", "0.5"}}).status, 200u);
-  auto with_score = edit("u1.head", "U1", "2.2", {{"claim_not_evaluated", true}, {"claim_reason", "x"}});
+  auto with_score =
+      edit("u1.head", "U1", "2.2", {{"claim_not_evaluated", true}, {"claim_reason", "x"}});
   EXPECT_EQ(code_of(with_score), "leaf_has_score");
   EXPECT_EQ(edit("u1.head", "U1", "2.2",
                  {{"claim_not_evaluated", true}, {"claim_reason", "x"}, {"self_score", nullptr}})

@@ -25,10 +25,11 @@ class score_import : public ::testing::Test {
     srv.add_unit("U2", "Hai");
     srv.add_user("thuky", "secretariat");
     import_set(as("thuky"), survey_set);
-    auto body = campaign_body("S", srv.clock().now(), {"U1", "U2"},
-                              {{"not_evaluated", boost::json::array{{{"unit", "U2"},
-                                                                     {"criterion", "1.3"},
-                                                                     {"reason", "Không khảo sát"}}}}});
+    auto body = campaign_body(
+        "S", srv.clock().now(), {"U1", "U2"},
+        {{"not_evaluated",
+          boost::json::array{
+              {{"unit", "U2"}, {"criterion", "1.3"}, {"reason", "Không khảo sát"}}}}});
     body["groups"].as_array()[0].as_object()["criteria_set"] = "survey";
     auto created = as("thuky").post_json("/api/v1/campaigns", body);
     ASSERT_EQ(created.status, 201u) << created.body;
@@ -43,7 +44,8 @@ class score_import : public ::testing::Test {
     auto v = as("thuky").get("/api/v1/assessments/" + std::to_string(file[unit])).json();
     for (const auto& l : v.at("leaves").as_array())
       if (l.at("code").as_string() == code)
-        return l.at("imported_score").is_null() ? "" : std::string{l.at("imported_score").as_string()};
+        return l.at("imported_score").is_null() ? ""
+                                                : std::string{l.at("imported_score").as_string()};
     return "?";
   }
   std::vector<std::string> problems(const reply& r) {
@@ -82,20 +84,20 @@ TEST_F(score_import, what_vietnamese_excel_writes_is_read) {
 TEST_F(score_import, duplicates_and_not_evaluated_leaves_are_refused_with_their_lines) {
   auto r = import(
       "unit_code,criterion_code,score\n"
-      "U1,1.2,1\n"    // 2: fine
-      "U1,1.2,1.5\n"  // 3: the same leaf again: which one wins?
-      "U2,1.3,1\n"    // 4: not evaluated for U2
-      "U1,1.1,1\n"    // 5: self-scored
-      "U1,1,1\n"      // 6: a field, not a leaf
-      "U3,1.2,1\n"    // 7: not in the campaign
-      "U1,1.4,0,75\n"  // 8: a decimal comma where ',' separates: four fields
+      "U1,1.2,1\n"       // 2: fine
+      "U1,1.2,1.5\n"     // 3: the same leaf again: which one wins?
+      "U2,1.3,1\n"       // 4: not evaluated for U2
+      "U1,1.1,1\n"       // 5: self-scored
+      "U1,1,1\n"         // 6: a field, not a leaf
+      "U3,1.2,1\n"       // 7: not in the campaign
+      "U1,1.4,0,75\n"    // 8: a decimal comma where ',' separates: four fields
       "U2,1.4,0.75\n");  // 9: above the maximum 0.5
   ASSERT_EQ(r.status, 422u) << r.body;
   EXPECT_EQ(r.json().at("code").as_string(), "invalid_score_import");
-  EXPECT_EQ(problems(r), (std::vector<std::string>{"3:duplicate_row", "4:leaf_not_evaluated",
-                                                   "5:not_imported", "6:not_a_leaf",
-                                                   "7:unknown_unit", "8:bad_row",
-                                                   "9:score_above_maximum"}));
+  EXPECT_EQ(problems(r),
+            (std::vector<std::string>{"3:duplicate_row", "4:leaf_not_evaluated", "5:not_imported",
+                                      "6:not_a_leaf", "7:unknown_unit", "8:bad_row",
+                                      "9:score_above_maximum"}));
   EXPECT_NE(r.json().at("problems").as_array()[0].at("detail").as_string().find("line 2"),
             std::string::npos);
   EXPECT_EQ(imported("U1", "1.2"), "") << "nothing of a refused file is kept";

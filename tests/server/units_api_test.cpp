@@ -25,8 +25,7 @@ class units_api : public ::testing::Test {
   std::vector<std::string> audit_actions(const std::string& unit) {
     std::vector<std::string> out;
     const auto q = as("thanhtra").get("/api/v1/audit?unit=" + unit).json();
-    for (const auto& e : q.at("entries").as_array())
-      out.emplace_back(e.at("action").as_string());
+    for (const auto& e : q.at("entries").as_array()) out.emplace_back(e.at("action").as_string());
     return out;
   }
 
@@ -54,8 +53,7 @@ TEST_F(units_api, the_secretariat_creates_reads_renames_and_disables_a_unit) {
   ASSERT_EQ(list.status, 200u);
   EXPECT_EQ(list.json().at("units").as_array().size(), 2u);
   EXPECT_EQ(as("thanhtra").get("/api/v1/units/SNV").json().at("name").as_string(), "Sở Nội vụ");
-  EXPECT_EQ(as("thanhtra").post_json("/api/v1/units", {{"code", "X"}, {"name", "x"}}).status,
-            403u);
+  EXPECT_EQ(as("thanhtra").post_json("/api/v1/units", {{"code", "X"}, {"name", "x"}}).status, 403u);
 
   // A rename needs the current ETag; the code never changes.
   auto stale = as("thuky").send_json(verb::patch, "/api/v1/units/SNV", {{"name", "Sở NV"}},
@@ -66,9 +64,9 @@ TEST_F(units_api, the_secretariat_creates_reads_renames_and_disables_a_unit) {
                                       {{"If-Match", "\"v1\""}});
   EXPECT_EQ(recode.status, 400u);
   EXPECT_EQ(recode.json().at("field").as_string(), "code");
-  auto renamed = as("thuky").send_json(
-      verb::patch, "/api/v1/units/SNV", {{"name", "Sở Nội vụ tỉnh Điện Biên"}, {"disabled", true}},
-      {{"If-Match", "\"v1\""}});
+  auto renamed = as("thuky").send_json(verb::patch, "/api/v1/units/SNV",
+                                       {{"name", "Sở Nội vụ tỉnh Điện Biên"}, {"disabled", true}},
+                                       {{"If-Match", "\"v1\""}});
   ASSERT_EQ(renamed.status, 200u) << renamed.body;
   EXPECT_EQ(renamed.header("etag"), "\"v2\"");
   EXPECT_TRUE(renamed.json().at("disabled").as_bool());
@@ -95,7 +93,8 @@ TEST_F(units_api, bad_units_are_refused_each_with_its_own_code) {
   expect({{"code", "B"}, {"name", "   "}}, 422, "invalid_unit_name");
   expect({{"code", "B"}, {"name", "x"}, {"kind", "ministry"}}, 422, "invalid_unit_kind");
   expect({{"code", "B"}, {"name", "x"}, {"parent", "NOPE"}}, 422, "unknown_parent_unit");
-  ASSERT_EQ(as("thuky").post_json("/api/v1/units", {{"code", "B"}, {"name", "B"}, {"parent", "A"}})
+  ASSERT_EQ(as("thuky")
+                .post_json("/api/v1/units", {{"code", "B"}, {"name", "B"}, {"parent", "A"}})
                 .status,
             201u);
   auto cycle = as("thuky").send_json(verb::patch, "/api/v1/units/A", {{"parent", "B"}},
@@ -148,19 +147,20 @@ TEST_F(units_api, a_unit_csv_with_bad_rows_imports_nothing_and_lists_every_one) 
     seen.push_back(std::to_string(p.at("line").as_int64()) + ":" +
                    std::string{p.at("problem").as_string()});
   EXPECT_EQ(seen, (std::vector<std::string>{"3:invalid_code", "4:duplicate_row", "5:unit_exists",
-                                            "6:invalid_name", "7:unknown_parent",
-                                            "8:parent_cycle", "9:parent_cycle", "10:bad_row"}));
+                                            "6:invalid_name", "7:unknown_parent", "8:parent_cycle",
+                                            "9:parent_cycle", "10:bad_row"}));
   EXPECT_EQ(as("thuky").get("/api/v1/units/STP").status, 404u) << "nothing imported";
   EXPECT_EQ(as("thuky").get("/api/v1/units").json().at("units").as_array().size(), 1u);
 }
 
 TEST_F(units_api, the_secretariat_creates_users_with_one_time_passwords) {
-  ASSERT_EQ(as("thuky").post_json("/api/v1/units", {{"code", "STP"}, {"name", "Sở Tư pháp"}}).status,
-            201u);
-  auto created = as("thuky").post_json(
-      "/api/v1/users",
-      {{"username", "stp.canbo"}, {"display_name", "Cán bộ STP"}, {"role", "agency_editor"},
-       {"unit", "STP"}});
+  ASSERT_EQ(
+      as("thuky").post_json("/api/v1/units", {{"code", "STP"}, {"name", "Sở Tư pháp"}}).status,
+      201u);
+  auto created = as("thuky").post_json("/api/v1/users", {{"username", "stp.canbo"},
+                                                         {"display_name", "Cán bộ STP"},
+                                                         {"role", "agency_editor"},
+                                                         {"unit", "STP"}});
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto j = created.json();
   const std::string password{j.at("password").as_string()};
@@ -187,7 +187,8 @@ TEST_F(units_api, the_secretariat_creates_users_with_one_time_passwords) {
   EXPECT_FALSE(user.get("/api/v1/me").json().at("must_change_password").as_bool());
 
   // The secretariat grants every role but administrator.
-  auto admin = as("thuky").post_json("/api/v1/users", {{"username", "new.admin"}, {"role", "admin"}});
+  auto admin =
+      as("thuky").post_json("/api/v1/users", {{"username", "new.admin"}, {"role", "admin"}});
   EXPECT_EQ(admin.status, 403u);
   EXPECT_EQ(code_of(admin), "role_not_grantable");
   auto unknown = as("thuky").post_json(
@@ -203,12 +204,12 @@ TEST_F(units_api, users_are_imported_from_csv_with_one_time_passwords_or_not_at_
             200u);
   auto bad = csv("thuky", "/api/v1/users/import",
                  "username,display_name,role,unit\n"
-                 "stp.canbo,Cán bộ,agency_editor,STP\n"  // 2: fine
-                 "thuky,Trùng,secretariat,\n"           // 3: taken
-                 "htg.head,Chủ tịch,agency_head,HTX\n"  // 4: no such unit
-                 "x.admin,Quản trị,admin,\n"            // 5: not the secretariat's to grant
+                 "stp.canbo,Cán bộ,agency_editor,STP\n"   // 2: fine
+                 "thuky,Trùng,secretariat,\n"             // 3: taken
+                 "htg.head,Chủ tịch,agency_head,HTX\n"    // 4: no such unit
+                 "x.admin,Quản trị,admin,\n"              // 5: not the secretariat's to grant
                  "stp.canbo,Lần hai,agency_editor,STP\n"  // 6: twice
-                 "thamdinh,Thẩm định,appraiser,STP\n"           // 7: appraisers have no unit
+                 "thamdinh,Thẩm định,appraiser,STP\n"     // 7: appraisers have no unit
                  "Bad Name,x,auditor,\n");                // 8: not a username
   ASSERT_EQ(bad.status, 422u) << bad.body;
   std::vector<std::string> seen;

@@ -16,14 +16,23 @@ namespace {
 
 using auth::role;
 
-constexpr stage all_stages[] = {stage::self_assessment, stage::round1,  stage::explanation_window,
-                                stage::round2,          stage::council, stage::approved,
+constexpr stage all_stages[] = {stage::self_assessment, stage::round1,    stage::explanation_window,
+                                stage::round2,          stage::council,   stage::approved,
                                 stage::published,       stage::historical};
-constexpr event all_events[] = {
-    event::submit,          event::auto_submit,  event::extend_deadline,   event::complete_round1,
-    event::open_window,     event::close_window, event::auto_close_window, event::extend_window,
-    event::complete_round2, event::vote_approve, event::vote_return,       event::adjust,
-    event::publish,         event::approve_historical};
+constexpr event all_events[] = {event::submit,
+                                event::auto_submit,
+                                event::extend_deadline,
+                                event::complete_round1,
+                                event::open_window,
+                                event::close_window,
+                                event::auto_close_window,
+                                event::extend_window,
+                                event::complete_round2,
+                                event::vote_approve,
+                                event::vote_return,
+                                event::adjust,
+                                event::publish,
+                                event::approve_historical};
 
 // The issue's state machine: from, event, to (the stage when the guard holds), who.
 struct spec_row {
@@ -308,11 +317,18 @@ TEST(edit_table, every_field_stage_and_role_matches_the_issue) {
       {leaf_field::evidence, stage::self_assessment, agency},
       {leaf_field::evidence, stage::explanation_window, agency},
   };
-  const leaf_field all_fields[] = {
-      leaf_field::evidence,          leaf_field::self_score,          leaf_field::self_explanation,
-      leaf_field::not_evaluated,     leaf_field::not_evaluated_claim, leaf_field::claim_decision,
-      leaf_field::round1_score,      leaf_field::round1_remark,       leaf_field::needs_explanation,
-      leaf_field::explanation_response, leaf_field::round2_score,     leaf_field::round2_remark};
+  const leaf_field all_fields[] = {leaf_field::evidence,
+                                   leaf_field::self_score,
+                                   leaf_field::self_explanation,
+                                   leaf_field::not_evaluated,
+                                   leaf_field::not_evaluated_claim,
+                                   leaf_field::claim_decision,
+                                   leaf_field::round1_score,
+                                   leaf_field::round1_remark,
+                                   leaf_field::needs_explanation,
+                                   leaf_field::explanation_response,
+                                   leaf_field::round2_score,
+                                   leaf_field::round2_remark};
   for (auto f : all_fields)
     for (auto s : all_stages)
       for (auto r : auth::all_roles) {

@@ -80,7 +80,8 @@ test('agency claims 2.1.2 not evaluated, the appraiser confirms it, and the agen
   const selfSum = now.assessment.leaves.reduce((s: number, l: { self_score: string | null }) => s + Number(l.self_score ?? 0), 0)
   await expect(page.locator('dl.summary dd').filter({ hasText: / trên / }).first())
     .toHaveText(`${vi(String(Math.round(selfSum * 10000) / 10000))} trên ${vi(now.score.applicable_max)} điểm`)
-  await expect(page.getByText(`${now.counts.self_scored}/${now.counts.leaves - 1} tiêu chí đã tự chấm`)).toBeVisible()
+  // The desk counts applicable leaves only: a claimed leaf is out of them.
+  await expect(page.getByText(`${now.counts.self_scored}/${now.counts.leaves} tiêu chí đã tự chấm`)).toBeVisible()
   await look(page, 'tree-claimed')
 
   // The head: the check lists the claim and the unscored leaf; submitting with a leaf
