@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
       });
     std::uniform_int_distribution<int> wait(o.min_ms, o.max_ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait(rng)));
+    stats.server_down = true;
     server->kill_hard();
     stop = true;
     for (auto& t : drivers) t.join();

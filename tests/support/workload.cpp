@@ -467,7 +467,7 @@ class unit_driver {
       flagged_once_ = true;
       return edit("w.appraiser", view, "1.2", "needs_explanation", true);
     }
-    const bool flagged = !view.at("flagged").as_array().empty();
+    const bool flagged = view.at("flagged").as_int64() > 0;  // a count of flagged leaves
     if (flagged)
       return fire(
           "w.appraiser",
@@ -495,11 +495,9 @@ class unit_driver {
   }
 
   bool round2_step(const boost::json::value& view) {
-    for (const auto& f : view.at("flagged").as_array()) {
-      const auto* l = leaf_of(view, str(f));
-      if (l && l->at("round2_score").is_null())
-        return edit("w.appraiser", view, str(f), "round2_score", "1");
-    }
+    for (const auto& l : view.at("leaves").as_array())
+      if (l.at("needs_explanation").as_bool() && l.at("round2_score").is_null())
+        return edit("w.appraiser", view, str(l.at("code")), "round2_score", "1");
     return fire("w.appraiser", {{"event", "complete_round2"}}, "council");
   }
 
@@ -523,13 +521,20 @@ void drive_unit(unsigned short port, const workload_campaign& campaign, const st
   try {
     unit_driver d{port, campaign, unit, acknowledged, sessions, seed, stats};
     while (!stop)
-      if (!d.step()) return;
+      if (!d.step()) break;
+    if (stop || stats.server_down) return;
+    // A connection lost while the server is up.
+    ++stats.failures;
+    std::lock_guard lock{stats.m};
+    stats.last_failure = unit + ": the connection was lost while the server was up";
   } catch (const std::exception& e) {
-    // A dead server makes logins and JSON parsing fail too: not a finding by itself.
-    if (!stop) {
-      std::lock_guard lock{stats.m};
-      stats.last_failure = unit + ": " + e.what();
-    }
+    // A server killed on purpose makes logins and JSON parsing fail too: not a finding.
+    // Anything else (an answer the driver does not understand) is: the driver would stop
+    // and the rounds after it would drive nothing.
+    if (stats.server_down) return;
+    ++stats.failures;
+    std::lock_guard lock{stats.m};
+    stats.last_failure = unit + ": " + e.what();
   }
 }
 
