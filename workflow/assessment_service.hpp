@@ -18,6 +18,7 @@
 #include "storage/csv.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/errc.hpp"
+#include "workflow/evidence_sealer.hpp"
 #include "workflow/field_indices.hpp"
 #include "workflow/scoring.hpp"
 #include "workflow/signing_key.hpp"
@@ -100,8 +101,6 @@ struct group_ranking {
 // yet decided (a pending claim counts until the appraiser confirms or rejects it in round
 // one). Such a leaf takes no score and shows no final score.
 bool not_evaluated_now(const storage::leaf_value_record& v);
-
-class evidence_sealer;  // workflow/evidence_sealer.hpp
 
 // What a transition does besides moving the file: a signed audit checkpoint (key) and
 // sealing the draft evidence (sealer). Either may be null.
