@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
       ms.push_back(s->ms);
       if (s->status == 409 && s->code == "deadline_passed")
         ++refused;
-      else if (s->status >= 300)
+      else if (s->status == 0 || s->status >= 300)  // no answer counts as an error too
         ++errors;
     }
     std::printf("%-46s %8zu %9.1f %9.1f %9.1f %8d %8d\n", route.c_str(), list.size(),
