@@ -118,6 +118,8 @@ TEST_F(deadlines, a_late_edit_or_attachment_seals_with_archives_built_before_the
   const auto built_before = sealer.archives_built_in_transaction();
 
   srv.clock().set(deadline + 31min);
+  u1 = login("u1.head");  // the sessions have expired meanwhile
+  u2 = login("u2.head");
   auto edit = score("u1.head", "U1", "1", "\"v0\"");
   EXPECT_EQ(edit.status, 409u) << edit.body;
   auto late_attach = attach(u2, "U2");
