@@ -47,9 +47,20 @@ std::string unit_user(const std::string& unit, const char* suffix) {
   throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " + r.body);
 }
 
+// Signs c in. A server busy hashing other sign-ins answers 503 with Retry-After, as it
+// should under load: a client tries again, for up to a minute.
+reply sign_in(https_client& c, const std::string& user) {
+  auto r = c.login(user, workload_password);
+  for (int tries = 0; r.status == 503 && tries < 60; ++tries) {
+    std::this_thread::sleep_for(std::chrono::seconds{1});
+    r = c.login(user, workload_password);
+  }
+  return r;
+}
+
 https_client signed_in(unsigned short port, const std::string& user) {
   https_client c{port};
-  auto r = c.login(user, workload_password);
+  auto r = sign_in(c, user);
   if (r.status != 200) refuse("sign in " + user, r);
   return c;
 }
@@ -132,7 +143,7 @@ https_client session_cache::client(unsigned short port, const std::string& user)
       return c;
     }
   }
-  auto r = c.login(user, workload_password);
+  auto r = sign_in(c, user);
   if (r.status != 200) refuse("sign in " + user, r);
   std::lock_guard lock{m_};
   tokens_[user] = *c.token();
