@@ -1,6 +1,9 @@
 // Login, authentication, logout and password change.
 #include "auth/sessions.hpp"
 
+#include <tuple>
+#include <vector>
+
 #include "auth/token.hpp"
 #include "storage/session_records.hpp"
 #include "storage/unit_records.hpp"
@@ -46,20 +49,40 @@ result<login_success> session_service::login(std::string_view username, std::str
   const auto now = clock_.now();
   const std::string user_key = account_key(username);
   const std::string addr_key = address_key(client_address);
+  const throttle_rule by_account = account_rule(throttle_);
+  const throttle_rule by_address = address_rule(throttle_);
 
-  // 1. Throttle check and user lookup in a read snapshot; no hashing inside a transaction.
-  struct snapshot {
+  // 1. Check and count in one write transaction: an attempt that may go ahead is
+  // counted as a failure before its password is hashed (and released if it was right),
+  // so a burst of parallel guesses never gets more hashes than the rules allow.
+  struct reservation {
     std::optional<storage::user_record> user;
     std::optional<time_point> blocked;
+    // The locks this attempt's count set, audited only if the attempt really fails.
+    std::vector<std::pair<std::string, storage::millis>> locks;
   };
-  auto seen = db_.read_result([&](storage::connection& c) {
-    snapshot s;
+  auto seen = db_.write_result([&](storage::connection& c) {
+    reservation s;
     s.user = storage::find_user_by_name(c, username);
-    auto by_user =
-        blocked_until(storage::find_throttle(c, user_key), now, throttle_, throttle_.lock_after);
-    auto by_addr = blocked_until(storage::find_throttle(c, addr_key), now, throttle_,
-                                 throttle_.address_lock_after);
-    if (by_user || by_addr) s.blocked = std::max(by_user.value_or(now), by_addr.value_or(now));
+    const auto user_before = storage::find_throttle(c, user_key);
+    const auto addr_before = storage::find_throttle(c, addr_key);
+    auto by_user = blocked_until(user_before, now, throttle_, by_account);
+    auto by_addr = blocked_until(addr_before, now, throttle_, by_address);
+    if (by_user || by_addr) {
+      s.blocked = std::max(by_user.value_or(now), by_addr.value_or(now));
+      storage::append_audit(c,
+                            login_event(username, s.user ? s.user->role : "unknown", client_address,
+                                        "login.throttled"),
+                            to_millis(now));
+      return s;
+    }
+    for (const auto& [key, before, rule] : {std::tuple{user_key, user_before, by_account},
+                                            std::tuple{addr_key, addr_before, by_address}}) {
+      auto after = after_failure(before, key, now, throttle_, rule);
+      storage::save_throttle(c, after);
+      if (after.locked_until && !(before && before->locked_until == after.locked_until))
+        s.locks.emplace_back(key, *after.locked_until);
+    }
     return s;
   });
   const std::string role_name = seen.user ? seen.user->role : "unknown";
@@ -67,32 +90,45 @@ result<login_success> session_service::login(std::string_view username, std::str
     if (retry_after)
       *retry_after = std::max<std::chrono::seconds>(
           std::chrono::ceil<std::chrono::seconds>(*seen.blocked - now), std::chrono::seconds{1});
-    db_.write([&](storage::connection& c) {
-      storage::append_audit(c, login_event(username, role_name, client_address, "login.throttled"),
-                            to_millis(now));
-    });
     return errc::login_throttled;
   }
+  // Gives back the reservation of an attempt that was not a failure.
+  auto release = [&](storage::connection& c, const std::string& key, const throttle_rule& rule) {
+    auto after = after_release(storage::find_throttle(c, key), rule);
+    if (after)
+      storage::save_throttle(c, *after);
+    else
+      storage::clear_throttle(c, key);
+  };
 
   // 2. The expensive part, outside any transaction.
-  auto matched = hasher_.verify(seen.user ? seen.user->password_hash : dummy_hash_, password);
-  if (!matched) return matched.error();
+  result<bool> matched = false;
+  try {
+    matched = hasher_.verify(seen.user ? seen.user->password_hash : dummy_hash_, password);
+  } catch (...) {
+    db_.write([&](storage::connection& c) {
+      release(c, user_key, by_account);
+      release(c, addr_key, by_address);
+    });
+    throw;
+  }
+  if (!matched) {  // busy: the attempt was never judged
+    db_.write([&](storage::connection& c) {
+      release(c, user_key, by_account);
+      release(c, addr_key, by_address);
+    });
+    return matched.error();
+  }
   const bool ok = seen.user && *matched && !seen.user->disabled;
 
-  // 3. Record the outcome.
+  // 3. Record the outcome; the failure itself was counted in step 1.
   if (!ok) {
     db_.write([&](storage::connection& c) {
-      for (const auto& [key, threshold] : {std::pair{user_key, throttle_.lock_after},
-                                           std::pair{addr_key, throttle_.address_lock_after}}) {
-        auto before = storage::find_throttle(c, key);
-        auto after = after_failure(before, key, now, throttle_, threshold);
-        storage::save_throttle(c, after);
-        if (after.locked_until && !(before && before->locked_until == after.locked_until)) {
-          auto e = login_event(username, role_name, client_address, "login.locked");
-          e.entity = key;
-          e.new_value = std::to_string(*after.locked_until);
-          storage::append_audit(c, e, to_millis(now));
-        }
+      for (const auto& [key, until] : seen.locks) {
+        auto e = login_event(username, role_name, client_address, "login.locked");
+        e.entity = key;
+        e.new_value = std::to_string(until);
+        storage::append_audit(c, e, to_millis(now));
       }
       auto e = login_event(username, role_name, client_address, "login.failed");
       if (seen.user && seen.user->disabled) e.reason = "account disabled";
@@ -114,6 +150,7 @@ result<login_success> session_service::login(std::string_view username, std::str
   db_.write([&](storage::connection& c) {
     out.session_id = storage::insert_session(c, s);
     storage::clear_throttle(c, user_key);
+    release(c, addr_key, by_address);
     auto e = login_event(seen.user->username, role_name, client_address, "login.succeeded");
     e.new_value = "session/" + std::to_string(out.session_id);
     storage::append_audit(c, e, to_millis(now));

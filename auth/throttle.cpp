@@ -17,6 +17,14 @@ bool forgotten(const storage::throttle_record& r, time_point now, const throttle
 
 }  // namespace
 
+throttle_rule account_rule(const throttle_config& c) {
+  return {c.slow_after, c.lock_after};
+}
+
+throttle_rule address_rule(const throttle_config& c) {
+  return {c.address_slow_after, c.address_lock_after};
+}
+
 std::string account_key(std::string_view username) {
   std::string key = "user:";
   for (unsigned char ch : username) key.push_back(static_cast<char>(std::tolower(ch)));
@@ -29,11 +37,11 @@ std::string address_key(std::string_view address) {
 
 std::optional<time_point> blocked_until(const std::optional<storage::throttle_record>& r,
                                         time_point now, const throttle_config& config,
-                                        int lock_threshold) {
+                                        const throttle_rule& rule) {
   if (!r || forgotten(*r, now, config)) return std::nullopt;
   if (r->locked_until && from_millis(*r->locked_until) > now) return from_millis(*r->locked_until);
-  if (r->failures < config.slow_after || r->failures >= lock_threshold) return std::nullopt;
-  const int doublings = std::min<std::int64_t>(r->failures - config.slow_after, 30);
+  if (r->failures < rule.slow_after || r->failures >= rule.lock_after) return std::nullopt;
+  const int doublings = std::min<std::int64_t>(r->failures - rule.slow_after, 30);
   const auto delay =
       std::min<std::chrono::seconds>(config.base_delay * (1LL << doublings), config.max_delay);
   const auto allowed = from_millis(r->last_failure_at) + delay;
@@ -42,7 +50,7 @@ std::optional<time_point> blocked_until(const std::optional<storage::throttle_re
 
 storage::throttle_record after_failure(const std::optional<storage::throttle_record>& r,
                                        const std::string& key, time_point now,
-                                       const throttle_config& config, int lock_threshold) {
+                                       const throttle_config& config, const throttle_rule& rule) {
   storage::throttle_record next{key, 1, to_millis(now), std::nullopt};
   if (r && !forgotten(*r, now, config)) {
     next.failures = r->failures + 1;
@@ -53,8 +61,19 @@ storage::throttle_record after_failure(const std::optional<storage::throttle_rec
     next.failures = 1;
     next.locked_until.reset();
   }
-  if (next.failures >= lock_threshold && !next.locked_until)
+  if (next.failures >= rule.lock_after && !next.locked_until)
     next.locked_until = to_millis(now + config.lock_for);
+  return next;
+}
+
+std::optional<storage::throttle_record> after_release(
+    const std::optional<storage::throttle_record>& r, const throttle_rule& rule) {
+  if (!r || r->failures <= 1) return std::nullopt;
+  storage::throttle_record next = *r;
+  --next.failures;
+  // A lock is only ever set by the attempt that reached lock_after (a locked key takes
+  // no reservations), so below it the lock was this attempt's.
+  if (next.failures < rule.lock_after) next.locked_until.reset();
   return next;
 }
 

@@ -13,7 +13,8 @@ build_packages=(
 # source) and tested in Debian's chromium.
 web_packages=(nodejs)
 test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format
-               python3 python3-openpyxl unzip chromium fonts-noto-core "${web_packages[@]}")
+               python3 python3-openpyxl unzip zlib1g-dev clang-14 libfuzzer-14-dev chromium fonts-noto-core
+               "${web_packages[@]}")
 bench_packages=(wrk nginx-light)
 
 wanted=("${build_packages[@]}")

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "server/client_address.hpp"
+
 namespace parix::server {
 namespace {
 
@@ -124,6 +126,7 @@ config load_config(const fs::path& file) {
       l.get("certificate", c.listen.certificate);
       l.get("private_key", c.listen.private_key);
       l.get("public_origin", c.listen.public_origin);
+      l.get("trusted_proxies", c.listen.trusted_proxies);
     }
     if (auto t = r.sub("limits")) {
       table_reader l{*t, "limits."};
@@ -161,6 +164,7 @@ config load_config(const fs::path& file) {
       table_reader l{*t, "throttle."};
       l.get("slow_after", c.throttle.slow_after);
       l.get("lock_after", c.throttle.lock_after);
+      l.get("address_slow_after", c.throttle.address_slow_after);
       l.get("address_lock_after", c.throttle.address_lock_after);
       l.get("lock_for", c.throttle.lock_for);
       l.get("forget_after", c.throttle.forget_after);
@@ -203,6 +207,18 @@ config load_config(const fs::path& file) {
   if (c.limits.body_memory < std::max<std::size_t>(3 * 1024 * 1024, c.limits.json_body_limit))
     throw std::runtime_error(
         "limits.body_memory must be at least 3 MiB (3145728) and at least limits.json_body_limit");
+  for (auto& proxy : c.listen.trusted_proxies) {
+    auto canonical = canonical_address(proxy);
+    if (!canonical)
+      throw std::runtime_error("listen.trusted_proxies: \"" + proxy + "\" is not an IP address");
+    proxy = *canonical;
+  }
+  if (c.throttle.slow_after < 1 || c.throttle.lock_after <= c.throttle.slow_after ||
+      c.throttle.address_slow_after < c.throttle.slow_after ||
+      c.throttle.address_lock_after <= c.throttle.address_slow_after)
+    throw std::runtime_error(
+        "throttle: need 1 <= slow_after < lock_after, slow_after <= address_slow_after and "
+        "address_slow_after < address_lock_after");
   if (c.evidence.zip_max_entries == 0 || c.evidence.zip_max_ratio == 0)
     throw std::runtime_error("evidence.zip_max_entries and evidence.zip_max_ratio must be > 0");
   c.data_dir = under(base, c.data_dir);

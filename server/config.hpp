@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
@@ -24,6 +25,9 @@ struct listen_config {
   // The public origin checked against Origin on cookie-authenticated writes;
   // empty means "https://" + the request's Host header.
   std::string public_origin;
+  // Addresses of reverse proxies whose X-Forwarded-For names the client (login
+  // throttling and its audit entries); empty: X-Forwarded-For is ignored.
+  std::vector<std::string> trusted_proxies;
 };
 
 struct limits_config {

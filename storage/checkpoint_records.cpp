@@ -13,6 +13,7 @@ constexpr std::string_view latest_sql =
 constexpr std::string_view list_sql =
     "SELECT id, at, size, head_hash, key_id, note FROM audit_checkpoints ORDER BY id DESC";
 constexpr std::string_view head_sql = "SELECT id, hash FROM audit_entries ORDER BY id DESC LIMIT 1";
+constexpr std::string_view hash_at_sql = "SELECT hash FROM audit_entries WHERE id = ?";
 
 checkpoint_record to_checkpoint(const row& r) {
   return {r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)};
@@ -38,6 +39,10 @@ std::pair<std::int64_t, std::string> audit_head(connection& c) {
   std::pair<std::int64_t, std::string> head{0, genesis_hash};
   c.query(head_sql, {}, [&](const row& r) { head = {r.integer(0), r.text(1)}; });
   return head;
+}
+
+std::optional<std::string> audit_hash_at(connection& c, std::int64_t id) {
+  return c.query_one(hash_at_sql, {id}, [](const row& r) { return r.text(0); });
 }
 
 }  // namespace parix::storage

@@ -25,5 +25,7 @@ std::optional<checkpoint_record> latest_checkpoint(connection& c);
 std::vector<checkpoint_record> list_checkpoints(connection& c);
 // The number of entries and the hash of the last one (genesis when empty).
 std::pair<std::int64_t, std::string> audit_head(connection& c);
+// The hash of entry id, or nullopt when the log has no such entry.
+std::optional<std::string> audit_hash_at(connection& c, std::int64_t id);
 
 }  // namespace parix::storage

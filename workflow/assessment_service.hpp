@@ -18,6 +18,7 @@
 #include "storage/csv.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/errc.hpp"
+#include "workflow/evidence_sealer.hpp"
 #include "workflow/field_indices.hpp"
 #include "workflow/scoring.hpp"
 #include "workflow/signing_key.hpp"
@@ -100,8 +101,6 @@ struct group_ranking {
 // yet decided (a pending claim counts until the appraiser confirms or rejects it in round
 // one). Such a leaf takes no score and shows no final score.
 bool not_evaluated_now(const storage::leaf_value_record& v);
-
-class evidence_sealer;  // workflow/evidence_sealer.hpp
 
 // What a transition does besides moving the file: a signed audit checkpoint (key) and
 // sealing the draft evidence (sealer). Either may be null.
@@ -237,7 +236,12 @@ class assessment_service {
   // wrong_unit, not_assigned_to_unit, not_council_member). permit_evidence_change: applies the
   // edit table's `evidence` rule with the same stage, role, unit, deadline, window and
   // flag checks as a leaf edit (call settle first). Thread-safe.
-  void settle(storage::connection& c, const auth::actor& a, std::int64_t id);
+  // prepare_due: outside any transaction, builds the archives of the move the clock has
+  // due on the file (if it seals evidence and the actor may see the file), so that
+  // settle only records them and the single writer is not held while they are built.
+  prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
+  void settle(storage::connection& c, const auth::actor& a, std::int64_t id,
+              const prepared_seal* prepared = nullptr);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
   result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
                                              std::int64_t id, std::string_view code,

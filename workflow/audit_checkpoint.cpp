@@ -4,12 +4,17 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "storage/audit_log.hpp"
+#include "storage/evidence_records.hpp"
 #include "storage/sha256.hpp"
+#include "workflow/time_text.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -176,6 +181,59 @@ std::int64_t export_audit(storage::connection& c, const signing_key& key,
   }
   std::ofstream{dir / "pubkey.pem"} << key.public_key_pem();
   return n;
+}
+
+stored_checkpoint_check verify_stored_checkpoints(storage::connection& c) {
+  stored_checkpoint_check out;
+  std::map<std::string, std::vector<unsigned char>> keys;
+  for (const auto& k : storage::signing_keys(c))
+    if (auto raw = from_hex(k.public_key_hex); raw && raw->size() == 32) keys[k.key_id] = *raw;
+  auto checkpoints = storage::list_checkpoints(c);
+  std::reverse(checkpoints.begin(), checkpoints.end());  // oldest first
+  const auto entries = storage::audit_head(c).first;
+  for (const auto& cp : checkpoints) {
+    ++out.checked;
+    const std::string name = "checkpoint " + std::to_string(cp.id) + " (" +
+                             format_time(storage::from_millis(cp.at), "UTC") + ", " +
+                             std::to_string(cp.size) + " entries)";
+    auto key = keys.find(cp.key_id);
+    if (key == keys.end()) {
+      out.failures.push_back(name + ": signed with key " + cp.key_id +
+                             ", which signing_keys does not list");
+      continue;
+    }
+    auto note = verify_note(cp.note, key->second);
+    if (!note) {
+      out.failures.push_back(name + ": its signature does not verify with key " + cp.key_id);
+      continue;
+    }
+    if (note->size != cp.size || note->head_hash != cp.head_hash) {
+      out.failures.push_back(name + ": the signed note says " + std::to_string(note->size) +
+                             " entries and head " + note->head_hash +
+                             ", not what is recorded beside it");
+      continue;
+    }
+    if (cp.size > entries) {
+      out.failures.push_back(name + ": the log has only " + std::to_string(entries) +
+                             " entries: it was cut below the checkpoint");
+      continue;
+    }
+    const auto at = cp.size == 0 ? std::optional<std::string>{storage::genesis_hash}
+                                 : storage::audit_hash_at(c, cp.size);
+    if (!at || *at != cp.head_hash)
+      out.failures.push_back(name + ": entry " + std::to_string(cp.size) +
+                             " differs from the signed head hash: the history before it was "
+                             "rewritten");
+  }
+  return out;
+}
+
+audit_report verify_audit(storage::connection& c) {
+  audit_report r;
+  r.first_broken = storage::verify_audit_chain(c);
+  std::tie(r.entries, r.head) = storage::audit_head(c);
+  r.checkpoints = verify_stored_checkpoints(c);
+  return r;
 }
 
 export_check verify_export(const std::filesystem::path& jsonl,

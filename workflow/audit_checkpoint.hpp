@@ -51,6 +51,34 @@ std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const signin
 std::int64_t export_audit(storage::connection& c, const signing_key& key,
                           const std::filesystem::path& dir);
 
+// The result of checking the stored checkpoints against the log in the database.
+struct stored_checkpoint_check {
+  std::int64_t checked = 0;
+  // One line per checkpoint that fails, naming it: "checkpoint 7 (2025-01-31T17:00:00Z,
+  // 1234 entries): …". Empty when every checkpoint holds.
+  std::vector<std::string> failures;
+  bool ok() const noexcept { return failures.empty(); }
+};
+// Checks every checkpoint stored in audit_checkpoints, oldest first: its signature with
+// the public key signing_keys lists under its key_id, that the signed note says the
+// size and head hash recorded beside it, that the log still has that many entries, and
+// that entry `size` has that hash. A log cut below a checkpoint, or rewritten and
+// re-hashed before it, fails here though its chain holds. Read-only; call inside a
+// read transaction.
+stored_checkpoint_check verify_stored_checkpoints(storage::connection& c);
+
+// The whole check of the log in a database: its hash chain, then every stored
+// checkpoint (what parix audit verify, GET /api/v1/audit/verify and parix restore run).
+// Read-only; call inside one read transaction so both look at the same snapshot.
+struct audit_report {
+  std::optional<std::int64_t> first_broken;  // the first entry whose hash or link is wrong
+  std::int64_t entries = 0;
+  std::string head;  // hex hash of the last entry
+  stored_checkpoint_check checkpoints;
+  bool ok() const noexcept { return !first_broken && checkpoints.ok(); }
+};
+audit_report verify_audit(storage::connection& c);
+
 struct export_check {
   bool ok = false;
   std::int64_t entries = 0;

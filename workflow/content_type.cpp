@@ -1,8 +1,6 @@
-// Evidence kinds and content sniffing: magic bytes, the OLE2 directory, ZIP entry names.
+// Evidence kinds and content sniffing: magic bytes, the OLE2 directory, ZIP entry names
+// (from the central directory).
 #include "workflow/content_type.hpp"
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -10,6 +8,7 @@
 #include <memory>
 
 #include "workflow/file_name.hpp"
+#include "workflow/zip_directory.hpp"
 
 namespace parix::workflow {
 
@@ -35,7 +34,7 @@ constexpr std::size_t pdf_header_window = 1024;
 
 // ZIP entries looked at before deciding "zip": an OOXML package names its parts within
 // far fewer, and inspect_zip enforces the real entry limit.
-constexpr int max_zip_entries_sniffed = 10'000;
+constexpr std::uint64_t max_zip_entries_sniffed = 10'000;
 // OLE2 directory sectors read: 64 × 512 bytes is 256 directory entries (Word and
 // Excel files have a few dozen), and a 4096-byte-sector file gets 2048.
 constexpr int max_ole2_directory_sectors = 64;
@@ -199,39 +198,37 @@ detection detect_ole2(std::ifstream& in, std::string_view file_name) {
 
 // ---- ZIP-based formats ----
 
-using archive_ptr = std::unique_ptr<archive, decltype(&archive_read_free)>;
-
 constexpr std::string_view odf_prefix = "application/vnd.oasis.opendocument.";
+// The longest "mimetype" entry read: the longest ODF type is well under this.
+constexpr std::uint64_t max_mimetype = 128;
 
-detection detect_zip(const std::filesystem::path& file) {
-  archive_ptr a(archive_read_new(), &archive_read_free);
-  if (!a) return {evidence_kind::zip, "a ZIP archive", {}};
-  archive_read_support_format_zip(a.get());
-  if (archive_read_open_filename(a.get(), file.c_str(), 64 * 1024) != ARCHIVE_OK)
+// By the central directory, as office suites and extraction tools read the file: the
+// local headers may tell another story, which inspect_zip refuses (name_mismatch).
+detection detect_zip(const std::filesystem::path& file, std::ifstream& in) {
+  // A directory that fails a later check (a name mismatch, overlapping entries, too many
+  // entries) still names the kind; inspect_zip then refuses the file for that reason.
+  const zip_directory dir = read_zip_directory(file, max_zip_entries_sniffed);
+  if (!dir && dir.entries.empty())
     return {evidence_kind::zip, "a ZIP archive (its entries could not be listed)", {}};
 
   bool content_types = false, word = false, excel = false, powerpoint = false, macros = false;
-  std::optional<std::string> odf_type;
-  archive_entry* e = nullptr;
-  for (int i = 0; i < max_zip_entries_sniffed; ++i) {
-    int r = archive_read_next_header(a.get(), &e);
-    if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN)
-      return {evidence_kind::zip, "a ZIP archive (its entries could not be listed)", {}};
-    const char* raw = archive_entry_pathname_utf8(e);
-    if (!raw) raw = archive_entry_pathname(e);
-    std::string_view name = raw ? raw : "";
+  const zip_directory_entry* first = nullptr;
+  for (const auto& e : dir.entries) {
+    std::string_view name = e.name;
     if (iequals(name, "[Content_Types].xml")) content_types = true;  // OPC names ignore case
     if (istarts_with(name, "word/")) word = true;
     if (istarts_with(name, "xl/")) excel = true;
     if (istarts_with(name, "ppt/")) powerpoint = true;
     if (iequals(name, "word/vbaProject.bin") || iequals(name, "xl/vbaProject.bin")) macros = true;
-    if (i == 0 && name == "mimetype") {
-      // OpenDocument (ODF 1.2 part 3, §3.3): the first entry, stored, ASCII, no newline.
-      char buf[128];
-      la_ssize_t n = archive_read_data(a.get(), buf, sizeof buf);
-      if (n > 0) odf_type.emplace(buf, static_cast<std::size_t>(n));
-    }
+    if (!first || e.local_offset < first->local_offset) first = &e;
+  }
+  // OpenDocument (ODF 1.2 part 3, §3.3): the first entry in the file, "mimetype",
+  // stored, ASCII, no newline.
+  std::optional<std::string> odf_type;
+  if (dir && first && first->name == "mimetype" && first->method == 0 &&
+      first->compressed_size <= max_mimetype && first->size == first->compressed_size) {
+    if (auto b = read_at(in, first->data_offset, static_cast<std::size_t>(first->size)))
+      odf_type.emplace(b->begin(), b->end());
   }
 
   if (odf_type) {
@@ -424,7 +421,8 @@ detection detect(const std::filesystem::path& file, std::string_view file_name) 
     std::string own_name = file.filename().string();
     return detect_ole2(in, file_name.empty() ? std::string_view(own_name) : file_name);
   }
-  if (starts_with(head, "PK\x03\x04") || starts_with(head, "PK\x05\x06")) return detect_zip(file);
+  if (starts_with(head, "PK\x03\x04") || starts_with(head, "PK\x05\x06"))
+    return detect_zip(file, in);
   if (has_pdf_header(head)) return {evidence_kind::pdf, "a PDF document", {}};
   return {std::nullopt, describe_other(head), {}};
 }

@@ -53,16 +53,17 @@ struct detection {
 //    naming neither (PowerPoint, Outlook messages, MSI installers) → none of the
 //    kinds. Only when the directory cannot be read, or names both, does the
 //    extension of file_name decide between doc and xls.
-//  - ZIP ("PK\3\4", or "PK\5\6" for an empty archive), by its entries (the central
-//    directory only, plus the first entry's data when it is "mimetype"):
+//  - ZIP ("PK\3\4", or "PK\5\6" for an empty archive), by its entries as its central
+//    directory lists them (read_zip_directory), plus the first entry's data when it is
+//    "mimetype", stored:
 //    "[Content_Types].xml" with "word/…" → docx, with "xl/…" → xlsx; a first entry
 //    "mimetype" holding exactly "application/vnd.oasis.opendocument.text" → odt,
 //    "…opendocument.spreadsheet" → ods; anything else → zip. Formats that are ZIPs but
 //    are documents of another kind are none of the kinds: OOXML with macros (a
 //    vbaProject.bin part, i.e. docm/xlsm), PowerPoint (ppt/…) and other OpenDocument
 //    types (a "mimetype" entry of another "application/vnd.oasis.opendocument.*"
-//    value). A ZIP whose entries cannot be listed is reported as zip (inspect_zip
-//    refuses it as damaged).
+//    value). A ZIP whose central directory cannot be read, or disagrees with its local
+//    headers, is reported as zip (inspect_zip then refuses it).
 // file_name is the name the user gave (only its extension is used, only for OLE2 as
 // above); when empty, file's own name is used. Never throws for hostile content;
 // thread-safe (no shared state).

@@ -3,6 +3,7 @@
 // the write transaction that moves the file, so a crash leaves all of it or none.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,6 +60,12 @@ class evidence_sealer {
   prepared_seal prepare(storage::database& db, const seal_request& r) const;
 
   const signing_key& key() const noexcept { return key_; }
+  // How many archives seal() had to build itself, inside the single writer's
+  // transaction, because none was prepared for the drafts it found. Each one held every
+  // other write for as long as it took; after a prepared move it stays where it was.
+  std::uint64_t archives_built_in_transaction() const noexcept {
+    return built_in_transaction_.load();
+  }
 
  private:
   prepared_leaf build(const seal_request& r, const std::string& code,
@@ -67,6 +74,7 @@ class evidence_sealer {
 
   storage::blob_store& blobs_;
   const signing_key& key_;
+  mutable std::atomic<std::uint64_t> built_in_transaction_{0};
 };
 
 }  // namespace parix::workflow

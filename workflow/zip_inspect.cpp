@@ -10,6 +10,8 @@
 #include <memory>
 #include <system_error>
 
+#include "workflow/zip_directory.hpp"
+
 namespace parix::workflow {
 
 namespace {
@@ -147,13 +149,8 @@ path_facts examine_path(std::string_view p) {
   return f;
 }
 
-// The entry's path as UTF-8: libarchive's conversion, else the stored bytes with any
-// invalid sequence replaced by U+FFFD, so that the listing is always valid JSON text.
-std::string entry_path(archive_entry* e) {
-  if (const char* utf8 = archive_entry_pathname_utf8(e)) return utf8;
-  const char* raw = archive_entry_pathname(e);
-  if (!raw) return {};
-  std::string_view in(raw);
+// Stored bytes as UTF-8, any invalid sequence replaced by U+FFFD.
+std::string valid_utf8(std::string_view in) {
   std::string out;
   out.reserve(in.size());
   while (!in.empty()) {
@@ -171,6 +168,14 @@ std::string entry_path(archive_entry* e) {
   return out;
 }
 
+// The entry's path as UTF-8: libarchive's conversion, else the stored bytes made valid,
+// so that the listing is always valid JSON text.
+std::string entry_path(archive_entry* e) {
+  if (const char* utf8 = archive_entry_pathname_utf8(e)) return utf8;
+  const char* raw = archive_entry_pathname(e);
+  return raw ? valid_utf8(raw) : std::string{};
+}
+
 std::string error_text(archive* a) {
   const char* s = archive_error_string(a);
   return s ? s : "unknown libarchive error";
@@ -179,15 +184,21 @@ std::string error_text(archive* a) {
 // Reads one entry's data, enforcing the size, ratio and nesting limits as it goes.
 class entry_reader {
  public:
+  // compressed: the entry's compressed size from the central directory (checked to lie
+  // within the file and to share no byte with another entry, so it is a true bound).
   entry_reader(archive* a, const zip_limits& limits, zip_report& report, std::string_view name,
-               std::string& buffer)
-      : a_(a), limits_(limits), report_(report), name_(name), buffer_(buffer) {}
+               std::uint64_t compressed, std::string& buffer)
+      : a_(a),
+        limits_(limits),
+        report_(report),
+        name_(name),
+        compressed_(std::max<std::uint64_t>(compressed, 1)),
+        buffer_(buffer) {}
 
   // The refusal, if any; report_.total_size and the entry's size are updated.
   std::optional<zip_refusal> read(std::uint64_t& entry_size) {
     nested_level_ = has_archive_name(name_) ? 1 : 0;
     if (auto r = check_nesting()) return r;
-    const std::int64_t start = archive_filter_bytes(a_, -1);
     while (true) {
       la_ssize_t n = archive_read_data(a_, buffer_.data(), buffer_.size());
       if (n == 0) break;
@@ -195,7 +206,7 @@ class entry_reader {
       auto got = static_cast<std::uint64_t>(n);
       entry_size += got;
       report_.total_size += got;
-      if (auto r = check_sizes(entry_size, archive_filter_bytes(a_, -1) - start)) return r;
+      if (auto r = check_sizes(entry_size)) return r;
       if (auto r = look_at(std::string_view(buffer_.data(), got))) return r;
     }
     if (!decided_) return decide();
@@ -207,7 +218,7 @@ class entry_reader {
     return {code, std::string(name_), std::move(detail)};
   }
 
-  std::optional<zip_refusal> check_sizes(std::uint64_t entry_size, std::int64_t consumed) const {
+  std::optional<zip_refusal> check_sizes(std::uint64_t entry_size) const {
     if (report_.total_size > limits_.max_total_size)
       return refuse(
           zip_refusal_code::zip_bomb,
@@ -217,9 +228,8 @@ class entry_reader {
       return refuse(zip_refusal_code::zip_bomb,
                     "the archive expands more than " + std::to_string(limits_.max_ratio) +
                         " times its size of " + std::to_string(report_.compressed_size) + " bytes");
-    auto compressed = static_cast<std::uint64_t>(std::max<std::int64_t>(consumed, 1));
     if (entry_size > limits_.ratio_floor &&
-        entry_size > saturating_mul(limits_.max_ratio, compressed))
+        entry_size > saturating_mul(limits_.max_ratio, compressed_))
       return refuse(zip_refusal_code::zip_bomb, "the entry expands more than " +
                                                     std::to_string(limits_.max_ratio) +
                                                     " times its compressed size");
@@ -275,6 +285,7 @@ class entry_reader {
   const zip_limits& limits_;
   zip_report& report_;
   std::string_view name_;
+  std::uint64_t compressed_;
   std::string& buffer_;  // one block, shared by the entries of one inspection
   std::string head_;
   bool decided_ = false;
@@ -310,9 +321,50 @@ std::string_view to_string(zip_refusal_code code) noexcept {
       return "zip_bomb";
     case zip_refusal_code::nested_archive:
       return "nested_archive";
+    case zip_refusal_code::name_mismatch:
+      return "name_mismatch";
+    case zip_refusal_code::overlapping_entries:
+      return "overlapping_entries";
   }
   return "?";
 }
+
+namespace {
+
+// The checks of an entry's name: absolute, traversal, depth.
+std::optional<zip_refusal> check_path(const std::string& path, const zip_limits& limits) {
+  if (path.empty()) return zip_refusal{zip_refusal_code::damaged, "", "an entry has no name"};
+  if (path.front() == '/' || path.front() == '\\' || is_drive_letter(path))
+    return zip_refusal{zip_refusal_code::absolute_path, path, "the entry's path is absolute"};
+  path_facts facts = examine_path(path);
+  if (facts.traversal)
+    return zip_refusal{zip_refusal_code::path_traversal, path,
+                       "the entry's path leaves the archive"};
+  if (facts.depth > limits.max_depth)
+    return zip_refusal{zip_refusal_code::too_deep, path,
+                       "more than " + std::to_string(limits.max_depth) + " folders deep"};
+  return std::nullopt;
+}
+
+zip_refusal_code refusal_for(zip_directory_problem p) {
+  switch (p) {
+    case zip_directory_problem::unreadable:
+      return zip_refusal_code::unreadable;
+    case zip_directory_problem::too_many_entries:
+      return zip_refusal_code::too_many_entries;
+    case zip_directory_problem::name_mismatch:
+      return zip_refusal_code::name_mismatch;
+    case zip_directory_problem::overlapping_entries:
+      return zip_refusal_code::overlapping_entries;
+    case zip_directory_problem::no_central_directory:
+    case zip_directory_problem::damaged:
+    case zip_directory_problem::out_of_bounds:
+      return zip_refusal_code::damaged;
+  }
+  return zip_refusal_code::damaged;
+}
+
+}  // namespace
 
 zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limits) {
   zip_report report;
@@ -325,14 +377,30 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
   report.compressed_size = std::filesystem::file_size(file, ec);
   if (ec) return refuse(zip_refusal_code::unreadable, "", ec.message());
 
+  // 1. The structure, as extraction tools read it: the central directory, each local
+  // header agreeing with it, no entry outside the file or overlapping another.
+  const zip_directory directory = read_zip_directory(file, limits.max_entries);
+  if (!directory) {
+    const auto& f = *directory.failure;
+    return refuse(refusal_for(f.problem), valid_utf8(f.entry), f.detail);
+  }
+  // libarchive refuses to open a ZIP with no entries; there is nothing to read either.
+  if (directory.entries.empty()) return report;
+  // libarchive's seekable reader walks the same entries in the order of their offsets.
+  std::vector<const zip_directory_entry*> by_offset;
+  for (const auto& d : directory.entries) by_offset.push_back(&d);
+  std::sort(by_offset.begin(), by_offset.end(),
+            [](auto* a, auto* b) { return a->local_offset < b->local_offset; });
+
+  // 2. The content, entry by entry, through libarchive's reader of the central directory.
   archive_ptr a(archive_read_new(), &archive_read_free);
   if (!a) return refuse(zip_refusal_code::unreadable, "", "libarchive could not start");
-  archive_read_support_format_zip(a.get());
+  archive_read_support_format_zip_seekable(a.get());
   if (archive_read_open_filename(a.get(), file.c_str(), block_size) != ARCHIVE_OK)
     return refuse(zip_refusal_code::damaged, "", error_text(a.get()));
 
   archive_entry* e = nullptr;
-  std::uint64_t count = 0;
+  std::size_t count = 0;
   std::string buffer(block_size, '\0');
   while (true) {
     int r = archive_read_next_header(a.get(), &e);
@@ -341,19 +409,14 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
     if (r < ARCHIVE_WARN) return refuse(zip_refusal_code::damaged, "", error_text(a.get()));
 
     std::string path = entry_path(e);
-
-    if (++count > limits.max_entries)
-      return refuse(zip_refusal_code::too_many_entries, path,
-                    "more than " + std::to_string(limits.max_entries) + " entries");
-    if (path.empty()) return refuse(zip_refusal_code::damaged, "", "an entry has no name");
-    if (path.front() == '/' || path.front() == '\\' || is_drive_letter(path))
-      return refuse(zip_refusal_code::absolute_path, path, "the entry's path is absolute");
-    path_facts facts = examine_path(path);
-    if (facts.traversal)
-      return refuse(zip_refusal_code::path_traversal, path, "the entry's path leaves the archive");
-    if (facts.depth > limits.max_depth)
-      return refuse(zip_refusal_code::too_deep, path,
-                    "more than " + std::to_string(limits.max_depth) + " folders deep");
+    if (count >= by_offset.size())
+      return refuse(zip_refusal_code::damaged, path,
+                    "libarchive reads more entries than the central directory lists");
+    const zip_directory_entry& listed = *by_offset[count++];
+    if (auto refusal = check_path(path, limits)) {
+      report.refusal = std::move(refusal);
+      return report;
+    }
     auto type = archive_entry_filetype(e);
     if (type == AE_IFLNK || archive_entry_hardlink(e) != nullptr)
       return refuse(zip_refusal_code::link, path, "the entry is a link");
@@ -361,7 +424,8 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
     // A ZIP without Unix attributes reports regular files as AE_IFREG too.
     if (!is_directory && type != AE_IFREG)
       return refuse(zip_refusal_code::special_file, path, "the entry is a device, FIFO or socket");
-    if (archive_entry_is_encrypted(e) || archive_read_has_encrypted_entries(a.get()) > 0)
+    if (listed.encrypted() || archive_entry_is_encrypted(e) ||
+        archive_read_has_encrypted_entries(a.get()) > 0)
       return refuse(zip_refusal_code::encrypted, path, "the entry is encrypted");
     // A declared size is never trusted to be small, only believed when it is large.
     if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
@@ -373,7 +437,7 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
 
     report.entries.push_back({path, 0, is_directory});
     if (is_directory) continue;
-    entry_reader reader(a.get(), limits, report, path, buffer);
+    entry_reader reader(a.get(), limits, report, path, listed.compressed_size, buffer);
     std::uint64_t size = 0;
     auto refusal = reader.read(size);
     report.entries.back().size = size;
@@ -382,6 +446,10 @@ zip_report inspect_zip(const std::filesystem::path& file, const zip_limits& limi
       return report;
     }
   }
+  if (count != by_offset.size())
+    return refuse(zip_refusal_code::damaged, "",
+                  "the central directory lists " + std::to_string(by_offset.size()) +
+                      " entries, libarchive read " + std::to_string(count));
   return report;
 }
 

@@ -1,5 +1,6 @@
-// Inspecting an uploaded ZIP before it is accepted: every entry read through (nothing
-// written to disk), dangerous archives refused with a reason, the listing kept.
+// Inspecting an uploaded ZIP before it is accepted: its central directory checked against
+// its local headers, every entry read through (nothing written to disk), dangerous
+// archives refused with a reason, the listing kept.
 #pragma once
 
 #include <cstdint>
@@ -30,17 +31,20 @@ struct zip_limits {
 };
 
 enum class zip_refusal_code {
-  unreadable,        // the file could not be opened or sized (I/O, not the user's fault)
-  damaged,           // not a ZIP libarchive can read, or an entry's data is corrupt
-  path_traversal,    // a ".." path component
-  absolute_path,     // "/…", "\…" or a drive letter ("C:…")
-  link,              // a symbolic or hard link entry
-  special_file,      // a device, FIFO or socket entry
-  encrypted,         // an encrypted entry (we could not look inside it)
-  too_many_entries,  // more than max_entries
-  too_deep,          // more than max_depth path components
-  zip_bomb,          // expands past max_total_size or max_ratio
-  nested_archive,    // archives nested deeper than max_nested_archives_depth
+  unreadable,           // the file could not be opened or sized (I/O, not the user's fault)
+  damaged,              // not a ZIP, no readable central directory, an entry outside the
+                        // file, or an entry's data is corrupt
+  path_traversal,       // a ".." path component
+  absolute_path,        // "/…", "\…" or a drive letter ("C:…")
+  link,                 // a symbolic or hard link entry
+  special_file,         // a device, FIFO or socket entry
+  encrypted,            // an encrypted entry (we could not look inside it)
+  too_many_entries,     // more than max_entries
+  too_deep,             // more than max_depth path components
+  zip_bomb,             // expands past max_total_size or max_ratio
+  nested_archive,       // archives nested deeper than max_nested_archives_depth
+  name_mismatch,        // a local header names another file than the central directory
+  overlapping_entries,  // two entries share bytes (one body listed many times: a bomb)
 };
 // The code as written above ("path_traversal", …). Pure.
 std::string_view to_string(zip_refusal_code code) noexcept;
@@ -68,13 +72,20 @@ struct zip_report {
   explicit operator bool() const noexcept { return !refusal.has_value(); }
 };
 
-// Reads the whole ZIP with libarchive (ZIP format only), every entry's data in 64 KiB
-// blocks into memory that is thrown away, and refuses it at the first problem, naming
-// the entry; reading stops at once, so a bomb is never expanded past the limit. Checks,
-// per entry in this order: too_many_entries, a name (damaged without one),
-// absolute_path, path_traversal, too_deep, link, special_file, encrypted, a declared
-// size that would pass max_total_size (zip_bomb, before reading), then while reading its data
-// zip_bomb, nested_archive and damaged (libarchive's error, CRC mismatches included).
+// Reads the whole ZIP the way extraction tools (unzip, Python's zipfile, Explorer, office
+// suites) will: by its central directory. First its structure (read_zip_directory): a
+// missing or unreadable central directory, an entry outside the file (damaged), a
+// local header naming another file than its central record (name_mismatch), entries
+// sharing bytes (overlapping_entries), more than max_entries (too_many_entries). Then
+// every entry (whose name is now known to be the central directory's) and its data through
+// libarchive's seekable reader (which follows the central directory), in 64 KiB blocks
+// into memory that is thrown away, refusing at the first problem and naming the entry;
+// reading stops at once, so a bomb is never expanded past the limit. Checks, per entry
+// in this order: a name (damaged without one), absolute_path, path_traversal,
+// too_deep, link, special_file, encrypted, a declared size that would pass
+// max_total_size (zip_bomb, before reading), then while reading its data zip_bomb (the
+// entry's ratio is its expanded bytes ÷ its compressed size in the central directory),
+// nested_archive and damaged (libarchive's error, CRC mismatches included).
 // A file that is not a ZIP at all is damaged.
 // Nested archives: an entry is an archive (level 1) when its name ends in .zip, .rar,
 // .7z, .tar, .gz, .tgz, .bz2, .xz, .zst or .cab, or its first bytes carry one of their

@@ -6,6 +6,8 @@
 #include "storage/audit_log.hpp"
 #include "storage/checkpoint_records.hpp"
 #include "storage/database.hpp"
+#include "storage/evidence_records.hpp"
+#include "storage/sha256.hpp"
 #include "workflow/audit_checkpoint.hpp"
 #include "workflow/signing_key.hpp"
 
@@ -14,6 +16,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: parix audit verify [--data DIR | --config FILE]      check the chain in the database\n"
+    "                                                            and every signed checkpoint\n"
     "       parix audit export DEST_DIR [--data DIR]             write the log, checkpoints, "
     "public key\n"
     "       parix audit checkpoint [--data DIR]                  sign a checkpoint of the log now\n"
@@ -60,15 +63,15 @@ int audit_command(const arguments& args) {
   config c = locate_config(vm);
   auto db = storage::open_sqlite({c.database, 1});
   if (action == "verify") {
-    auto [broken, head] = db->read_result([](storage::connection& conn) {
-      return std::pair{storage::verify_audit_chain(conn), storage::audit_head(conn)};
-    });
-    if (broken) {
-      std::cout << "BROKEN: entry " << *broken
+    auto v =
+        db->read_result([](storage::connection& conn) { return workflow::verify_audit(conn); });
+    if (v.first_broken)
+      std::cout << "BROKEN: entry " << *v.first_broken
                 << " does not match its hash or its link; the log was changed from there on\n";
-      return 1;
-    }
-    std::cout << "ok: " << head.first << " entries, head " << head.second << "\n";
+    for (const auto& f : v.checkpoints.failures) std::cout << "BROKEN: " << f << "\n";
+    if (!v.ok()) return 1;
+    std::cout << "ok: " << v.entries << " entries, head " << v.head << "; " << v.checkpoints.checked
+              << " signed checkpoints agree\n";
     return 0;
   }
   auto key = workflow::signing_key::load(c.signing_key);
@@ -85,6 +88,11 @@ int audit_command(const arguments& args) {
   }
   if (action == "checkpoint") {
     auto cp = db->write_result([&](storage::connection& conn) {
+      // Listed, so that audit verify finds the key of every checkpoint it meets.
+      storage::remember_signing_key(
+          conn, {key.key_id(), "Ed25519", key.public_key_pem(),
+                 storage::to_hex(std::span<const unsigned char>{key.public_key()}),
+                 storage::to_millis(std::chrono::system_clock::now())});
       return workflow::make_checkpoint(conn, key,
                                        storage::to_millis(std::chrono::system_clock::now()));
     });

@@ -17,6 +17,7 @@ int serve_command(const arguments& args);
 int user_command(const arguments& args);
 int unit_command(const arguments& args);
 int backup_command(const arguments& args);
+int restore_command(const arguments& args);
 int demo_command(const arguments& args);
 int criteria_command(const arguments& args);
 int audit_command(const arguments& args);

@@ -12,7 +12,8 @@ constexpr const char* usage =
     "  serve     run the HTTPS server\n"
     "  user      add, import, passwd, disable, enable, list users\n"
     "  unit      add, list, import, rename, disable, enable units (agencies)\n"
-    "  backup    copy the database consistently while the server runs\n"
+    "  backup    back up the database, evidence and public keys while the server runs\n"
+    "  restore   rebuild a data folder from a backup and verify it\n"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
     "  audit     verify the audit chain, export it, check an export offline\n"
@@ -42,11 +43,11 @@ int run(int argc, char** argv) {
     int (*run)(const arguments&);
   };
   static constexpr entry commands[] = {
-      {"init", init_command},         {"serve", serve_command}, {"user", user_command},
-      {"unit", unit_command},
-      {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
-      {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
-      {"verify", verify_command},     {"keys", keys_command},   {"report", report_command},
+      {"init", init_command},         {"serve", serve_command},       {"user", user_command},
+      {"unit", unit_command},         {"backup", backup_command},     {"demo", demo_command},
+      {"version", version_command},   {"criteria", criteria_command}, {"audit", audit_command},
+      {"evidence", evidence_command}, {"verify", verify_command},     {"keys", keys_command},
+      {"report", report_command},     {"restore", restore_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;

@@ -9,6 +9,7 @@
 #include "storage/checkpoint_records.hpp"
 #include "storage/evidence_records.hpp"
 #include "storage/unit_records.hpp"
+#include "workflow/audit_checkpoint.hpp"
 #include "workflow/time_text.hpp"
 
 namespace parix::server {
@@ -147,13 +148,16 @@ response checkpoints(request_context& ctx) {
 }
 
 response verify(request_context& ctx) {
-  auto [broken, head] = ctx.app.db.read_result([](storage::connection& c) {
-    return std::pair{storage::verify_audit_chain(c), storage::audit_head(c)};
-  });
-  return json_response(ctx, {{"ok", !broken.has_value()},
-                             {"entries", head.first},
-                             {"head", head.second},
-                             {"first_broken", broken ? boost::json::value(*broken) : nullptr}});
+  auto v = ctx.app.db.read_result([](storage::connection& c) { return workflow::verify_audit(c); });
+  boost::json::array failures;
+  for (const auto& f : v.checkpoints.failures) failures.push_back(boost::json::string(f));
+  return json_response(
+      ctx, {{"ok", v.ok()},
+            {"entries", v.entries},
+            {"head", v.head},
+            {"first_broken", v.first_broken ? boost::json::value(*v.first_broken) : nullptr},
+            {"checkpoints_checked", v.checkpoints.checked},
+            {"checkpoint_failures", failures}});
 }
 
 response keys(request_context& ctx) {

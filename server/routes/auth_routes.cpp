@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "server/application.hpp"
+#include "server/client_address.hpp"
 #include "server/dispatch.hpp"
 #include "server/problem.hpp"
 #include "server/routes/json_views.hpp"
@@ -28,6 +29,9 @@ response login(request_context& ctx) {
   const auto username = required_string(body, "username");
   const auto password = required_string(body, "password");
   std::chrono::seconds retry_after{0};
+  // Throttling counts per client: behind a trusted proxy, the one it names.
+  ctx.client_address =
+      client_address(ctx.client_address, ctx.req, ctx.app.cfg.listen.trusted_proxies);
   auto r = ctx.app.sessions.login(username, password, ctx.client_address, &retry_after);
   if (!r) {
     auto e = error_from(r.error(), {{"seconds", std::to_string(retry_after.count())}});

@@ -17,42 +17,70 @@ const time_point t0 = std::chrono::system_clock::time_point{std::chrono::hours{2
 
 TEST(throttle, delays_double_after_a_few_failures_then_the_account_locks) {
   throttle_config c;
+  const auto rule = account_rule(c);
   std::optional<storage::throttle_record> r;
   auto now = t0;
   for (int i = 1; i < c.slow_after; ++i) {
-    r = after_failure(r, "user:a", now, c, c.lock_after);
-    EXPECT_EQ(blocked_until(r, now, c, c.lock_after), std::nullopt) << "failure " << i;
+    r = after_failure(r, "user:a", now, c, rule);
+    EXPECT_EQ(blocked_until(r, now, c, rule), std::nullopt) << "failure " << i;
   }
-  r = after_failure(r, "user:a", now, c, c.lock_after);  // failure slow_after
-  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + c.base_delay);
+  r = after_failure(r, "user:a", now, c, rule);  // failure slow_after
+  EXPECT_EQ(blocked_until(r, now, c, rule), now + c.base_delay);
   now += c.base_delay;
-  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), std::nullopt);
-  r = after_failure(r, "user:a", now, c, c.lock_after);
-  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + 2 * c.base_delay);
+  EXPECT_EQ(blocked_until(r, now, c, rule), std::nullopt);
+  r = after_failure(r, "user:a", now, c, rule);
+  EXPECT_EQ(blocked_until(r, now, c, rule), now + 2 * c.base_delay);
   while (r->failures < c.lock_after) {
     now += c.max_delay;
-    r = after_failure(r, "user:a", now, c, c.lock_after);
+    r = after_failure(r, "user:a", now, c, rule);
   }
   ASSERT_TRUE(r->locked_until);
-  EXPECT_EQ(blocked_until(r, now, c, c.lock_after), now + c.lock_for);
-  EXPECT_EQ(blocked_until(r, now + c.lock_for, c, c.lock_after), std::nullopt);
+  EXPECT_EQ(blocked_until(r, now, c, rule), now + c.lock_for);
+  EXPECT_EQ(blocked_until(r, now + c.lock_for, c, rule), std::nullopt);
 }
 
 TEST(throttle, delays_never_exceed_the_maximum) {
   throttle_config c;
   c.lock_after = 1000;
   std::optional<storage::throttle_record> r;
-  for (int i = 0; i < 40; ++i) r = after_failure(r, "user:a", t0, c, c.lock_after);
-  EXPECT_EQ(blocked_until(r, t0, c, c.lock_after), t0 + c.max_delay);
+  for (int i = 0; i < 40; ++i) r = after_failure(r, "user:a", t0, c, account_rule(c));
+  EXPECT_EQ(blocked_until(r, t0, c, account_rule(c)), t0 + c.max_delay);
 }
 
 TEST(throttle, quiet_time_forgets_old_failures) {
   throttle_config c;
   std::optional<storage::throttle_record> r;
-  for (int i = 0; i < c.slow_after; ++i) r = after_failure(r, "user:a", t0, c, c.lock_after);
+  for (int i = 0; i < c.slow_after; ++i) r = after_failure(r, "user:a", t0, c, account_rule(c));
   const auto later = t0 + c.forget_after;
-  EXPECT_EQ(blocked_until(r, later, c, c.lock_after), std::nullopt);
-  EXPECT_EQ(after_failure(r, "user:a", later, c, c.lock_after).failures, 1);
+  EXPECT_EQ(blocked_until(r, later, c, account_rule(c)), std::nullopt);
+  EXPECT_EQ(after_failure(r, "user:a", later, c, account_rule(c)).failures, 1);
+}
+
+TEST(throttle, an_address_is_throttled_only_far_above_an_account) {
+  throttle_config c;
+  EXPECT_GE(c.address_slow_after, 10 * c.slow_after);
+  EXPECT_GE(c.address_lock_after, 10 * c.lock_after);
+  std::optional<storage::throttle_record> r;
+  for (int i = 0; i < c.address_slow_after - 1; ++i)
+    r = after_failure(r, "addr:10.0.0.1", t0, c, address_rule(c));
+  EXPECT_EQ(blocked_until(r, t0, c, address_rule(c)), std::nullopt);
+  r = after_failure(r, "addr:10.0.0.1", t0, c, address_rule(c));
+  EXPECT_EQ(blocked_until(r, t0, c, address_rule(c)), t0 + c.base_delay);
+}
+
+TEST(throttle, a_released_reservation_gives_back_its_count_and_its_lock) {
+  throttle_config c;
+  const auto rule = account_rule(c);
+  std::optional<storage::throttle_record> r;
+  EXPECT_EQ(after_release(r, rule), std::nullopt);
+  r = after_failure(r, "user:a", t0, c, rule);
+  EXPECT_EQ(after_release(r, rule), std::nullopt) << "the only failure was the reservation";
+  for (int i = 1; i < c.lock_after; ++i) r = after_failure(r, "user:a", t0, c, rule);
+  ASSERT_TRUE(r->locked_until) << "the lock_after-th attempt locks as it is reserved";
+  auto back = after_release(r, rule);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->failures, c.lock_after - 1);
+  EXPECT_FALSE(back->locked_until) << "the reservation's own lock goes with it";
 }
 
 TEST(throttle, account_keys_ignore_case) {

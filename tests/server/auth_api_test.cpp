@@ -1,7 +1,9 @@
 // Sign-in, sessions, cookies, CSRF, lockout and password changes over real HTTPS.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "storage/audit_log.hpp"
 #include "tests/support/test_server.hpp"
@@ -97,6 +99,118 @@ TEST_F(auth_api, quick_retries_after_a_few_failures_are_slowed_down) {
   EXPECT_EQ(r.status, 429u);
   srv.clock().advance(t.base_delay + std::chrono::seconds{1});
   EXPECT_EQ(client.login("admin", test_password).status, 200u);
+}
+
+TEST_F(auth_api, failures_of_one_user_do_not_stop_another_users_correct_password) {
+  // Issue 11: three failures from an address throttled every account behind it.
+  srv.add_user("thuky", "secretariat");
+  const auto& t = srv.cfg().throttle;
+  for (int i = 0; i < t.slow_after; ++i)
+    ASSERT_EQ(client.login("admin", "wrong-password").status, 401u);
+  EXPECT_EQ(client.login("thuky", test_password).status, 200u)
+      << "another user's correct password from the same address";
+  EXPECT_EQ(client.login("admin", test_password).status, 429u) << "the failing account waits";
+}
+
+// Many failures from one address, of many accounts: only then is the address slowed.
+class auth_api_address : public ::testing::Test {
+ protected:
+  test_server srv{[](server::config& c) {
+    c.throttle.address_slow_after = 6;
+    c.throttle.address_lock_after = 20;
+  }};
+  https_client client = srv.client();
+};
+
+TEST_F(auth_api_address, an_address_is_slowed_only_after_its_own_much_higher_count) {
+  srv.add_user("thuky", "secretariat");
+  const auto& t = srv.cfg().throttle;
+  for (int i = 0; i < t.address_slow_after - 1; ++i)
+    ASSERT_EQ(client.login("guess" + std::to_string(i), "wrong-password").status, 401u);
+  EXPECT_EQ(client.login("thuky", test_password).status, 200u) << "below the address's count";
+  ASSERT_EQ(client.login("guess-last", "wrong-password").status, 401u);
+  auto slowed = client.login("thuky", test_password);
+  EXPECT_EQ(slowed.status, 429u) << slowed.body;
+  srv.clock().advance(t.base_delay + std::chrono::seconds{1});
+  EXPECT_EQ(client.login("thuky", test_password).status, 200u);
+}
+
+TEST_F(auth_api, a_burst_of_parallel_wrong_passwords_gets_only_the_allowed_number_checked) {
+  // Issue 11: the check and the count were separate transactions, so bursts of 30 and
+  // 60 parallel guesses got 5 and 6 checked where 3 are allowed. The clock stands still
+  // here, so no delay ever passes.
+  const auto& t = srv.cfg().throttle;
+  constexpr int burst = 30;
+  std::vector<https_client> clients;
+  for (int i = 0; i < burst; ++i) clients.push_back(srv.client());
+  for (auto& c : clients) ASSERT_EQ(c.get("/healthz").status, 200u);  // connected
+  std::vector<unsigned> statuses(burst);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < burst; ++i)
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < burst) std::this_thread::yield();
+      statuses[i] = clients[i].login("admin", "wrong-password-" + std::to_string(i)).status;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401u), t.slow_after);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429u), burst - t.slow_after);
+  auto actions = audit_actions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.failed"), t.slow_after);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.throttled"), burst - t.slow_after);
+}
+
+// Behind a reverse proxy the configuration names, the client is the one the proxy names.
+class auth_api_proxy : public ::testing::Test {
+ protected:
+  test_server srv{[](server::config& c) {
+    c.listen.trusted_proxies = {"127.0.0.1"};
+    c.throttle.address_slow_after = 3;
+    c.throttle.address_lock_after = 20;
+  }};
+  https_client client = srv.client();
+
+  unsigned login_from(const std::string& forwarded, const std::string& user,
+                      const std::string& password) {
+    return client
+        .post_json("/api/v1/auth/login", {{"username", user}, {"password", password}},
+                   {{"X-Forwarded-For", forwarded}})
+        .status;
+  }
+  std::vector<std::string> addresses_of(const std::string& action) {
+    std::vector<std::string> out;
+    srv.app().db().read([&](storage::connection& c) {
+      storage::scan_audit(c, 1, [&](const storage::audit_entry& e) {
+        if (e.event.action == action) out.push_back(e.event.client_address);
+      });
+    });
+    return out;
+  }
+};
+
+TEST_F(auth_api_proxy, the_address_a_trusted_proxy_forwards_is_throttled_and_audited) {
+  srv.add_user("thuky", "secretariat");
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(login_from("198.51.100.9, 203.0.113.7", "guess" + std::to_string(i), "wrong"), 401u);
+  EXPECT_EQ(addresses_of("login.failed"), std::vector<std::string>(3, "203.0.113.7"));
+  EXPECT_EQ(login_from("203.0.113.7", "thuky", test_password), 429u) << "that address is slowed";
+  EXPECT_EQ(login_from("203.0.113.8", "thuky", test_password), 200u) << "another is not";
+  EXPECT_EQ(addresses_of("login.succeeded"), std::vector<std::string>{"203.0.113.8"});
+}
+
+TEST_F(auth_api, without_a_trusted_proxy_x_forwarded_for_is_ignored) {
+  auto r = client.post_json("/api/v1/auth/login",
+                            {{"username", "admin"}, {"password", "wrong-password"}},
+                            {{"X-Forwarded-For", "203.0.113.7"}});
+  ASSERT_EQ(r.status, 401u);
+  std::string address;
+  srv.app().db().read([&](storage::connection& c) {
+    storage::scan_audit(c, 1, [&](const storage::audit_entry& e) {
+      if (e.event.action == "login.failed") address = e.event.client_address;
+    });
+  });
+  EXPECT_EQ(address, "127.0.0.1");
 }
 
 TEST_F(auth_api, an_idle_session_expires_and_an_active_one_does_not) {

@@ -69,19 +69,26 @@ TEST(cli, users_are_added_listed_and_disabled) {
   EXPECT_NE(list.output.find("thanhtra\tauditor\t-\tdisabled"), std::string::npos) << list.output;
 }
 
-TEST(cli, backup_writes_a_consistent_copy_and_refuses_to_overwrite) {
+TEST(cli, backup_adds_a_snapshot_to_a_backup_folder_and_refuses_a_file) {
   temp_dir d;
   const auto data = (d / "data").string();
   ASSERT_EQ(
       run_command("PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 " + parix() + " init --data " + data).status,
       0);
-  const auto dest = (d / "copy.db").string();
+  const auto dest = (d / "backups").string();
   auto r = run_command(parix() + " backup " + dest + " --data " + data);
   ASSERT_EQ(r.status, 0) << r.output;
-  auto check =
-      run_command("sqlite3 " + dest + " 'PRAGMA integrity_check; SELECT username FROM users;'");
+  std::vector<std::filesystem::path> snapshots;
+  for (const auto& e : std::filesystem::directory_iterator(d / "backups" / "snapshots"))
+    snapshots.push_back(e.path());
+  ASSERT_EQ(snapshots.size(), 1u);
+  auto check = run_command("sqlite3 " + (snapshots[0] / "parix.db").string() +
+                           " 'PRAGMA integrity_check; SELECT username FROM users;'");
   EXPECT_EQ(check.output, "ok\nadmin\n");
-  EXPECT_EQ(run_command(parix() + " backup " + dest + " --data " + data + " 2>/dev/null").status,
+  std::ofstream{d / "a-file"} << "x";
+  EXPECT_EQ(run_command(parix() + " backup " + (d / "a-file").string() + " --data " + data +
+                        " 2>/dev/null")
+                .status,
             1);
 }
 

@@ -10,12 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/crafted_zip.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "workflow/content_type.hpp"
+#include "workflow/zip_directory.hpp"
 #include "workflow/zip_inspect.hpp"
 
 namespace parix::workflow {
 namespace {
 
+using parix::testing::run_command;
 using parix::testing::temp_dir;
 using namespace std::string_literals;
 
@@ -383,6 +387,122 @@ TEST_F(zip_inspect, refuses_a_missing_file_as_unreadable) {
   auto r = inspect_zip(dir_ / "missing.zip");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.refusal->code, zip_refusal_code::unreadable);
+}
+
+// ---- Issue 11: the central directory is what extraction tools read ----
+
+// What Python's zipfile makes of a file: "<entries> <total expanded bytes> <first name>",
+// or "error: …" when it refuses the file.
+std::string python_listing(const std::filesystem::path& p) {
+  auto r = run_command(
+      "python3 -c 'import sys, zipfile\n"
+      "try:\n"
+      "  z = zipfile.ZipFile(sys.argv[1]); i = z.infolist()\n"
+      "  print(len(i), sum(e.file_size for e in i), i[0].filename if i else \"-\")\n"
+      "except Exception as e:\n"
+      "  print(\"error:\", e)' " +
+      p.string());
+  return r.output;
+}
+
+TEST_F(zip_inspect, refuses_an_overlapping_bomb_that_python_expands_300_times) {
+  // The issue's archive: 300 central records pointing at one 10 MiB body.
+  auto p = dir_ / "overlap.zip";
+  write_bytes(p, parix::testing::overlapping_zip(300, 10 << 20));
+  // What the tools people use make of it: 3 GiB for Python, an error for unzip.
+  EXPECT_EQ(python_listing(p), "300 3145728000 a.txt\n");
+  auto unzip = run_command("unzip -t " + p.string());
+  EXPECT_NE(unzip.output.find("overlapped components"), std::string::npos) << unzip.output;
+  // A walk of the local headers sees one 10 MiB file; the central directory says otherwise.
+  auto r = inspect_zip(p);
+  expect_refused(r, zip_refusal_code::overlapping_entries, "a.txt");
+  EXPECT_EQ(r.total_size, 0u) << "nothing is expanded before the structure is checked";
+  EXPECT_EQ(detect(p).kind, evidence_kind::zip);
+}
+
+TEST_F(zip_inspect, refuses_a_central_name_that_differs_from_the_local_name) {
+  auto p = dir_ / "mismatch.zip";
+  write_bytes(p, parix::testing::mismatched_name_zip());
+  // unzip and Python extract the central directory's name, not the local header's.
+  EXPECT_EQ(python_listing(p), "1 6 ../../evil.txt\n");
+  auto unzip = run_command("unzip -l " + p.string());
+  EXPECT_NE(unzip.output.find("../../evil.txt"), std::string::npos) << unzip.output;
+  EXPECT_EQ(unzip.output.find("safe.txt"), std::string::npos) << unzip.output;
+  auto r = inspect_zip(p);
+  expect_refused(r, zip_refusal_code::name_mismatch, "../../evil.txt");
+  EXPECT_NE(r.refusal->detail.find("safe.txt"), std::string::npos) << r.refusal->detail;
+  EXPECT_TRUE(r.entries.empty()) << "nothing is listed under the local header's name";
+
+  // Both names harmless but different: still refused, the listing would lie.
+  auto q = dir_ / "renamed.zip";
+  write_bytes(q, parix::testing::raw_zip({{"Báo cáo.pdf", "Bao cao.pdf", "%PDF-1.7"}}));
+  expect_refused(inspect_zip(q), zip_refusal_code::name_mismatch, "Báo cáo.pdf");
+}
+
+TEST_F(zip_inspect, refuses_a_zip_cut_before_its_central_directory) {
+  auto p = dir_ / "cut.zip";
+  write_bytes(p, parix::testing::zip_cut_before_central_directory());
+  EXPECT_EQ(python_listing(p).rfind("error:", 0), 0u) << python_listing(p);
+  auto unzip = run_command("unzip -t " + p.string());
+  EXPECT_NE(unzip.status, 0);
+  EXPECT_NE(unzip.output.find("cannot find zipfile directory"), std::string::npos) << unzip.output;
+  auto r = inspect_zip(p);
+  expect_refused(r, zip_refusal_code::damaged, "");
+  EXPECT_NE(r.refusal->detail.find("central directory"), std::string::npos) << r.refusal->detail;
+}
+
+TEST_F(zip_inspect, refuses_entries_whose_data_runs_past_the_central_directory) {
+  std::string bytes = parix::testing::raw_zip({{"a.txt", "a.txt", "hello"}});
+  // Claim 1000 compressed bytes in the central record (offset 20 of it).
+  const std::size_t central = bytes.find("PK\x01\x02");
+  bytes[central + 20] = static_cast<char>(0xE8);
+  bytes[central + 21] = 0x03;
+  auto p = dir_ / "long.zip";
+  write_bytes(p, bytes);
+  auto r = inspect_zip(p);
+  expect_refused(r, zip_refusal_code::damaged, "a.txt");
+  EXPECT_NE(r.refusal->detail.find("run past"), std::string::npos) << r.refusal->detail;
+}
+
+TEST_F(zip_inspect, refuses_an_office_file_whose_local_names_differ) {
+  // A docx whose central directory names the parts of a Word file, while a header walk
+  // would see something else: refused as an archive, not accepted as a document.
+  auto p = dir_ / "trick.docx";
+  write_bytes(p,
+              parix::testing::raw_zip({{"[Content_Types].xml", "[Content_Types].xml", "<Types/>"},
+                                       {"word/document.xml", "payload.exe", "MZ"}}));
+  EXPECT_EQ(detect(p).kind, evidence_kind::docx);
+  expect_refused(inspect_zip(p), zip_refusal_code::name_mismatch, "word/document.xml");
+  // The same package, honest, passes.
+  auto q = dir_ / "honest.docx";
+  write_bytes(q,
+              parix::testing::raw_zip({{"[Content_Types].xml", "[Content_Types].xml", "<Types/>"},
+                                       {"word/document.xml", "word/document.xml", "<w/>"}}));
+  EXPECT_EQ(detect(q).kind, evidence_kind::docx);
+  EXPECT_TRUE(inspect_zip(q));
+}
+
+TEST_F(zip_inspect, an_office_file_cut_before_its_directory_is_not_taken_for_a_document) {
+  std::string docx =
+      parix::testing::raw_zip({{"[Content_Types].xml", "[Content_Types].xml", "<Types/>"},
+                               {"word/document.xml", "word/document.xml", "<w/>"}});
+  auto p = dir_ / "cut.docx";
+  write_bytes(p, docx.substr(0, docx.find("PK\x01\x02")));
+  EXPECT_EQ(detect(p).kind, evidence_kind::zip);  // so a .docx name is a mismatch
+  expect_refused(inspect_zip(p), zip_refusal_code::damaged, "");
+}
+
+TEST_F(zip_inspect, reads_the_directory_of_a_zip_written_by_libarchive) {
+  auto p = zip({directory("d/"), entry("d/a.txt", std::string(20'000, 'a')),
+                stored_entry("b.bin", incompressible(3000))});
+  auto d = read_zip_directory(p, 100);
+  ASSERT_TRUE(d) << d.failure->detail;
+  ASSERT_EQ(d.entries.size(), 3u);
+  EXPECT_EQ(d.entries[1].name, "d/a.txt");
+  EXPECT_EQ(d.entries[1].size, 20'000u);
+  EXPECT_EQ(d.entries[2].method, 0);
+  EXPECT_EQ(d.entries[2].compressed_size, 3000u);
+  EXPECT_EQ(read_bytes(p).substr(d.entries[2].data_offset, 3000), incompressible(3000));
 }
 
 TEST_F(zip_inspect, survives_random_damage_anywhere_in_the_file) {
