@@ -10,14 +10,10 @@ constexpr const char* usage =
     "usage: parix COMMAND [options]\n"
     "  init      create the data folder, TLS certificate, signing key, database, first admin\n"
     "  serve     run the HTTPS server\n"
-    "  user      add, import, passwd, disable, enable, list users
-"
-    "  unit      add, list, import, rename, disable, enable units (agencies)
-"
-    "  backup    back up the database, evidence and public keys while the server runs
-"
-    "  restore   rebuild a data folder from a backup and verify it
-"
+    "  user      add, import, passwd, disable, enable, list users\n"
+    "  unit      add, list, import, rename, disable, enable units (agencies)\n"
+    "  backup    back up the database, evidence and public keys while the server runs\n"
+    "  restore   rebuild a data folder from a backup and verify it\n"
     "  demo      load demonstration units and users\n"
     "  criteria  import and list criteria sets\n"
     "  audit     verify the audit chain, export it, check an export offline\n"
