@@ -25,7 +25,7 @@ application::application(config cfg, const auth::clock& clock)
       clock_(clock),
       db_(storage::open_sqlite(db_config(cfg_))),
       blobs_(storage::open_filesystem_blob_store(cfg_.evidence.blob_dir)),
-      key_(workflow::signing_key::load(cfg_.signing_key)),
+      key_(storage::signing_key::load(cfg_.signing_key)),
       sealer_(*blobs_, key_),
       hasher_(cfg_.passwords),
       sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),

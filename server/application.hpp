@@ -15,13 +15,13 @@
 #include "server/router.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/assessment_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/desk_service.hpp"
 #include "workflow/evidence_sealer.hpp"
 #include "workflow/evidence_service.hpp"
-#include "workflow/signing_key.hpp"
 #include "workflow/upload_service.hpp"
 
 namespace parix::server {
@@ -41,7 +41,7 @@ struct services {
   workflow::upload_service& uploads;
   workflow::evidence_service& evidence;
   workflow::desk_service& desk;
-  const workflow::signing_key& key;
+  const storage::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
 };
@@ -69,7 +69,7 @@ class application {
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
   std::unique_ptr<storage::blob_store> blobs_;
-  workflow::signing_key key_;
+  storage::signing_key key_;
   workflow::evidence_sealer sealer_;
   auth::password_hasher hasher_;
   auth::session_service sessions_;

@@ -1,12 +1,12 @@
 // Base64 through OpenSSL's EVP block coder, with the strictness EVP lacks.
-#include "workflow/base64.hpp"
+#include "storage/base64.hpp"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdint>
 
-namespace parix::workflow {
+namespace parix::storage {
 namespace {
 
 bool is_base64_char(char c) {
@@ -47,4 +47,4 @@ std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
   return out;
 }
 
-}  // namespace parix::workflow
+}  // namespace parix::storage

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-namespace parix::workflow {
+namespace parix::storage {
 
 // Pure; thread-safe.
 std::string to_base64(std::span<const unsigned char> bytes);
 // nullopt when text is not padded standard base64. Pure; thread-safe.
 std::optional<std::vector<unsigned char>> from_base64(std::string_view text);
 
-}  // namespace parix::workflow
+}  // namespace parix::storage

@@ -1,5 +1,5 @@
 // Ed25519 keys through OpenSSL 3's EVP interface.
-#include "workflow/signing_key.hpp"
+#include "storage/signing_key.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -12,7 +12,7 @@
 
 #include "storage/sha256.hpp"
 
-namespace parix::workflow {
+namespace parix::storage {
 namespace {
 
 using pkey_ptr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
@@ -110,4 +110,4 @@ bool verify_signature(std::span<const unsigned char> public_key,
                           message.size()) == 1;
 }
 
-}  // namespace parix::workflow
+}  // namespace parix::storage

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace parix::workflow {
+namespace parix::storage {
 
 class signing_key {
  public:
@@ -37,4 +37,4 @@ bool verify_signature(std::span<const unsigned char> public_key,
                       std::span<const unsigned char> message,
                       std::span<const unsigned char> signature);
 
-}  // namespace parix::workflow
+}  // namespace parix::storage

@@ -17,7 +17,6 @@
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_cache.hpp"
 #include "workflow/criteria_service.hpp"
-#include "workflow/evidence_sealer.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -590,7 +589,8 @@ bool not_evaluated_now(const storage::leaf_value_record& v) {
 }
 
 assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
-                                       const signing_key* key, const evidence_sealer* sealer)
+                                       const storage::signing_key* key,
+                                       const evidence_sealing* sealer)
     : db_(db), clock_(clock), effects_{key, sealer}, sets_(std::make_unique<criteria_cache>()) {}
 
 assessment_service::~assessment_service() = default;

@@ -20,16 +20,11 @@
 #include "workflow/errc.hpp"
 #include "workflow/field_indices.hpp"
 #include "workflow/scoring.hpp"
-#include "workflow/signing_key.hpp"
 #include "workflow/state_machine.hpp"
 #include "workflow/time_text.hpp"
+#include "workflow/transition_effects.hpp"
 
 namespace parix::workflow {
-
-// Why a request was refused, with the values a message needs ("closed at …", "max 0.5").
-struct refusal_detail {
-  std::map<std::string, std::string> values;
-};
 
 struct leaf_view {
   criterion_node node;               // a copy: a view outlives the transaction that read it
@@ -101,15 +96,6 @@ struct group_ranking {
 // one). Such a leaf takes no score and shows no final score.
 bool not_evaluated_now(const storage::leaf_value_record& v);
 
-class evidence_sealer;  // workflow/evidence_sealer.hpp
-
-// What a transition does besides moving the file: a signed audit checkpoint (key) and
-// sealing the draft evidence (sealer). Either may be null.
-struct transition_effects {
-  const signing_key* key = nullptr;
-  const evidence_sealer* sealer = nullptr;
-};
-
 // The facts about a file that other services of the same file (evidence) need.
 struct file_facts {
   std::int64_t assessment_id = 0, campaign_id = 0, unit_id = 0;
@@ -133,7 +119,8 @@ class assessment_service {
   // key signs an audit checkpoint at every stage transition (none when null); sealer
   // seals draft evidence when a file is submitted or its window closes (none when null).
   assessment_service(storage::database& db, const auth::clock& clock,
-                     const signing_key* key = nullptr, const evidence_sealer* sealer = nullptr);
+                     const storage::signing_key* key = nullptr,
+                     const evidence_sealing* sealer = nullptr);
   ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,

@@ -3,6 +3,8 @@
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
+#include <map>
+#include <string>
 
 namespace parix::workflow {
 
@@ -57,40 +59,40 @@ enum class errc {
   blob_missing,
   range_not_satisfiable,
   // issue 10
-  self_scores_missing,  // submit with applicable self leaves unscored, unconfirmed
-  historical_incomplete,  // approve_historical with leaves lacking a final score
-  leaf_not_evaluated,  // a score on a leaf that is not evaluated (decided or claimed)
-  not_claimable,  // the campaign does not let this unit claim this leaf
-  no_claim,  // confirm or reject where nothing was claimed
-  leaf_has_score,  // a claim on a leaf that has a self score
-  empty_edit,  // a leaf edit that names no field
-  invalid_decision_date,  // a publication date that is no calendar date, or in the future
-  decision_required,  // publication without a decision number or date
-  nothing_to_publish,  // no approved file to publish
-  ranking_not_published,  // an agency asks for figures before any is published
-  invalid_campaign_name,  // campaign set-up: an empty name
-  invalid_time_zone,  // campaign set-up: an unknown time zone
-  schedule_out_of_order,  // campaign set-up: the schedule's dates out of order
-  schedule_in_past,  // campaign set-up: a deadline already past (and not historical)
-  invalid_bands,  // campaign set-up: classification bands
-  invalid_approval_rule,  // campaign set-up: the council's rule
-  no_groups,  // campaign set-up: no unit group
-  unknown_criteria_set,  // campaign set-up: a group names no criteria set
-  unknown_unit,  // campaign set-up or import: no unit with that code
-  unit_disabled,  // campaign set-up: a disabled unit
-  unit_in_two_groups,  // campaign set-up: a unit in two groups
-  unit_not_in_campaign,  // campaign set-up or import: a unit outside the campaign's groups
-  unknown_user,  // campaign set-up: no user with that name
-  user_not_appraiser,  // campaign set-up: an assignment names a user who is no appraiser
-  user_not_council_member,  // campaign set-up: the council names a user who is no council member
+  self_scores_missing,        // submit with applicable self leaves unscored, unconfirmed
+  historical_incomplete,      // approve_historical with leaves lacking a final score
+  leaf_not_evaluated,         // a score on a leaf that is not evaluated (decided or claimed)
+  not_claimable,              // the campaign does not let this unit claim this leaf
+  no_claim,                   // confirm or reject where nothing was claimed
+  leaf_has_score,             // a claim on a leaf that has a self score
+  empty_edit,                 // a leaf edit that names no field
+  invalid_decision_date,      // a publication date that is no calendar date, or in the future
+  decision_required,          // publication without a decision number or date
+  nothing_to_publish,         // no approved file to publish
+  ranking_not_published,      // an agency asks for figures before any is published
+  invalid_campaign_name,      // campaign set-up: an empty name
+  invalid_time_zone,          // campaign set-up: an unknown time zone
+  schedule_out_of_order,      // campaign set-up: the schedule's dates out of order
+  schedule_in_past,           // campaign set-up: a deadline already past (and not historical)
+  invalid_bands,              // campaign set-up: classification bands
+  invalid_approval_rule,      // campaign set-up: the council's rule
+  no_groups,                  // campaign set-up: no unit group
+  unknown_criteria_set,       // campaign set-up: a group names no criteria set
+  unknown_unit,               // campaign set-up or import: no unit with that code
+  unit_disabled,              // campaign set-up: a disabled unit
+  unit_in_two_groups,         // campaign set-up: a unit in two groups
+  unit_not_in_campaign,       // campaign set-up or import: a unit outside the campaign's groups
+  unknown_user,               // campaign set-up: no user with that name
+  user_not_appraiser,         // campaign set-up: an assignment names a user who is no appraiser
+  user_not_council_member,    // campaign set-up: the council names a user who is no council member
   assignment_scope_required,  // campaign set-up: an assignment without field or unit
-  campaign_exists,  // campaign set-up: the same name and year, unconfirmed
-  invalid_score_import,  // a score import has problems (listed beside the error)
-  invalid_group_key,     // campaign set-up: an empty or repeated group key
-  duplicate_entry,       // campaign set-up: the same entry twice in a list
-  claimable_scope_required,  // campaign set-up: a claimable leaf names neither unit nor group
-  unknown_group,         // campaign set-up: a group key that no group has
-  not_assigned_to_unit,  // an appraiser moves a file of a unit they are not assigned to
+  campaign_exists,            // campaign set-up: the same name and year, unconfirmed
+  invalid_score_import,       // a score import has problems (listed beside the error)
+  invalid_group_key,          // campaign set-up: an empty or repeated group key
+  duplicate_entry,            // campaign set-up: the same entry twice in a list
+  claimable_scope_required,   // campaign set-up: a claimable leaf names neither unit nor group
+  unknown_group,              // campaign set-up: a group key that no group has
+  not_assigned_to_unit,       // an appraiser moves a file of a unit they are not assigned to
   last = not_assigned_to_unit,
 };
 
@@ -102,6 +104,11 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 
 template <class T>
 using result = boost::system::result<T>;
+
+// Why a request was refused, with the values a message needs ("closed at …", "max 0.5").
+struct refusal_detail {
+  std::map<std::string, std::string> values;
+};
 
 }  // namespace parix::workflow
 

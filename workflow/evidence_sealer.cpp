@@ -8,10 +8,10 @@
 #include <map>
 
 #include "storage/audit_log.hpp"
+#include "storage/base64.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
 #include "storage/sha256.hpp"
-#include "workflow/base64.hpp"
 #include "workflow/evidence_archive.hpp"
 #include "workflow/evidence_statement.hpp"
 
@@ -147,7 +147,7 @@ int evidence_sealer::seal(storage::connection& c, const seal_request& r) const {
     v.payload_bytes = static_cast<std::int64_t>(built.payload_bytes);
     v.file_count = static_cast<std::int64_t>(built.file_count);
     v.statement = signed_s.signed_text;
-    v.signature = to_base64(signed_s.signature);
+    v.signature = storage::to_base64(signed_s.signature);
     v.key_id = signed_s.key_id;
     v.statement_sha256 = statement_hash;
     v.sealed_at = storage::to_millis(r.at);

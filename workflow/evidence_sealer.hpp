@@ -13,37 +13,17 @@
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/criteria.hpp"
-#include "workflow/signing_key.hpp"
 #include "workflow/state_machine.hpp"
+#include "workflow/transition_effects.hpp"
 
 namespace parix::workflow {
 
-// Archives built ahead of the sealing transaction, leaf by leaf, with the drafts and
-// version they were built from: the transaction uses one only when its drafts and
-// version are still those, and builds the archive itself otherwise.
-struct prepared_leaf {
-  std::vector<std::int64_t> draft_ids;
-  std::int64_t version = 0;
-  std::string archive_sha256, tagmanifest_sha256, manifest_sha256_text;
-  std::uint64_t size = 0, payload_bytes = 0;
-  std::size_t file_count = 0;
-};
-using prepared_seal = std::map<std::string, prepared_leaf>;
-
-struct seal_request {
-  std::int64_t assessment_id = 0, campaign_id = 0, unit_id = 0;
-  std::string campaign, unit_code, unit_name;
-  stage sealed_stage = stage::self_assessment;  // the stage the drafts were made in
-  auth::clock::time_point at;
-  std::string by, by_role;  // who fired the transition ("system" for the clock)
-  std::shared_ptr<const criteria_set> set;
-  const prepared_seal* prepared = nullptr;  // archives built beforehand, if any
-};
-
-class evidence_sealer {
+class evidence_sealer final : public evidence_sealing {
  public:
-  evidence_sealer(storage::blob_store& blobs, const signing_key& key) : blobs_(blobs), key_(key) {}
+  evidence_sealer(storage::blob_store& blobs, const storage::signing_key& key)
+      : blobs_(blobs), key_(key) {}
 
   // Inside the caller's write transaction: for every leaf with drafts, builds the
   // archive, stores it (fsynced and renamed before the transaction commits), signs
@@ -51,14 +31,14 @@ class evidence_sealer {
   // entry with the statement's SHA-256. Returns how many versions it made. Throws
   // (rolling the whole transaction back, drafts intact) when a blob is missing or
   // changed, or the disk fails. Thread-safe.
-  int seal(storage::connection& c, const seal_request& r) const;
+  int seal(storage::connection& c, const seal_request& r) const override;
   // Builds and stores, outside any transaction, the archives that seal(c, r) would build
   // now, so that the sealing transaction (which holds the single writer) only records
   // them: a 1 GiB criterion takes seconds to archive. Reads in its own transaction.
   // Blobs of a preparation that is not used stay unreferenced (fsck lists them).
-  prepared_seal prepare(storage::database& db, const seal_request& r) const;
+  prepared_seal prepare(storage::database& db, const seal_request& r) const override;
 
-  const signing_key& key() const noexcept { return key_; }
+  const storage::signing_key& key() const noexcept { return key_; }
 
  private:
   prepared_leaf build(const seal_request& r, const std::string& code,
@@ -66,7 +46,7 @@ class evidence_sealer {
                       std::int64_t version) const;
 
   storage::blob_store& blobs_;
-  const signing_key& key_;
+  const storage::signing_key& key_;
 };
 
 }  // namespace parix::workflow

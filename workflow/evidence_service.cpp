@@ -5,8 +5,8 @@
 #include <set>
 
 #include "storage/audit_log.hpp"
+#include "storage/base64.hpp"
 #include "storage/sha256.hpp"
-#include "workflow/base64.hpp"
 #include "workflow/evidence_statement.hpp"
 #include "workflow/time_text.hpp"
 
@@ -50,7 +50,7 @@ signature_status check_signature(const std::vector<storage::signing_key_record>&
                                  const storage::evidence_version_record& v) {
   for (const auto& k : keys) {
     if (k.key_id != v.key_id) continue;
-    auto signature = from_base64(v.signature);
+    auto signature = storage::from_base64(v.signature);
     auto raw = from_hex(k.public_key_hex);
     if (!signature || !raw) return signature_status::invalid;
     return verify_statement({v.statement, *signature, v.key_id}, *raw) ? signature_status::valid
@@ -87,65 +87,66 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
   refusal_detail& detail = why ? *why : scratch;
   // The file's due moves (an auto-submission) stay recorded when the attach is refused.
   auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id); };
-  return db_.write_result_after(settle, [&](storage::connection& c)
-                                            -> result<storage::evidence_file_record> {
-    auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
-    if (!permit) return permit.error();
-    detail.values["upload"] = r.upload_id;
-    auto u = storage::find_upload(c, r.upload_id);
-    if (!u || u->user_id != a.user_id) return errc::upload_not_found;
-    detail.values["offset"] = std::to_string(u->received);
-    detail.values["length"] = std::to_string(u->length);
-    if (u->state == "attached") return errc::upload_attached;
-    if (u->state == "receiving") return errc::upload_incomplete;
-    if (u->state != "complete") {
-      detail.values["state"] = u->state;
-      return errc::upload_gone;
-    }
-    if (r.doc_date && !parse_date(*r.doc_date)) {
-      detail.values["date"] = *r.doc_date;
-      return errc::invalid_document_date;
-    }
-    const auto used = storage::leaf_evidence_bytes(c, assessment_id, code);
-    detail.values["used"] = std::to_string(used);
-    detail.values["size"] = std::to_string(u->length);
-    detail.values["limit"] = std::to_string(cfg_.max_leaf_total);
-    if (static_cast<std::uint64_t>(used + u->length) > cfg_.max_leaf_total)
-      return errc::leaf_evidence_limit;
+  return db_.write_result_after(
+      settle, [&](storage::connection& c) -> result<storage::evidence_file_record> {
+        auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
+        if (!permit) return permit.error();
+        detail.values["upload"] = r.upload_id;
+        auto u = storage::find_upload(c, r.upload_id);
+        if (!u || u->user_id != a.user_id) return errc::upload_not_found;
+        detail.values["offset"] = std::to_string(u->received);
+        detail.values["length"] = std::to_string(u->length);
+        if (u->state == "attached") return errc::upload_attached;
+        if (u->state == "receiving") return errc::upload_incomplete;
+        if (u->state != "complete") {
+          detail.values["state"] = u->state;
+          return errc::upload_gone;
+        }
+        if (r.doc_date && !parse_date(*r.doc_date)) {
+          detail.values["date"] = *r.doc_date;
+          return errc::invalid_document_date;
+        }
+        const auto used = storage::leaf_evidence_bytes(c, assessment_id, code);
+        detail.values["used"] = std::to_string(used);
+        detail.values["size"] = std::to_string(u->length);
+        detail.values["limit"] = std::to_string(cfg_.max_leaf_total);
+        if (static_cast<std::uint64_t>(used + u->length) > cfg_.max_leaf_total)
+          return errc::leaf_evidence_limit;
 
-    storage::evidence_file_record f;
-    f.assessment_id = assessment_id;
-    f.criterion_code = std::string{code};
-    f.upload_id = u->id;
-    f.blob_sha256 = *u->blob_sha256;
-    f.size = u->length;
-    f.file_name = u->file_name;
-    f.kind = u->kind.value_or("");
-    f.content_type = u->content_type.value_or("application/octet-stream");
-    f.listing_json = u->listing_json;
-    f.doc_number = r.doc_number;
-    f.doc_date = r.doc_date;
-    f.doc_issuer = r.doc_issuer;
-    f.doc_summary = r.doc_summary;
-    f.stage = std::string{to_string(permit->file.current)};
-    f.attached_at = to_millis(permit->now);
-    f.attached_by = a.username;
-    f.late = permit->late;
-    f.state = "draft";
-    f.id = storage::insert_evidence_file(c, f);
-    u->state = "attached";
-    storage::finish_upload(c, *u);
-    auto e = evidence_audit(a, permit->file, code, "evidence.attach",
-                            leaf_entity(assessment_id, code) + "/evidence/" + std::to_string(f.id));
-    e.new_value =
-        f.file_name + " (" + std::to_string(f.size) + " bytes, sha256 " + f.blob_sha256 + ")";
-    if (f.doc_number || f.doc_date)
-      e.new_value = *e.new_value + ", document " + f.doc_number.value_or("-") + " of " +
-                    f.doc_date.value_or("-");
-    if (f.late) e.reason = "late: in the grace period";
-    storage::append_audit(c, e, f.attached_at);
-    return f;
-  });
+        storage::evidence_file_record f;
+        f.assessment_id = assessment_id;
+        f.criterion_code = std::string{code};
+        f.upload_id = u->id;
+        f.blob_sha256 = *u->blob_sha256;
+        f.size = u->length;
+        f.file_name = u->file_name;
+        f.kind = u->kind.value_or("");
+        f.content_type = u->content_type.value_or("application/octet-stream");
+        f.listing_json = u->listing_json;
+        f.doc_number = r.doc_number;
+        f.doc_date = r.doc_date;
+        f.doc_issuer = r.doc_issuer;
+        f.doc_summary = r.doc_summary;
+        f.stage = std::string{to_string(permit->file.current)};
+        f.attached_at = to_millis(permit->now);
+        f.attached_by = a.username;
+        f.late = permit->late;
+        f.state = "draft";
+        f.id = storage::insert_evidence_file(c, f);
+        u->state = "attached";
+        storage::finish_upload(c, *u);
+        auto e =
+            evidence_audit(a, permit->file, code, "evidence.attach",
+                           leaf_entity(assessment_id, code) + "/evidence/" + std::to_string(f.id));
+        e.new_value =
+            f.file_name + " (" + std::to_string(f.size) + " bytes, sha256 " + f.blob_sha256 + ")";
+        if (f.doc_number || f.doc_date)
+          e.new_value = *e.new_value + ", document " + f.doc_number.value_or("-") + " of " +
+                        f.doc_date.value_or("-");
+        if (f.late) e.reason = "late: in the grace period";
+        storage::append_audit(c, e, f.attached_at);
+        return f;
+      });
 }
 
 result<void> evidence_service::may_attach(const auth::actor& a, std::int64_t assessment_id,
@@ -169,26 +170,26 @@ result<storage::evidence_file_record> evidence_service::remove(const auth::actor
   refusal_detail& detail = why ? *why : scratch;
   detail.values["evidence"] = std::to_string(file_id);
   auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id); };
-  return db_.write_result_after(settle, [&](storage::connection& c)
-                                            -> result<storage::evidence_file_record> {
-    auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
-    if (!permit) return permit.error();
-    auto f = storage::find_evidence_file(c, file_id);
-    if (!f || f->assessment_id != assessment_id || f->criterion_code != code)
-      return errc::evidence_not_found;
-    if (f->state != "draft") return errc::evidence_sealed;
-    const auto now = to_millis(permit->now);
-    if (!storage::remove_draft(c, file_id, now, a.username)) return errc::evidence_sealed;
-    auto e =
-        evidence_audit(a, permit->file, code, "evidence.remove",
-                       leaf_entity(assessment_id, code) + "/evidence/" + std::to_string(file_id));
-    e.old_value = f->file_name + " (sha256 " + f->blob_sha256 + ")";
-    storage::append_audit(c, e, now);
-    f->state = "removed";
-    f->removed_at = now;
-    f->removed_by = a.username;
-    return *f;
-  });
+  return db_.write_result_after(
+      settle, [&](storage::connection& c) -> result<storage::evidence_file_record> {
+        auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
+        if (!permit) return permit.error();
+        auto f = storage::find_evidence_file(c, file_id);
+        if (!f || f->assessment_id != assessment_id || f->criterion_code != code)
+          return errc::evidence_not_found;
+        if (f->state != "draft") return errc::evidence_sealed;
+        const auto now = to_millis(permit->now);
+        if (!storage::remove_draft(c, file_id, now, a.username)) return errc::evidence_sealed;
+        auto e = evidence_audit(
+            a, permit->file, code, "evidence.remove",
+            leaf_entity(assessment_id, code) + "/evidence/" + std::to_string(file_id));
+        e.old_value = f->file_name + " (sha256 " + f->blob_sha256 + ")";
+        storage::append_audit(c, e, now);
+        f->state = "removed";
+        f->removed_at = now;
+        f->removed_by = a.username;
+        return *f;
+      });
 }
 
 result<leaf_evidence> evidence_service::list(const auth::actor& a, std::int64_t assessment_id,
@@ -284,7 +285,7 @@ result<storage::evidence_version_record> evidence_service::statement(const auth:
   auto v = read_version(a, version_id, "/statement", "statement sha256 ");
   if (v && document)
     *document = statement_document(
-        {v->statement, from_base64(v->signature).value_or(std::vector<unsigned char>{}),
+        {v->statement, storage::from_base64(v->signature).value_or(std::vector<unsigned char>{}),
          v->key_id});
   return v;
 }

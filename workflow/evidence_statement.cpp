@@ -1,7 +1,7 @@
 // Canonical JSON, signing and parsing of evidence statements and their documents.
 #include "workflow/evidence_statement.hpp"
 
-#include "workflow/base64.hpp"
+#include "storage/base64.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -91,7 +91,7 @@ std::optional<statement_fields> parse_statement(std::string_view text) {
 
 // The key id inside the signed text is taken from the key that signs, so a statement
 // can never name a key other than its signer.
-signed_statement sign_statement(const statement_fields& fields, const signing_key& key) {
+signed_statement sign_statement(const statement_fields& fields, const storage::signing_key& key) {
   statement_fields f = fields;
   f.key_id = key.key_id();
   signed_statement s;
@@ -106,7 +106,7 @@ std::string statement_document(const signed_statement& s) {
   return json::serialize(sorted_object({
       {"format", json::string(statement_format)},
       {"key_id", json::string(s.key_id)},
-      {"signature", json::string(to_base64(s.signature))},
+      {"signature", json::string(storage::to_base64(s.signature))},
       {"signed", json::string(s.signed_text)},
   }));
 }
@@ -120,13 +120,13 @@ std::optional<signed_statement> parse_statement_document(std::string_view text) 
   const auto* signed_text = string_member(*o, "signed");
   if (!format || *format != statement_format || !key_id || !signature || !signed_text)
     return std::nullopt;
-  auto raw = from_base64(*signature);
+  auto raw = storage::from_base64(*signature);
   if (!raw) return std::nullopt;
   return signed_statement{std::string(*signed_text), std::move(*raw), std::string(*key_id)};
 }
 
 bool verify_statement(const signed_statement& s, std::span<const unsigned char> public_key) {
-  return verify_signature(
+  return storage::verify_signature(
       public_key,
       std::span{reinterpret_cast<const unsigned char*>(s.signed_text.data()), s.signed_text.size()},
       s.signature);

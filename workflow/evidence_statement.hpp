@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workflow/signing_key.hpp"
+#include "storage/signing_key.hpp"
 
 namespace parix::workflow {
 
@@ -26,7 +26,7 @@ struct statement_fields {
   std::int64_t version = 0;        // 1, 2, … per assessment and leaf
   std::string stage;               // the stage whose drafts were sealed, e.g. "self_assessment"
   std::string sealed_at;           // ISO 8601 UTC with milliseconds, "2025-01-31T17:00:00.000Z"
-  std::string key_id;              // signing_key::key_id() of the key that signed
+  std::string key_id;              // storage::signing_key::key_id() of the key that signed
 };
 
 // The canonical JSON text of fields (with "format": statement_format). Pure.
@@ -43,7 +43,7 @@ struct signed_statement {
   std::string key_id;
 };
 
-signed_statement sign_statement(const statement_fields& fields, const signing_key& key);
+signed_statement sign_statement(const statement_fields& fields, const storage::signing_key& key);
 std::string statement_document(const signed_statement& s);
 // nullopt when the document is not JSON of the form above.
 std::optional<signed_statement> parse_statement_document(std::string_view json);

@@ -38,7 +38,7 @@ verification verify_archive(const std::filesystem::path& zip, std::string_view s
 // read, is not a PEM public key, or is not Ed25519. Thread-safe.
 std::vector<unsigned char> load_public_key_pem(const std::filesystem::path& pem);
 
-// signing_key::key_id() computed from a raw public key: the first 8 bytes of SHA-256
+// storage::signing_key::key_id() computed from a raw public key: the first 8 bytes of SHA-256
 // over it, in hex. Pure.
 std::string key_id_of(std::span<const unsigned char> public_key);
 

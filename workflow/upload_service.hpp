@@ -19,7 +19,6 @@
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
-#include "workflow/assessment_service.hpp"
 #include "workflow/errc.hpp"
 #include "workflow/evidence_config.hpp"
 

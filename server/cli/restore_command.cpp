@@ -13,9 +13,9 @@
 #include "storage/backup.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/audit_checkpoint.hpp"
 #include "workflow/evidence_service.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -166,7 +166,7 @@ int restore_command(const arguments& args) {
   std::cout << "restored the database, " << blobs << " blobs and " << uploads
             << " unfinished uploads into " << data.string() << "\n";
   if (!fs::exists(c.signing_key)) {
-    workflow::signing_key::create_if_missing(c.signing_key);
+    storage::signing_key::create_if_missing(c.signing_key);
     std::cout << "note: the backup holds no private signing key; a new one was made ("
               << c.signing_key.string()
               << "). Everything signed before still verifies with the public keys in the "

@@ -6,8 +6,8 @@
 #include "server/application.hpp"
 #include "server/problem.hpp"
 #include "server/routes/json_views.hpp"
+#include "storage/base64.hpp"
 #include "storage/sha256.hpp"
-#include "workflow/base64.hpp"
 
 namespace parix::server {
 namespace {
@@ -82,7 +82,7 @@ std::map<std::string, std::string> parse_metadata(std::string_view header) {
     std::string key{pair.substr(0, space)};
     std::string value;
     if (space != std::string_view::npos) {
-      auto decoded = workflow::from_base64(pair.substr(space + 1));
+      auto decoded = storage::from_base64(pair.substr(space + 1));
       if (!decoded) throw bad_header("Upload-Metadata", "key base64value pairs");
       value.assign(decoded->begin(), decoded->end());
     }
@@ -103,7 +103,7 @@ std::optional<std::string> sha256_hex(std::string_view text) {
     }
     return out;
   }
-  auto raw = workflow::from_base64(text);
+  auto raw = storage::from_base64(text);
   if (!raw || raw->size() != 32) return std::nullopt;
   return storage::to_hex(std::span<const unsigned char>{*raw});
 }
@@ -267,7 +267,7 @@ std::unique_ptr<body_sink> append(request_context& ctx) {
       workflow::refusal_detail none;
       throw tus_error(workflow::errc::checksum_unsupported, none);
     }
-    auto raw = workflow::from_base64(header.substr(space + 1));
+    auto raw = storage::from_base64(header.substr(space + 1));
     if (!raw || raw->size() != 32) throw bad_header("Upload-Checksum", "sha256 <base64 digest>");
     checksum = storage::to_hex(std::span<const unsigned char>{*raw});
   }

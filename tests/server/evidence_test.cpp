@@ -712,7 +712,7 @@ TEST_F(evidence, a_prepared_archive_is_used_only_while_its_drafts_are_unchanged)
   ASSERT_EQ(attach(c, "U1", "1.2", "c.pdf", pdf_bytes("prep-c")).status, 201u);
   auto& db = srv.app().db();
   auto blobs = storage::open_filesystem_blob_store(srv.cfg().evidence.blob_dir);
-  auto key = workflow::signing_key::load(srv.cfg().signing_key);
+  auto key = storage::signing_key::load(srv.cfg().signing_key);
   workflow::evidence_sealer sealer{*blobs, key};
   const auto record = db.read_result(
       [&](storage::connection& conn) { return *storage::find_assessment(conn, file["U1"]); });

@@ -1,9 +1,9 @@
 // Base64 for signatures in statement documents: standard alphabet, padding, strict.
 #include <gtest/gtest.h>
 
-#include "workflow/base64.hpp"
+#include "storage/base64.hpp"
 
-namespace parix::workflow {
+namespace parix::storage {
 namespace {
 
 std::vector<unsigned char> bytes(std::string_view s) {
@@ -30,4 +30,4 @@ TEST(base64, refuses_what_is_not_strict_standard_base64) {
 }
 
 }  // namespace
-}  // namespace parix::workflow
+}  // namespace parix::storage

@@ -5,8 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "storage/signing_key.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -27,9 +27,9 @@ statement_fields sample_fields() {
   return f;
 }
 
-signing_key fresh_key(const temp_dir& d, const char* name = "signing.pem") {
-  signing_key::create_if_missing(d / name);
-  return signing_key::load(d / name);
+storage::signing_key fresh_key(const temp_dir& d, const char* name = "signing.pem") {
+  storage::signing_key::create_if_missing(d / name);
+  return storage::signing_key::load(d / name);
 }
 
 std::span<const unsigned char> bytes(const std::vector<unsigned char>& v) {

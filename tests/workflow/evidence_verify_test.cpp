@@ -12,9 +12,9 @@
 #include <map>
 
 #include "storage/sha256.hpp"
+#include "storage/signing_key.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "workflow/evidence_statement.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -86,12 +86,14 @@ const std::map<std::string, std::string> payload = {
 class evidence_verify : public ::testing::Test {
  protected:
   evidence_verify() {
-    signing_key::create_if_missing(dir_ / "keys/signing.pem");
-    signing_key::create_if_missing(dir_ / "keys/other.pem");
+    storage::signing_key::create_if_missing(dir_ / "keys/signing.pem");
+    storage::signing_key::create_if_missing(dir_ / "keys/other.pem");
   }
 
-  signing_key key() const { return signing_key::load(dir_ / "keys/signing.pem"); }
-  signing_key other_key() const { return signing_key::load(dir_ / "keys/other.pem"); }
+  storage::signing_key key() const { return storage::signing_key::load(dir_ / "keys/signing.pem"); }
+  storage::signing_key other_key() const {
+    return storage::signing_key::load(dir_ / "keys/other.pem");
+  }
 
   fs::path make_zip(const std::string& name, const std::map<std::string, std::string>& files) {
     const auto p = dir_ / name;
@@ -100,7 +102,7 @@ class evidence_verify : public ::testing::Test {
   }
 
   // A statement document that seals the ZIP at zip as it is now.
-  std::string seal(const fs::path& zip, std::string_view tagmanifest, const signing_key& k,
+  std::string seal(const fs::path& zip, std::string_view tagmanifest, const storage::signing_key& k,
                    std::string unit = "STP") {
     statement_fields f;
     f.archive_sha256 = sha256_hex(read(zip));
