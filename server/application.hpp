@@ -10,6 +10,9 @@
 #include "auth/sessions.hpp"
 #include "auth/units.hpp"
 #include "auth/users.hpp"
+#include "evidence/evidence_sealer.hpp"
+#include "evidence/evidence_service.hpp"
+#include "evidence/upload_service.hpp"
 #include "server/config.hpp"
 #include "server/metrics.hpp"
 #include "server/router.hpp"
@@ -20,9 +23,6 @@
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/desk_service.hpp"
-#include "workflow/evidence_sealer.hpp"
-#include "workflow/evidence_service.hpp"
-#include "workflow/upload_service.hpp"
 
 namespace parix::server {
 
@@ -38,8 +38,8 @@ struct services {
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
-  workflow::upload_service& uploads;
-  workflow::evidence_service& evidence;
+  evidence::upload_service& uploads;
+  evidence::evidence_service& evidence;
   workflow::desk_service& desk;
   const storage::signing_key& key;
   server::metrics& metrics;
@@ -70,7 +70,7 @@ class application {
   std::unique_ptr<storage::database> db_;
   std::unique_ptr<storage::blob_store> blobs_;
   storage::signing_key key_;
-  workflow::evidence_sealer sealer_;
+  evidence::evidence_sealer sealer_;
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
@@ -78,8 +78,8 @@ class application {
   workflow::criteria_service criteria_;
   workflow::campaign_service campaigns_;
   workflow::assessment_service assessments_;
-  workflow::upload_service uploads_;
-  workflow::evidence_service evidence_;
+  evidence::upload_service uploads_;
+  evidence::evidence_service evidence_;
   workflow::desk_service desk_;
   server::metrics metrics_;
   std::unique_ptr<class static_files> web_;  // null when no UI folder is there

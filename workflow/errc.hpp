@@ -37,27 +37,6 @@ enum class errc {
   already_voted,
   not_council_member,
   stale_version,
-  // evidence (docs/evidence.md)
-  upload_not_found,
-  upload_gone,
-  offset_mismatch,
-  upload_busy,
-  checksum_mismatch,
-  checksum_unsupported,
-  file_checksum_mismatch,
-  file_too_large,
-  leaf_evidence_limit,
-  type_not_allowed,
-  extension_mismatch,
-  unsafe_archive,
-  invalid_file_name,
-  upload_incomplete,
-  upload_attached,
-  evidence_not_found,
-  evidence_sealed,
-  invalid_document_date,
-  blob_missing,
-  range_not_satisfiable,
   // issue 10
   self_scores_missing,        // submit with applicable self leaves unscored, unconfirmed
   historical_incomplete,      // approve_historical with leaves lacking a final score

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "evidence/evidence_service.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "server/tls.hpp"
@@ -15,7 +16,6 @@
 #include "storage/database.hpp"
 #include "storage/signing_key.hpp"
 #include "workflow/audit_checkpoint.hpp"
-#include "workflow/evidence_service.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -188,7 +188,7 @@ int restore_command(const arguments& args) {
   std::cout << "audit verify: " << (audit.ok() ? "ok" : "FAILED") << ", " << audit.entries
             << " entries, " << audit.checkpoints.checked << " signed checkpoints\n";
   auto store = storage::open_filesystem_blob_store(c.evidence.blob_dir);
-  const auto fsck = workflow::fsck_evidence(*db, *store);
+  const auto fsck = evidence::fsck_evidence(*db, *store);
   for (const auto& problem : fsck.problems)
     std::cout << "FAIL " << problem.problem << " " << problem.what << ": " << problem.detail
               << "\n";

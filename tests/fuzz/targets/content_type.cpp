@@ -3,8 +3,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "evidence/formats/content_type.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/content_type.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parix::workflow;

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "evidence/formats/zip_directory.hpp"
+#include "evidence/formats/zip_inspect.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/zip_directory.hpp"
-#include "workflow/zip_inspect.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parix::workflow;
