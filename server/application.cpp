@@ -36,7 +36,8 @@ application::application(config cfg, const auth::clock& clock)
       assessments_(*db_, clock_, &key_, &sealer_),
       uploads_(*db_, *blobs_, clock_, cfg_.evidence),
       evidence_(*db_, *blobs_, clock_, assessments_, cfg_.evidence),
-      desk_(*db_, assessments_) {
+      desk_(*db_, assessments_),
+      audit_(*db_) {
   // Every key that ever signed stays listed, so statements made before a rotation verify.
   db_->write([&](storage::connection& c) {
     storage::remember_signing_key(
@@ -58,8 +59,8 @@ application::application(config cfg, const auth::clock& clock)
   add_web_ui();
   router_.freeze();
   services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, units_, criteria_,
-                               campaigns_, assessments_, uploads_, evidence_, desk_, key_, metrics_,
-                               router_});
+                               campaigns_, assessments_, uploads_, evidence_, desk_, audit_, key_,
+                               metrics_, router_});
 }
 
 application::~application() = default;

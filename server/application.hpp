@@ -20,6 +20,7 @@
 #include "storage/database.hpp"
 #include "storage/signing_key.hpp"
 #include "workflow/assessment_service.hpp"
+#include "workflow/audit_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/desk_service.hpp"
@@ -41,6 +42,7 @@ struct services {
   evidence::upload_service& uploads;
   evidence::evidence_service& evidence;
   workflow::desk_service& desk;
+  workflow::audit_service& audit;
   const storage::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
@@ -81,6 +83,7 @@ class application {
   evidence::upload_service uploads_;
   evidence::evidence_service evidence_;
   workflow::desk_service desk_;
+  workflow::audit_service audit_;
   server::metrics metrics_;
   std::unique_ptr<class static_files> web_;  // null when no UI folder is there
   router router_;

@@ -39,6 +39,8 @@ campaign_view view_of(storage::connection& c, const storage::campaign_record& r)
     if (auto user = storage::find_user_by_id(c, id)) v.council.push_back(user->username);
   v.not_evaluated = storage::campaign_not_evaluated(c, r.id);
   v.claimable = storage::campaign_claimable_leaves(c, r.id);
+  for (const auto& a : storage::campaign_assessments(c, r.id))
+    v.files.push_back({a.id, a.group_id, unit_codes[a.unit_id], a.state});
   return v;
 }
 
@@ -93,7 +95,8 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
                   format_time(spec.self_deadline, tz));
   if (spec.bands.empty()) return refuse(errc::invalid_bands, "bands", "[]");
   for (std::size_t i = 0; i < spec.bands.size(); ++i) {
-    if (spec.bands[i].label.empty()) return refuse(errc::invalid_bands, at("bands", i, "label"), "");
+    if (spec.bands[i].label.empty())
+      return refuse(errc::invalid_bands, at("bands", i, "label"), "");
     if (i > 0 && !(spec.bands[i].min_percent < spec.bands[i - 1].min_percent))
       return refuse(errc::invalid_bands, at("bands", i, "min"),
                     spec.bands[i].min_percent.to_string());
@@ -143,7 +146,7 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
       std::string group;
       const criteria_set* set;
     };
-    std::map<std::string, file> files;  // unit code → its file
+    std::map<std::string, file> files;         // unit code → its file
     std::map<std::string, criteria_set> sets;  // group key → its set
     const std::string first_state = spec.historical ? "historical" : "self_assessment";
     for (std::size_t gi = 0; gi < spec.groups.size(); ++gi) {
@@ -265,7 +268,8 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
       if (!user) return refuse(errc::unknown_user, at("council", i), name);
       if (user->role != "council_member")
         return refuse(errc::user_not_council_member, at("council", i), name);
-      if (!council.insert(name).second) return refuse(errc::duplicate_entry, at("council", i), name);
+      if (!council.insert(name).second)
+        return refuse(errc::duplicate_entry, at("council", i), name);
       storage::insert_council_member(c, r.id, user->id);
     }
     auto e = auth::audit_by(by, "campaign.created", "campaign/" + std::to_string(r.id));

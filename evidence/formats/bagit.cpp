@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/sha256.hpp"
+
 namespace parix::evidence::bagit {
 namespace {
 
@@ -354,17 +356,6 @@ std::optional<std::string> algorithm_of(std::string_view path, std::string_view 
   return std::string{path.substr(prefix.size(), path.size() - prefix.size() - 4)};
 }
 
-std::string to_hex(const unsigned char* p, std::size_t n) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += hex[p[i] >> 4];
-    out += hex[p[i] & 15];
-  }
-  return out;
-}
-
 // libarchive converts names flagged UTF-8 in a ZIP to the charset of the current locale,
 // and fails for non-ASCII names in the "C" locale a server usually runs in. This switches
 // the calling thread alone (uselocale, not setlocale) to C.UTF-8 while a ZIP is read.
@@ -627,7 +618,7 @@ std::map<std::string, std::string> digest_stream::finish() {
     unsigned int n = 0;
     if (EVP_DigestFinal_ex(ctx, md.data(), &n) != 1)
       throw std::runtime_error("digest finish failed");
-    out[name] = to_hex(md.data(), n);
+    out[name] = storage::to_hex(std::span<const unsigned char>{md.data(), n});
   }
   return out;
 }

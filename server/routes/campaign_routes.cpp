@@ -58,8 +58,9 @@ workflow::campaign_spec spec_of(const boost::json::object& body) {
                      "historical", "confirm_duplicate"});
   workflow::campaign_spec s;
   auto year = optional_integer(body, "year");
-  if (!year) throw api_error{http::status::bad_request, "missing_field", {{"field", "year"}},
-                             {{"field", "year"}}};
+  if (!year)
+    throw api_error{
+        http::status::bad_request, "missing_field", {{"field", "year"}}, {{"field", "year"}}};
   if (*year < 1990 || *year > 2100)
     throw api_error{http::status::bad_request,
                     "invalid_field",
@@ -177,7 +178,7 @@ response create_campaign(request_context& ctx) {
     e.extensions["value"] = problem.value;
     throw e;
   }
-  auto out = campaign_json(ctx.app, *r);
+  auto out = campaign_json(*r);
   boost::json::array warnings;
   for (const auto& w : r->warnings) warnings.push_back(boost::json::string{w});
   out["warnings"] = std::move(warnings);
@@ -196,7 +197,7 @@ response list_campaigns(request_context& ctx) {
 response get_campaign(request_context& ctx) {
   auto r = ctx.app.campaigns.get(ctx.id_param("id"));
   if (!r) throw error_from(r.error());
-  return json_response(ctx, campaign_json(ctx.app, *r));
+  return json_response(ctx, campaign_json(*r));
 }
 
 response ranking(request_context& ctx) {

@@ -2,8 +2,6 @@
 #include "server/routes/workflow_json.hpp"
 
 #include "server/routes/json_views.hpp"
-#include "storage/assessment_records.hpp"
-#include "storage/unit_records.hpp"
 
 namespace parix::server {
 namespace {
@@ -33,40 +31,35 @@ boost::json::object score_json(const workflow::assessment_score& s) {
   boost::json::array fields;
   for (const auto& f : s.fields) fields.push_back(node_score_json(f));
   const auto index = s.index();
-  return {{"achieved", s.achieved.to_string()},
-          {"achieved_before_adjustments", s.achieved_before_adjustments.to_string()},
-          {"adjustments", s.adjustments.to_string()},
-          {"survey_achieved", s.survey_achieved.to_string()},
-          {"applicable_max", s.applicable_max.to_string()},
-          {"index", index_json(index)},
-          // The exact index: achieved / max in ten-thousandths of a point.
-          {"index_exact", index.defined() ? boost::json::value(std::to_string(index.numerator()) +
-                                                               "/" +
-                                                               std::to_string(index.denominator()))
-                                          : boost::json::value(nullptr)},
-          {"class", index.defined() ? boost::json::value(s.classification)
-                                    : boost::json::value(nullptr)},
-          {"fields", fields}};
+  return {
+      {"achieved", s.achieved.to_string()},
+      {"achieved_before_adjustments", s.achieved_before_adjustments.to_string()},
+      {"adjustments", s.adjustments.to_string()},
+      {"survey_achieved", s.survey_achieved.to_string()},
+      {"applicable_max", s.applicable_max.to_string()},
+      {"index", index_json(index)},
+      // The exact index: achieved / max in ten-thousandths of a point.
+      {"index_exact", index.defined() ? boost::json::value(std::to_string(index.numerator()) + "/" +
+                                                           std::to_string(index.denominator()))
+                                      : boost::json::value(nullptr)},
+      {"class",
+       index.defined() ? boost::json::value(s.classification) : boost::json::value(nullptr)},
+      {"fields", fields}};
 }
 
-boost::json::object campaign_json(services& app, const workflow::campaign_view& v) {
+boost::json::object campaign_json(const workflow::campaign_view& v) {
   const auto& c = v.campaign;
   const auto& tz = c.time_zone;
   boost::json::array bands;
   for (const auto& b : v.bands)
     bands.push_back({{"min", b.min_percent.to_string()}, {"label", b.label}});
   boost::json::array groups;
-  auto assessments = app.db.read_result([&](storage::connection& conn) {
-    std::vector<std::pair<storage::assessment_record, std::string>> out;
-    for (const auto& a : storage::campaign_assessments(conn, c.id))
-      out.emplace_back(a, storage::find_unit_by_id(conn, a.unit_id)->code);
-    return out;
-  });
   for (const auto& g : v.groups) {
     boost::json::array files;
-    for (const auto& [a, unit] : assessments)
-      if (a.group_id == g.id)
-        files.push_back({{"assessment", a.id}, {"unit", unit}, {"state", a.state}});
+    for (const auto& f : v.files)
+      if (f.group_id == g.id)
+        files.push_back(
+            {{"assessment", f.assessment_id}, {"unit", f.unit_code}, {"state", f.state}});
     groups.push_back({{"key", g.key},
                       {"name", g.name},
                       {"criteria_set_id", g.criteria_set_id},
@@ -74,8 +67,9 @@ boost::json::object campaign_json(services& app, const workflow::campaign_view& 
   }
   boost::json::array assignments;
   for (const auto& a : v.assignments)
-    assignments.push_back(
-        {{"username", a.username}, {"field", opt_text(a.field_code)}, {"unit", opt_text(a.unit_code)}});
+    assignments.push_back({{"username", a.username},
+                           {"field", opt_text(a.field_code)},
+                           {"unit", opt_text(a.unit_code)}});
   boost::json::array council;
   for (const auto& name : v.council) council.push_back(boost::json::string{name});
   // Decided by the secretariat, and claimed by agencies (with the appraiser's verdict).
