@@ -16,7 +16,7 @@ namespace {
 using server::http::verb;
 
 constexpr const char* set_csv =
-    "#set-key: w-set\n#set-name: Bộ tiêu chí thử tải\ncode,title,max,method,bonus\n"
+    "#set-key: w-set\n#set-name: Bộ tiêu chí thử tải\n#total: 10\ncode,title,max,method,bonus\n"
     "1,Lĩnh vực 1,5,,\n1.1,Tiêu chí 1.1,2,self,\n1.2,Tiêu chí 1.2,3,self,\n"
     "2,Lĩnh vực 2,5,,\n2.1,Tiêu chí 2.1,2.5,self,\n2.2,Tiêu chí 2.2,2.5,self,\n";
 const std::vector<std::pair<std::string, int>> leaves{
@@ -440,7 +440,9 @@ class unit_driver {
     }
     if (pick < 7) return upload_and_attach(editor_name(), code);
     if (++self_steps_ < 6) return true;
-    auto r = client(head_name()).post_json(path() + "/events", {{"event", "submit"}});
+    auto r = client(head_name())
+                 .post_json(path() + "/events",
+                            {{"event", "submit"}, {"confirm_missing_self_scores", true}});
     if (!count(r, "submit")) return false;
     if (r.status == 200) {
       ledger_.stage(id_, "round1");
