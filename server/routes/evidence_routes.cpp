@@ -71,7 +71,7 @@ boost::json::object version_json(const evidence::version_view& v) {
           {"statement_sha256", r.statement_sha256},
           {"manifest_sha256", r.manifest_sha256},
           {"key_id", r.key_id},
-          {"signature_status", std::string{workflow::to_string(v.signature)}},
+          {"signature_status", std::string{evidence::to_string(v.signature)}},
           {"file_count", r.file_count},
           {"payload_bytes", r.payload_bytes},
           {"files", files},

@@ -7,7 +7,7 @@
 #include "tests/fuzz/support/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace parix::workflow;
+  using namespace parix::evidence;
   const auto input = parix::fuzz::bytes_of(data, size);
   const std::string ext = extension_of(input);
   if (ext.size() > 16) std::abort();

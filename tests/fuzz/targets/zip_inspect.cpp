@@ -9,7 +9,7 @@
 #include "tests/fuzz/support/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace parix::workflow;
+  using namespace parix::evidence;
   static parix::fuzz::input_file file;
   const auto input = parix::fuzz::bytes_of(data, size);
   zip_bytes bytes{size, [&](std::uint64_t offset, std::span<char> out) {
