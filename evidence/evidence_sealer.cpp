@@ -120,7 +120,10 @@ int evidence_sealer::seal(storage::connection& c, const workflow::seal_request& 
                                             it->second.version == version &&
                                             it->second.draft_ids == ids_of(drafts))
         made = it->second;
-    if (!made) made = build(r, code, drafts, version);
+    if (!made) {
+      made = build(r, code, drafts, version);
+      built_in_transaction_ += 1;
+    }
     const workflow::prepared_leaf& built = *made;
 
     statement_fields s;

@@ -3,6 +3,8 @@
 // the write transaction that moves the file, so a crash leaves all of it or none.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,6 +42,12 @@ class evidence_sealer final : public workflow::evidence_sealing {
                                   const workflow::seal_request& r) const override;
 
   const storage::signing_key& key() const noexcept { return key_; }
+  // How many archives seal() had to build itself, inside the single writer's
+  // transaction, because none was prepared for the drafts it found. Each one held every
+  // other write for as long as it took; after a prepared move it stays where it was.
+  std::uint64_t archives_built_in_transaction() const noexcept {
+    return built_in_transaction_.load();
+  }
 
  private:
   workflow::prepared_leaf build(const workflow::seal_request& r, const std::string& code,
@@ -48,6 +56,7 @@ class evidence_sealer final : public workflow::evidence_sealing {
 
   storage::blob_store& blobs_;
   const storage::signing_key& key_;
+  mutable std::atomic<std::uint64_t> built_in_transaction_{0};
 };
 
 }  // namespace parix::evidence

@@ -60,6 +60,7 @@ class application {
   const config& cfg() const noexcept { return cfg_; }
   storage::database& db() noexcept { return *db_; }
   server::metrics& metrics() noexcept { return metrics_; }
+  const evidence::evidence_sealer& sealer() const noexcept { return sealer_; }
   // The clock's work: automatic submissions and window closes that are due (sealing
   // their evidence), the daily audit checkpoint, and expired uploads. Returns how many
   // files moved. Thread-safe; blocking.

@@ -646,9 +646,13 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
   const auto now = clock_.now();
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
+  // The first edit after a deadline submits the file: its archives are built first.
+  const auto prepared = prepare_due(a, id);
   settled f;
   return db_.write_result_after(
-      [&](storage::connection& c) { settle_file(c, *sets_, a, id, code, now, effects_, f); },
+      [&](storage::connection& c) {
+        settle_file(c, *sets_, a, id, code, now, effects_, f, &prepared);
+      },
       [&](storage::connection& c) -> result<leaf_view> {
         if (!f.file) return errc::assessment_not_found;
         if (!f.visible) return f.visible.error();
@@ -815,9 +819,12 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
   refusal_detail& detail = why ? *why : scratch;
   // A submission or a window's close seals evidence: the archives are built here, before
   // the transaction, so that the single writer is not held while gigabytes are copied.
-  // The transaction uses them if the drafts are still the same (or builds its own).
+  // The transaction uses them if the drafts are still the same (or builds its own). A
+  // move the clock has due is made first, with its own archives prepared the same way
+  // (they are the ones the event's would be, so the event's are then not built).
+  const auto due = prepare_due(a, id);
   prepared_seal prepared;
-  if (effects_.sealer) {
+  if (effects_.sealer && due.empty()) {
     auto request = db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
       auto l = load(c, *sets_, id, std::string_view{});
       if (!l || !may_see(c, a, *l) || !event_seals(l->current(), r.what, a.role))
@@ -829,7 +836,7 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
   settled f;
   return db_.write_result_after(
       [&](storage::connection& c) {
-        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+        settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f, &due);
       },
       [&](storage::connection& c) -> result<assessment_view> {
         if (!f.file) return errc::assessment_not_found;
@@ -1109,9 +1116,25 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
   });
 }
 
-void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id) {
+prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t id) {
+  if (!effects_.sealer) return {};
+  const auto now = clock_.now();
+  auto request = db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
+    auto l = load(c, *sets_, id, std::string_view{});  // no leaves: most edits end here
+    if (!l || !may_see(c, a, *l)) return std::nullopt;
+    auto due = due_now(*l, now);
+    if (!due || !seals_evidence(l->current(), due->to)) return std::nullopt;
+    l = load(c, *sets_, id);
+    return seal_request_for(*l, the_clock, l->current(), due->at);
+  });
+  if (!request) return {};
+  return effects_.sealer->prepare(db_, *request);
+}
+
+void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id,
+                                const prepared_seal* prepared) {
   settled ignored;
-  settle_file(c, *sets_, a, id, std::string_view{}, clock_.now(), effects_, ignored);
+  settle_file(c, *sets_, a, id, std::string_view{}, clock_.now(), effects_, ignored, prepared);
 }
 
 result<file_facts> assessment_service::visible_file(storage::connection& c, const auth::actor& a,

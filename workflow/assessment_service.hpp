@@ -172,7 +172,12 @@ class assessment_service {
   // wrong_unit, not_assigned_to_unit, not_council_member). permit_evidence_change: applies the
   // edit table's `evidence` rule with the same stage, role, unit, deadline, window and
   // flag checks as a leaf edit (call settle first). Thread-safe.
-  void settle(storage::connection& c, const auth::actor& a, std::int64_t id);
+  // prepare_due: outside any transaction, builds the archives of the move the clock has
+  // due on the file (if it seals evidence and the actor may see the file), so that
+  // settle only records them and the single writer is not held while they are built.
+  prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
+  void settle(storage::connection& c, const auth::actor& a, std::int64_t id,
+              const prepared_seal* prepared = nullptr);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
   result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
                                              std::int64_t id, std::string_view code,

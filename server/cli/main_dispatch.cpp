@@ -42,11 +42,11 @@ int run(int argc, char** argv) {
     int (*run)(const arguments&);
   };
   static constexpr entry commands[] = {
-      {"init", init_command},         {"serve", serve_command}, {"user", user_command},
-      {"unit", unit_command},
-      {"backup", backup_command},     {"demo", demo_command},   {"version", version_command},
-      {"criteria", criteria_command}, {"audit", audit_command}, {"evidence", evidence_command},
-      {"verify", verify_command},     {"keys", keys_command},   {"restore", restore_command},
+      {"init", init_command},         {"serve", serve_command},       {"user", user_command},
+      {"unit", unit_command},         {"backup", backup_command},     {"demo", demo_command},
+      {"version", version_command},   {"criteria", criteria_command}, {"audit", audit_command},
+      {"evidence", evidence_command}, {"verify", verify_command},     {"keys", keys_command},
+      {"restore", restore_command},
   };
   for (const auto& c : commands) {
     if (command != c.name) continue;

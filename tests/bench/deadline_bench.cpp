@@ -112,9 +112,11 @@ void agency_user(unsigned short port, const std::string& name, std::int64_t asse
       } else if (r.status == 412) {
         // Another session's write won (a previous attempt of ours timed out): read it.
         auto view = c.get("/api/v1/assessments/" + std::to_string(assessment));
-        if (view.status == 200)
-          for (const auto& l : view.json().at("leaves").as_array())
+        if (view.status == 200) {
+          const auto json = view.json();
+          for (const auto& l : json.at("leaves").as_array())
             if (l.at("code").as_string() == leaf) versions[leaf] = l.at("version").as_int64();
+        }
       } else if (r.status != 409 || code_of(r) != "deadline_passed" ||
                  r.body.find("\"deadline\"") == std::string::npos) {
         wrong.push_back(name + " edit " + leaf + ": " + std::to_string(r.status) + " " + r.body);
@@ -220,15 +222,17 @@ int main(int argc, char** argv) {
     std::cerr << "campaign: " << campaign.status << " " << campaign.body << "\n";
     return 1;
   }
-  const auto campaign_id = campaign.json().at("id").as_int64();
+  const auto created = campaign.json();
+  const auto campaign_id = created.at("id").as_int64();
   std::map<std::string, std::int64_t> assessment;
-  for (const auto& g : campaign.json().at("groups").as_array())
+  for (const auto& g : created.at("groups").as_array())
     for (const auto& a : g.at("assessments").as_array())
       assessment[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
   std::vector<std::pair<std::string, std::string>> leaves;
   {
     auto view = thuky.get("/api/v1/assessments/" + std::to_string(assessment.begin()->second));
-    for (const auto& l : view.json().at("leaves").as_array())
+    const auto json = view.json();  // the loop below must not range over a temporary's member
+    for (const auto& l : json.at("leaves").as_array())
       if (l.at("method").as_string() == "self")
         leaves.emplace_back(std::string{l.at("code").as_string()},
                             std::string{l.at("max").as_string()});
@@ -270,7 +274,7 @@ int main(int argc, char** argv) {
       ms.push_back(s->ms);
       if (s->status == 409 && s->code == "deadline_passed")
         ++refused;
-      else if (s->status >= 300)
+      else if (s->status == 0 || s->status >= 300)  // no answer counts as an error too
         ++errors;
     }
     std::printf("%-46s %8zu %9.1f %9.1f %9.1f %8d %8d\n", route.c_str(), list.size(),

@@ -97,8 +97,9 @@ many=$(awk -v n="$concurrent" -v m="$each_mb" -v a="$t0" -v b="$t1" 'BEGIN { pri
 kill "$sampler" 2>/dev/null || true
 rss_peak=$(sort -n "$rss_log" | tail -1)
 
-# Sealing: the 1 GiB file attached to a leaf of STP's file, then submitted. The seal
-# (archive built, hashed, fsynced, signed) runs inside the submission's transaction.
+# Sealing: the 1 GiB file attached to a leaf of STP's file, then submitted (confirming
+# the leaves left without a self score). The archive is built, hashed and fsynced before
+# the submission's transaction, which records and signs it.
 assessment=$(sqlite3 "$data/parix.db" \
   "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'STP'")
 curl -sk -o /dev/null "$base/api/v1/assessments/$assessment/leaves/1.1.1/evidence" \
@@ -120,7 +121,7 @@ probe=$!
 sleep 0.5
 t0=$(now)
 seal_status=$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/v1/assessments/$assessment/events" \
-  -H "Authorization: Bearer $head_token" -H 'Content-Type: application/json' -d '{"event":"submit"}')
+  -H "Authorization: Bearer $head_token" -H 'Content-Type: application/json' -d '{"event":"submit","confirm_missing_self_scores":true}')
 t1=$(now)
 kill "$probe" 2>/dev/null || true
 seal=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
@@ -134,4 +135,8 @@ echo "parix, one ${size_mib} MiB upload over TLS:     $single MB/s   ratio $(awk
 echo "parix, $concurrent concurrent ${each_mb} MB uploads:      $many MB/s total   ratio $(awk -v a="$many" -v b="$dgst" 'BEGIN { printf "%.2f", a / b }'); failed: $bad"
 echo "submission sealing the ${size_mib} MiB file: HTTP $seal_status in $seal s; another file read meanwhile every 0.2 s: slowest ${probe_max} s"
 echo "sealing speed: $sealing MB/s   ratio $(awk -v a="$sealing" -v b="$dgst" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5)"
+if [ "$seal_status" != 200 ]; then
+  echo "the submission was refused (HTTP $seal_status): the sealing figure above means nothing" >&2
+  exit 1
+fi
 echo "server RSS: before $(( rss_before / 1024 )) MiB, after the single upload $(( rss_after_single / 1024 )) MiB, peak $(( rss_peak / 1024 )) MiB"

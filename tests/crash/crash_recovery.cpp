@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng{o.seed};
   auto acknowledged = std::make_unique<ledger>();
   session_cache sessions;
-  std::int64_t year = 2030;
+  std::int64_t year = 2030;  // starts again with each fresh data folder (years end at 2100)
+  int campaigns = 0;
   long acknowledged_total = 0;
   workload_campaign campaign;
   bool initialised = false;
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
       acknowledged = std::make_unique<ledger>();
       sessions.clear();
       initialised = false;
+      year = 2030;
     }
     std::unique_ptr<server_process> server;
     try {
@@ -142,14 +144,17 @@ int main(int argc, char** argv) {
     if (!initialised) {
       campaign = prepare_workload(server->port(), year);
       initialised = true;
+      ++campaigns;
     }
     // A finished campaign makes way for the next year's.
     const auto published =
         sql(server->data() / "parix.db",
             "SELECT count(*) FROM assessments WHERE campaign_id = " + std::to_string(campaign.id) +
                 " AND state = 'published'");
-    if (published == std::to_string(campaign.units.size()))
+    if (published == std::to_string(campaign.units.size())) {
       campaign = prepare_workload(server->port(), ++year);
+      ++campaigns;
+    }
 
     std::atomic<bool> stop{false};
     unit_driver_stats stats;
@@ -160,6 +165,7 @@ int main(int argc, char** argv) {
       });
     std::uniform_int_distribution<int> wait(o.min_ms, o.max_ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait(rng)));
+    stats.server_down = true;
     server->kill_hard();
     stop = true;
     for (auto& t : drivers) t.join();
@@ -207,7 +213,7 @@ int main(int argc, char** argv) {
   std::cout << "crash recovery: " << o.rounds << " rounds of SIGKILL, " << total_requests
             << " requests, " << acknowledged_total + static_cast<long>(acknowledged->size())
             << " acknowledged items all present, " << kills_mid_upload
-            << " kills in the middle of an upload's PATCH, " << (year - 2030 + 1) << " campaigns, "
+            << " kills in the middle of an upload's PATCH, " << campaigns << " campaigns, "
             << static_cast<int>(secs) << " s\n";
   return 0;
 }

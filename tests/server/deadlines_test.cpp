@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "storage/database.hpp"
+#include "tests/support/evidence_support.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/time_text.hpp"
 
@@ -95,6 +96,44 @@ TEST_F(deadlines, a_read_takes_the_writer_only_when_a_move_is_due) {
   EXPECT_EQ(read.json().at("state").as_string(), "round1");
   EXPECT_GE(stats.transactions.load() - before, 1u);
   EXPECT_EQ(writes_of(path), baseline) << "the move is recorded once";
+}
+
+// The first edit or attachment after the deadline submits the file (the clock's move)
+// and seals its drafts; the archives are built before the write transaction, as the
+// sweep and a read do, so the single writer is not held while they are built (with
+// 300 agencies on deadline day every other write waited behind each file's sealing).
+TEST_F(deadlines, a_late_edit_or_attachment_seals_with_archives_built_before_the_writer) {
+  const auto& sealer = srv.app().sealer();
+  auto attach = [&](https_client& c, const std::string& unit) {
+    std::string id;
+    auto up = upload_file(c, "bien-ban-" + unit + ".pdf", pdf_bytes(unit), &id);
+    EXPECT_EQ(up.status, 204u) << up.body;
+    return c.post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/leaves/1/evidence",
+                       {{"upload_id", id}});
+  };
+  auto u1 = login("u1.head");
+  auto u2 = login("u2.head");
+  ASSERT_EQ(attach(u1, "U1").status, 201u);
+  ASSERT_EQ(attach(u2, "U2").status, 201u);
+  const auto built_before = sealer.archives_built_in_transaction();
+
+  srv.clock().set(deadline + 31min);
+  u1 = login("u1.head");  // the sessions have expired meanwhile
+  u2 = login("u2.head");
+  auto edit = score("u1.head", "U1", "1", "\"v0\"");
+  EXPECT_EQ(edit.status, 409u) << edit.body;
+  auto late_attach = attach(u2, "U2");
+  EXPECT_EQ(late_attach.status, 409u) << late_attach.body;
+  EXPECT_EQ(sealer.archives_built_in_transaction(), built_before)
+      << "an archive was built while the late request held the single writer";
+  for (const auto* unit : {"U1", "U2"}) {
+    const auto base = "/api/v1/assessments/" + std::to_string(file[unit]);
+    auto& c = std::string{unit} == "U1" ? u1 : u2;
+    EXPECT_EQ(c.get(base).json().at("state").as_string(), "round1") << unit;
+    auto versions = c.get(base + "/leaves/1/evidence");
+    ASSERT_EQ(versions.status, 200u) << versions.body;
+    EXPECT_EQ(versions.json().at("versions").as_array().size(), 1u) << unit;
+  }
 }
 
 TEST_F(deadlines, work_in_the_grace_period_is_accepted_and_marked_late) {

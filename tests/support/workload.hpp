@@ -101,6 +101,9 @@ class ledger {
 // lands in the middle of a PATCH.
 struct unit_driver_stats {
   std::atomic<int> requests{0}, failures{0};
+  // Set by whoever kills the server on purpose, before the kill: from then on a lost
+  // connection or an unreadable answer is expected. Until then each is a failure.
+  std::atomic<bool> server_down{false};
   std::mutex m;
   std::string last_failure;
 };
