@@ -86,8 +86,7 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
   workflow::refusal_detail scratch;
   workflow::refusal_detail& detail = why ? *why : scratch;
   // The file's due moves (an auto-submission) stay recorded when the attach is refused.
-  const auto due = assessments_.prepare_due(a, assessment_id);  // archives built outside
-  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id, &due); };
+  auto settle = assessments_.settler(a, assessment_id);  // archives built outside
   return db_.write_result_after(
       settle, [&](storage::connection& c) -> result<storage::evidence_file_record> {
         auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
@@ -154,8 +153,7 @@ result<void> evidence_service::may_attach(const auth::actor& a, std::int64_t ass
                                           std::string_view code, workflow::refusal_detail* why) {
   workflow::refusal_detail scratch;
   workflow::refusal_detail& detail = why ? *why : scratch;
-  const auto due = assessments_.prepare_due(a, assessment_id);  // archives built outside
-  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id, &due); };
+  auto settle = assessments_.settler(a, assessment_id);  // archives built outside
   return db_.write_result_after(settle, [&](storage::connection& c) -> result<void> {
     auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);
     if (!permit) return permit.error();
@@ -171,8 +169,7 @@ result<storage::evidence_file_record> evidence_service::remove(const auth::actor
   workflow::refusal_detail scratch;
   workflow::refusal_detail& detail = why ? *why : scratch;
   detail.values["evidence"] = std::to_string(file_id);
-  const auto due = assessments_.prepare_due(a, assessment_id);  // archives built outside
-  auto settle = [&](storage::connection& c) { assessments_.settle(c, a, assessment_id, &due); };
+  auto settle = assessments_.settler(a, assessment_id);  // archives built outside
   return db_.write_result_after(
       settle, [&](storage::connection& c) -> result<storage::evidence_file_record> {
         auto permit = assessments_.permit_evidence_change(c, a, assessment_id, code, detail);

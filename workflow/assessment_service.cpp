@@ -1131,6 +1131,12 @@ prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t
   return effects_.sealer->prepare(db_, *request);
 }
 
+std::function<void(storage::connection&)> assessment_service::settler(const auth::actor& a,
+                                                                      std::int64_t id) {
+  auto due = std::make_shared<const prepared_seal>(prepare_due(a, id));
+  return [this, a, id, due](storage::connection& c) { settle(c, a, id, due.get()); };
+}
+
 void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id,
                                 const prepared_seal* prepared) {
   settled ignored;

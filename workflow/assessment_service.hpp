@@ -4,6 +4,7 @@
 // change appends an audit entry in the same transaction as the change.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -176,6 +177,8 @@ class assessment_service {
   // due on the file (if it seals evidence and the actor may see the file), so that
   // settle only records them and the single writer is not held while they are built.
   prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
+  // Both in one: prepares now and returns the settle part for write_result_after.
+  std::function<void(storage::connection&)> settler(const auth::actor& a, std::int64_t id);
   void settle(storage::connection& c, const auth::actor& a, std::int64_t id,
               const prepared_seal* prepared = nullptr);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
