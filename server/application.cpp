@@ -25,7 +25,7 @@ application::application(config cfg, const auth::clock& clock)
       clock_(clock),
       db_(storage::open_sqlite(db_config(cfg_))),
       blobs_(storage::open_filesystem_blob_store(cfg_.evidence.blob_dir)),
-      key_(workflow::signing_key::load(cfg_.signing_key)),
+      key_(storage::signing_key::load(cfg_.signing_key)),
       sealer_(*blobs_, key_),
       hasher_(cfg_.passwords),
       sessions_(*db_, hasher_, clock_, cfg_.sessions, cfg_.throttle),
@@ -37,6 +37,7 @@ application::application(config cfg, const auth::clock& clock)
       uploads_(*db_, *blobs_, clock_, cfg_.evidence),
       evidence_(*db_, *blobs_, clock_, assessments_, cfg_.evidence),
       desk_(*db_, assessments_),
+      audit_(*db_),
       reports_(*db_) {
   // Every key that ever signed stays listed, so statements made before a rotation verify.
   db_->write([&](storage::connection& c) {
@@ -60,8 +61,8 @@ application::application(config cfg, const auth::clock& clock)
   add_web_ui();
   router_.freeze();
   services_.reset(new services{cfg_, clock_, *db_, hasher_, sessions_, users_, units_, criteria_,
-                               campaigns_, assessments_, uploads_, evidence_, desk_, key_, metrics_,
-                               router_, reports_});
+                               campaigns_, assessments_, uploads_, evidence_, desk_, audit_, key_,
+                               metrics_, router_, reports_});
 }
 
 application::~application() = default;

@@ -10,20 +10,21 @@
 #include "auth/sessions.hpp"
 #include "auth/units.hpp"
 #include "auth/users.hpp"
+#include "evidence/evidence_sealer.hpp"
+#include "evidence/evidence_service.hpp"
+#include "evidence/upload_service.hpp"
 #include "server/config.hpp"
 #include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/assessment_service.hpp"
+#include "workflow/audit_service.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
 #include "workflow/desk_service.hpp"
-#include "workflow/evidence_sealer.hpp"
-#include "workflow/evidence_service.hpp"
 #include "workflow/reports/report_service.hpp"
-#include "workflow/signing_key.hpp"
-#include "workflow/upload_service.hpp"
 
 namespace parix::server {
 
@@ -39,10 +40,11 @@ struct services {
   workflow::criteria_service& criteria;
   workflow::campaign_service& campaigns;
   workflow::assessment_service& assessments;
-  workflow::upload_service& uploads;
-  workflow::evidence_service& evidence;
+  evidence::upload_service& uploads;
+  evidence::evidence_service& evidence;
   workflow::desk_service& desk;
-  const workflow::signing_key& key;
+  workflow::audit_service& audit;
+  const storage::signing_key& key;
   server::metrics& metrics;
   const server::router& routes;
   workflow::report_service& reports;
@@ -60,7 +62,7 @@ class application {
   const config& cfg() const noexcept { return cfg_; }
   storage::database& db() noexcept { return *db_; }
   server::metrics& metrics() noexcept { return metrics_; }
-  const workflow::evidence_sealer& sealer() const noexcept { return sealer_; }
+  const evidence::evidence_sealer& sealer() const noexcept { return sealer_; }
   // The clock's work: automatic submissions and window closes that are due (sealing
   // their evidence), the daily audit checkpoint, and expired uploads. Returns how many
   // files moved. Thread-safe; blocking.
@@ -72,8 +74,8 @@ class application {
   const auth::clock& clock_;
   std::unique_ptr<storage::database> db_;
   std::unique_ptr<storage::blob_store> blobs_;
-  workflow::signing_key key_;
-  workflow::evidence_sealer sealer_;
+  storage::signing_key key_;
+  evidence::evidence_sealer sealer_;
   auth::password_hasher hasher_;
   auth::session_service sessions_;
   auth::user_service users_;
@@ -81,9 +83,10 @@ class application {
   workflow::criteria_service criteria_;
   workflow::campaign_service campaigns_;
   workflow::assessment_service assessments_;
-  workflow::upload_service uploads_;
-  workflow::evidence_service evidence_;
+  evidence::upload_service uploads_;
+  evidence::evidence_service evidence_;
   workflow::desk_service desk_;
+  workflow::audit_service audit_;
   workflow::report_service reports_;
   server::metrics metrics_;
   std::unique_ptr<class static_files> web_;  // null when no UI folder is there

@@ -11,7 +11,7 @@
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
-#include "workflow/evidence_config.hpp"
+#include "evidence/evidence_config.hpp"
 
 namespace parix::server {
 
@@ -70,7 +70,7 @@ struct config {
   auth::password_config passwords;
   auth::session_config sessions;
   auth::throttle_config throttle;
-  workflow::evidence_config evidence;
+  evidence::evidence_config evidence;
   web_config web;
   int database_readers = 4;
 };

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "auth/errc.hpp"
+#include "evidence/errc.hpp"
 #include "workflow/errc.hpp"
 
 namespace parix::server {
@@ -83,26 +84,6 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::already_voted), s::conflict, "already_voted"},
       {&f, int(w::not_council_member), s::forbidden, "not_council_member"},
       {&f, int(w::stale_version), s::precondition_failed, "stale_version"},
-      {&f, int(w::upload_not_found), s::not_found, "upload_not_found"},
-      {&f, int(w::upload_gone), s::gone, "upload_gone"},
-      {&f, int(w::offset_mismatch), s::conflict, "offset_mismatch"},
-      {&f, int(w::upload_busy), s::locked, "upload_busy"},
-      {&f, int(w::checksum_mismatch), static_cast<s>(460), "checksum_mismatch"},
-      {&f, int(w::checksum_unsupported), s::bad_request, "checksum_unsupported"},
-      {&f, int(w::file_checksum_mismatch), s::unprocessable_entity, "file_checksum_mismatch"},
-      {&f, int(w::file_too_large), s::payload_too_large, "file_too_large"},
-      {&f, int(w::leaf_evidence_limit), s::payload_too_large, "leaf_evidence_limit"},
-      {&f, int(w::type_not_allowed), s::unsupported_media_type, "type_not_allowed"},
-      {&f, int(w::extension_mismatch), s::unprocessable_entity, "extension_mismatch"},
-      {&f, int(w::unsafe_archive), s::unprocessable_entity, "unsafe_archive"},
-      {&f, int(w::invalid_file_name), s::unprocessable_entity, "invalid_file_name"},
-      {&f, int(w::upload_incomplete), s::conflict, "upload_incomplete"},
-      {&f, int(w::upload_attached), s::conflict, "upload_attached"},
-      {&f, int(w::evidence_not_found), s::not_found, "evidence_not_found"},
-      {&f, int(w::evidence_sealed), s::conflict, "evidence_sealed"},
-      {&f, int(w::invalid_document_date), s::unprocessable_entity, "invalid_document_date"},
-      {&f, int(w::blob_missing), s::internal_server_error, "blob_missing"},
-      {&f, int(w::range_not_satisfiable), s::range_not_satisfiable, "range_not_satisfiable"},
       {&f, int(w::self_scores_missing), s::conflict, "self_scores_missing"},
       {&f, int(w::historical_incomplete), s::conflict, "historical_incomplete"},
       {&f, int(w::leaf_not_evaluated), s::conflict, "leaf_not_evaluated"},
@@ -159,6 +140,32 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::criteria_set_required), s::unprocessable_entity, "criteria_set_required"},
   };
   for (const mapping& m : workflow_table)
+    if (*m.category == ec.category() && m.value == ec.value()) return m;
+  using ev = evidence::errc;
+  static const boost::system::error_category& e = evidence::evidence_category();
+  static const mapping evidence_table[] = {
+      {&e, int(ev::upload_not_found), s::not_found, "upload_not_found"},
+      {&e, int(ev::upload_gone), s::gone, "upload_gone"},
+      {&e, int(ev::offset_mismatch), s::conflict, "offset_mismatch"},
+      {&e, int(ev::upload_busy), s::locked, "upload_busy"},
+      {&e, int(ev::checksum_mismatch), static_cast<s>(460), "checksum_mismatch"},
+      {&e, int(ev::checksum_unsupported), s::bad_request, "checksum_unsupported"},
+      {&e, int(ev::file_checksum_mismatch), s::unprocessable_entity, "file_checksum_mismatch"},
+      {&e, int(ev::file_too_large), s::payload_too_large, "file_too_large"},
+      {&e, int(ev::leaf_evidence_limit), s::payload_too_large, "leaf_evidence_limit"},
+      {&e, int(ev::type_not_allowed), s::unsupported_media_type, "type_not_allowed"},
+      {&e, int(ev::extension_mismatch), s::unprocessable_entity, "extension_mismatch"},
+      {&e, int(ev::unsafe_archive), s::unprocessable_entity, "unsafe_archive"},
+      {&e, int(ev::invalid_file_name), s::unprocessable_entity, "invalid_file_name"},
+      {&e, int(ev::upload_incomplete), s::conflict, "upload_incomplete"},
+      {&e, int(ev::upload_attached), s::conflict, "upload_attached"},
+      {&e, int(ev::evidence_not_found), s::not_found, "evidence_not_found"},
+      {&e, int(ev::evidence_sealed), s::conflict, "evidence_sealed"},
+      {&e, int(ev::invalid_document_date), s::unprocessable_entity, "invalid_document_date"},
+      {&e, int(ev::blob_missing), s::internal_server_error, "blob_missing"},
+      {&e, int(ev::range_not_satisfiable), s::range_not_satisfiable, "range_not_satisfiable"},
+  };
+  for (const mapping& m : evidence_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;
   static const mapping unmapped{nullptr, 0, s::internal_server_error, "internal_error"};
   for (const mapping& m : table)

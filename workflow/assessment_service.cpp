@@ -18,7 +18,6 @@
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_cache.hpp"
 #include "workflow/criteria_service.hpp"
-#include "workflow/evidence_sealer.hpp"
 #include "workflow/reports/campaign_scores.hpp"
 
 namespace parix::workflow {
@@ -592,7 +591,8 @@ bool not_evaluated_now(const storage::leaf_value_record& v) {
 }
 
 assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
-                                       const signing_key* key, const evidence_sealer* sealer)
+                                       const storage::signing_key* key,
+                                       const evidence_sealing* sealer)
     : db_(db), clock_(clock), effects_{key, sealer}, sets_(std::make_unique<criteria_cache>()) {}
 
 assessment_service::~assessment_service() = default;
@@ -1220,6 +1220,12 @@ prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t
   });
   if (!request) return {};
   return effects_.sealer->prepare(db_, *request);
+}
+
+std::function<void(storage::connection&)> assessment_service::settler(const auth::actor& a,
+                                                                      std::int64_t id) {
+  auto due = std::make_shared<const prepared_seal>(prepare_due(a, id));
+  return [this, a, id, due](storage::connection& c) { settle(c, a, id, due.get()); };
 }
 
 void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id,

@@ -4,6 +4,7 @@
 // change appends an audit entry in the same transaction as the change.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,19 +19,13 @@
 #include "storage/csv.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/errc.hpp"
-#include "workflow/evidence_sealer.hpp"
 #include "workflow/field_indices.hpp"
 #include "workflow/scoring.hpp"
-#include "workflow/signing_key.hpp"
 #include "workflow/state_machine.hpp"
 #include "workflow/time_text.hpp"
+#include "workflow/transition_effects.hpp"
 
 namespace parix::workflow {
-
-// Why a request was refused, with the values a message needs ("closed at …", "max 0.5").
-struct refusal_detail {
-  std::map<std::string, std::string> values;
-};
 
 struct leaf_view {
   criterion_node node;               // a copy: a view outlives the transaction that read it
@@ -102,13 +97,6 @@ struct group_ranking {
 // one). Such a leaf takes no score and shows no final score.
 bool not_evaluated_now(const storage::leaf_value_record& v);
 
-// What a transition does besides moving the file: a signed audit checkpoint (key) and
-// sealing the draft evidence (sealer). Either may be null.
-struct transition_effects {
-  const signing_key* key = nullptr;
-  const evidence_sealer* sealer = nullptr;
-};
-
 // The facts about a file that other services of the same file (evidence) need.
 struct file_facts {
   std::int64_t assessment_id = 0, campaign_id = 0, unit_id = 0;
@@ -159,7 +147,8 @@ class assessment_service {
   // key signs an audit checkpoint at every stage transition (none when null); sealer
   // seals draft evidence when a file is submitted or its window closes (none when null).
   assessment_service(storage::database& db, const auth::clock& clock,
-                     const signing_key* key = nullptr, const evidence_sealer* sealer = nullptr);
+                     const storage::signing_key* key = nullptr,
+                     const evidence_sealing* sealer = nullptr);
   ~assessment_service();
 
   // The file as the actor may see it. errc::assessment_not_found, wrong_unit,
@@ -240,6 +229,8 @@ class assessment_service {
   // due on the file (if it seals evidence and the actor may see the file), so that
   // settle only records them and the single writer is not held while they are built.
   prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
+  // Both in one: prepares now and returns the settle part for write_result_after.
+  std::function<void(storage::connection&)> settler(const auth::actor& a, std::int64_t id);
   void settle(storage::connection& c, const auth::actor& a, std::int64_t id,
               const prepared_seal* prepared = nullptr);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);

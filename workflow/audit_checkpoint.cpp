@@ -90,7 +90,7 @@ std::string checkpoint_body(std::string_view origin, std::int64_t size, std::str
   return std::string{origin} + "\n" + std::to_string(size) + "\n" + base64(raw) + "\n";
 }
 
-std::string sign_note(std::string_view body, const signing_key& key) {
+std::string sign_note(std::string_view body, const storage::signing_key& key) {
   const auto pub = key.public_key();
   const auto name = key_name_of(checkpoint_origin, key.key_id());
   const auto hash = key_hash(name, pub);
@@ -140,7 +140,7 @@ std::optional<checkpoint> verify_note(std::string_view note, std::span<const uns
     if (!blob || blob->size() != 68 ||
         !std::equal(expected_hash.begin(), expected_hash.end(), blob->begin()))
       continue;
-    if (verify_signature(
+    if (storage::verify_signature(
             pub, std::span{reinterpret_cast<const unsigned char*>(body.data()), body.size()},
             std::span{blob->data() + 4, 64}))
       return cp;
@@ -148,7 +148,8 @@ std::optional<checkpoint> verify_note(std::string_view note, std::span<const uns
   return std::nullopt;
 }
 
-checkpoint make_checkpoint(storage::connection& c, const signing_key& key, storage::millis at) {
+checkpoint make_checkpoint(storage::connection& c, const storage::signing_key& key,
+                           storage::millis at) {
   const auto [size, head] = storage::audit_head(c);
   checkpoint cp{std::string{checkpoint_origin}, size, head, ""};
   cp.note = sign_note(checkpoint_body(checkpoint_origin, size, head), key);
@@ -156,7 +157,7 @@ checkpoint make_checkpoint(storage::connection& c, const signing_key& key, stora
   return cp;
 }
 
-std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const signing_key& key,
+std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const storage::signing_key& key,
                                             storage::millis now, std::chrono::seconds interval) {
   const auto last = storage::latest_checkpoint(c);
   const auto [size, head] = storage::audit_head(c);
@@ -165,7 +166,7 @@ std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const signin
   return make_checkpoint(c, key, now);
 }
 
-std::int64_t export_audit(storage::connection& c, const signing_key& key,
+std::int64_t export_audit(storage::connection& c, const storage::signing_key& key,
                           const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "checkpoints");
   std::ofstream log{dir / "audit.jsonl", std::ios::binary};

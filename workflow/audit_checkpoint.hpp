@@ -13,7 +13,7 @@
 
 #include "storage/checkpoint_records.hpp"
 #include "storage/connection.hpp"
-#include "workflow/signing_key.hpp"
+#include "storage/signing_key.hpp"
 
 namespace parix::workflow {
 
@@ -31,7 +31,7 @@ std::string checkpoint_body(std::string_view origin, std::int64_t size, std::str
 // body + "\n— <key name> <base64(key hash ‖ signature)>\n". The key name is
 // "<origin>/<key id>"; the key hash is the first 4 bytes of
 // SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), 0x01 being Ed25519's signature type.
-std::string sign_note(std::string_view body, const signing_key& key);
+std::string sign_note(std::string_view body, const storage::signing_key& key);
 
 // Parses a note and checks its signature with a raw Ed25519 public key.
 // nullopt when the text is not a note, or no signature line verifies.
@@ -40,15 +40,16 @@ std::optional<checkpoint> verify_note(std::string_view note,
 
 // Signs the current head and stores the checkpoint, inside the caller's write
 // transaction. Thread-safe with respect to the key.
-checkpoint make_checkpoint(storage::connection& c, const signing_key& key, storage::millis at);
+checkpoint make_checkpoint(storage::connection& c, const storage::signing_key& key,
+                           storage::millis at);
 // A checkpoint when the last one is older than interval or the log has grown and
 // none exists; nullopt when not due.
-std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const signing_key& key,
+std::optional<checkpoint> checkpoint_if_due(storage::connection& c, const storage::signing_key& key,
                                             storage::millis now, std::chrono::seconds interval);
 
 // Writes DIR/audit.jsonl ("<hash> <canonical JSON>" per entry), DIR/checkpoints/*.note
 // and DIR/pubkey.pem. Returns the number of entries.
-std::int64_t export_audit(storage::connection& c, const signing_key& key,
+std::int64_t export_audit(storage::connection& c, const storage::signing_key& key,
                           const std::filesystem::path& dir);
 
 // The result of checking the stored checkpoints against the log in the database.

@@ -41,6 +41,8 @@ campaign_view read_campaign_view(storage::connection& c, const storage::campaign
     if (auto user = storage::find_user_by_id(c, id)) v.council.push_back(user->username);
   v.not_evaluated = storage::campaign_not_evaluated(c, r.id);
   v.claimable = storage::campaign_claimable_leaves(c, r.id);
+  for (const auto& a : storage::campaign_assessments(c, r.id))
+    v.files.push_back({a.id, a.group_id, unit_codes[a.unit_id], a.state});
   return v;
 }
 

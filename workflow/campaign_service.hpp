@@ -78,6 +78,12 @@ struct assignment_view {
   std::optional<std::string> field_code, unit_code;
 };
 
+// One unit's file in a campaign, as the campaign lists it.
+struct campaign_file {
+  std::int64_t assessment_id = 0, group_id = 0;
+  std::string unit_code, state;
+};
+
 struct campaign_view {
   storage::campaign_record campaign;
   std::vector<storage::unit_group_record> groups;
@@ -87,6 +93,7 @@ struct campaign_view {
   std::vector<std::string> council;  // usernames
   std::vector<storage::not_evaluated_row> not_evaluated;
   std::vector<std::pair<std::string, std::string>> claimable;  // unit code, leaf code
+  std::vector<campaign_file> files;                            // every unit's file, in id order
   // On creation: what was accepted but looks like a mistake (no council, a field that
   // no appraiser is assigned to, a quorum larger than the council).
   std::vector<std::string> warnings;

@@ -18,9 +18,11 @@ desk_file desk_service::describe(const auth::actor& a, assessment_view v) {
         if (s.user_id == a.user_id && (!s.unit_id || *s.unit_id == unit_id))
           f.assigned_fields.push_back(s.field_code.value_or("*"));
   });
+  // std::unique, not std::ranges::unique: clang-14 (the fuzz build) cannot take the
+  // subrange that libstdc++ 12's ranges::unique returns apart.
   std::ranges::sort(f.assigned_fields);
-  const auto [first, last] = std::ranges::unique(f.assigned_fields);
-  f.assigned_fields.erase(first, last);
+  f.assigned_fields.erase(std::unique(f.assigned_fields.begin(), f.assigned_fields.end()),
+                          f.assigned_fields.end());
   const bool whole = f.assigned_fields.empty() || std::ranges::count(f.assigned_fields, "*") > 0;
   auto in_scope = [&](const leaf_view& l) {
     return whole || std::ranges::count(f.assigned_fields, l.node.field()) > 0;

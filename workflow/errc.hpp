@@ -3,6 +3,8 @@
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
+#include <map>
+#include <string>
 
 namespace parix::workflow {
 
@@ -35,27 +37,6 @@ enum class errc {
   already_voted,
   not_council_member,
   stale_version,
-  // evidence (docs/evidence.md)
-  upload_not_found,
-  upload_gone,
-  offset_mismatch,
-  upload_busy,
-  checksum_mismatch,
-  checksum_unsupported,
-  file_checksum_mismatch,
-  file_too_large,
-  leaf_evidence_limit,
-  type_not_allowed,
-  extension_mismatch,
-  unsafe_archive,
-  invalid_file_name,
-  upload_incomplete,
-  upload_attached,
-  evidence_not_found,
-  evidence_sealed,
-  invalid_document_date,
-  blob_missing,
-  range_not_satisfiable,
   // issue 10
   self_scores_missing,        // submit with applicable self leaves unscored, unconfirmed
   historical_incomplete,      // approve_historical with leaves lacking a final score
@@ -124,6 +105,11 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 
 template <class T>
 using result = boost::system::result<T>;
+
+// Why a request was refused, with the values a message needs ("closed at …", "max 0.5").
+struct refusal_detail {
+  std::map<std::string, std::string> values;
+};
 
 }  // namespace parix::workflow
 

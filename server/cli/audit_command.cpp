@@ -8,8 +8,8 @@
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
 #include "storage/sha256.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/audit_checkpoint.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -74,7 +74,7 @@ int audit_command(const arguments& args) {
               << " signed checkpoints agree\n";
     return 0;
   }
-  auto key = workflow::signing_key::load(c.signing_key);
+  auto key = storage::signing_key::load(c.signing_key);
   if (action == "export") {
     if (!vm.count("dest")) {
       std::cerr << usage << "\n";

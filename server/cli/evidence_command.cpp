@@ -2,11 +2,11 @@
 // signature, report what is missing or changed (bit rot, tampering).
 #include <iostream>
 
+#include "evidence/evidence_service.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
-#include "workflow/evidence_service.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -33,7 +33,7 @@ int evidence_command(const arguments& args) {
   const config c = locate_config(vm);
   auto db = storage::open_sqlite({c.database, 1});
   auto blobs = storage::open_filesystem_blob_store(c.evidence.blob_dir);
-  const auto report = workflow::fsck_evidence(*db, *blobs);
+  const auto report = evidence::fsck_evidence(*db, *blobs);
   for (const auto& problem : report.problems)
     std::cout << "FAIL " << problem.problem << " " << problem.what << ": " << problem.detail
               << "\n";

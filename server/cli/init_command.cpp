@@ -12,7 +12,7 @@
 #include "server/cli/common.hpp"
 #include "server/tls.hpp"
 #include "storage/database.hpp"
-#include "workflow/signing_key.hpp"
+#include "storage/signing_key.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -64,9 +64,9 @@ int init_command(const arguments& args) {
     write_self_signed_certificate(c.listen.certificate, c.listen.private_key);
     std::cout << "created a self-signed TLS certificate " << c.listen.certificate.string() << "\n";
   }
-  if (workflow::signing_key::create_if_missing(c.signing_key))
+  if (storage::signing_key::create_if_missing(c.signing_key))
     std::cout << "created the signing key " << c.signing_key.string() << "\n";
-  auto key = workflow::signing_key::load(c.signing_key);
+  auto key = storage::signing_key::load(c.signing_key);
 
   auto db = storage::open_sqlite({c.database, 1});
   std::cout << "database " << c.database.string() << " is ready\n";

@@ -8,7 +8,7 @@
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
 #include "storage/sha256.hpp"
-#include "workflow/signing_key.hpp"
+#include "storage/signing_key.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -18,7 +18,7 @@ constexpr const char* usage =
     "       parix keys rotate [--data DIR | --config FILE]   make a new signing key (restart "
     "the server)";
 
-void remember(storage::database& db, const workflow::signing_key& k) {
+void remember(storage::database& db, const storage::signing_key& k) {
   db.write([&](storage::connection& c) {
     storage::remember_signing_key(c,
                                   {k.key_id(), "Ed25519", k.public_key_pem(),
@@ -45,7 +45,7 @@ int keys_command(const arguments& args) {
   }
   const config c = locate_config(vm);
   auto db = storage::open_sqlite({c.database, 1});
-  auto current = workflow::signing_key::load(c.signing_key);
+  auto current = storage::signing_key::load(c.signing_key);
   remember(*db, current);
   if (action == "rotate") {
     const auto retired = c.signing_key.parent_path() / "retired" / (current.key_id() + ".pem");
@@ -53,8 +53,8 @@ int keys_command(const arguments& args) {
     std::filesystem::permissions(retired.parent_path(), std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
     std::filesystem::rename(c.signing_key, retired);
-    workflow::signing_key::create_if_missing(c.signing_key);
-    auto next = workflow::signing_key::load(c.signing_key);
+    storage::signing_key::create_if_missing(c.signing_key);
+    auto next = storage::signing_key::load(c.signing_key);
     remember(*db, next);
     std::cout << "retired key " << current.key_id() << " (kept at " << retired.string()
               << "), new key " << next.key_id() << "; restart the server to sign with it\n";

@@ -7,15 +7,15 @@
 #include <algorithm>
 #include <iostream>
 
+#include "evidence/evidence_service.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
 #include "server/tls.hpp"
 #include "storage/backup.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
+#include "storage/signing_key.hpp"
 #include "workflow/audit_checkpoint.hpp"
-#include "workflow/evidence_service.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -166,7 +166,7 @@ int restore_command(const arguments& args) {
   std::cout << "restored the database, " << blobs << " blobs and " << uploads
             << " unfinished uploads into " << data.string() << "\n";
   if (!fs::exists(c.signing_key)) {
-    workflow::signing_key::create_if_missing(c.signing_key);
+    storage::signing_key::create_if_missing(c.signing_key);
     std::cout << "note: the backup holds no private signing key; a new one was made ("
               << c.signing_key.string()
               << "). Everything signed before still verifies with the public keys in the "
@@ -188,7 +188,7 @@ int restore_command(const arguments& args) {
   std::cout << "audit verify: " << (audit.ok() ? "ok" : "FAILED") << ", " << audit.entries
             << " entries, " << audit.checkpoints.checked << " signed checkpoints\n";
   auto store = storage::open_filesystem_blob_store(c.evidence.blob_dir);
-  const auto fsck = workflow::fsck_evidence(*db, *store);
+  const auto fsck = evidence::fsck_evidence(*db, *store);
   for (const auto& problem : fsck.problems)
     std::cout << "FAIL " << problem.problem << " " << problem.what << ": " << problem.detail
               << "\n";

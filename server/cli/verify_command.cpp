@@ -4,10 +4,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "evidence/formats/bagit.hpp"
+#include "evidence/formats/evidence_verify.hpp"
 #include "server/cli/cli.hpp"
 #include "server/cli/common.hpp"
-#include "workflow/bagit.hpp"
-#include "workflow/evidence_verify.hpp"
 
 namespace parix::server::cli {
 namespace {
@@ -23,15 +23,15 @@ constexpr const char* usage =
 // whole into memory.
 constexpr std::streamsize max_statement_size = 1024 * 1024;
 
-void print_issues(const workflow::bagit::report& r) {
+void print_issues(const evidence::bagit::report& r) {
   for (const auto& p : r.problems)
-    std::cout << "       - " << workflow::bagit::to_string(p) << "\n";
+    std::cout << "       - " << evidence::bagit::to_string(p) << "\n";
   for (const auto& w : r.warnings)
-    std::cout << "       warning: " << workflow::bagit::to_string(w) << "\n";
+    std::cout << "       warning: " << evidence::bagit::to_string(w) << "\n";
 }
 
 int verify_bag(const std::filesystem::path& path) {
-  namespace bagit = workflow::bagit;
+  namespace bagit = evidence::bagit;
   bagit::bag_listing listing;
   if (!std::filesystem::exists(path)) {
     std::cout << "FAIL bag: " << path.string() << " does not exist\n";
@@ -96,13 +96,13 @@ int verify_command(const arguments& args) {
 
   std::vector<unsigned char> key;
   try {
-    key = workflow::load_public_key_pem(vm["pubkey"].as<std::string>());
+    key = evidence::load_public_key_pem(vm["pubkey"].as<std::string>());
   } catch (const std::exception& e) {
     std::cerr << "parix verify: " << e.what() << "\n";
     return 1;
   }
 
-  const auto v = workflow::verify_archive(vm["archive"].as<std::string>(), document, key);
+  const auto v = evidence::verify_archive(vm["archive"].as<std::string>(), document, key);
   for (const auto& c : v.checks) {
     std::cout << (c.ok ? "ok   " : "FAIL ") << c.name << ": " << c.detail << "\n";
     if (c.name == "bag") print_issues(v.bag);

@@ -5,11 +5,7 @@
 #include "server/application.hpp"
 #include "server/problem.hpp"
 #include "server/routes/json_views.hpp"
-#include "storage/audit_query.hpp"
-#include "storage/checkpoint_records.hpp"
-#include "storage/evidence_records.hpp"
-#include "storage/unit_records.hpp"
-#include "workflow/audit_checkpoint.hpp"
+#include "workflow/audit_service.hpp"
 #include "workflow/time_text.hpp"
 
 namespace parix::server {
@@ -49,13 +45,6 @@ storage::audit_filter filter_of(const request_context& ctx) {
   f.after_id = integer_param(ctx, "after_id").value_or(0);
   f.limit = integer_param(ctx, "limit").value_or(100);
   if (f.limit < 1 || f.limit > 1000) throw invalid_field("limit", "1 to 1000");
-  if (auto unit = ctx.query("unit")) {
-    auto id = ctx.app.db.read_result([&](storage::connection& c) -> std::optional<std::int64_t> {
-      auto u = storage::find_unit_by_code(c, *unit);
-      return u ? std::optional{u->id} : std::nullopt;
-    });
-    f.unit_id = id.value_or(-1);  // an unknown unit matches nothing
-  }
   return f;
 }
 
@@ -68,8 +57,7 @@ boost::json::value opt(const std::optional<std::int64_t>& i) {
 
 response query_audit(request_context& ctx) {
   auto f = filter_of(ctx);
-  auto entries =
-      ctx.app.db.read_result([&](storage::connection& c) { return storage::query_audit(c, f); });
+  auto entries = ctx.app.audit.query(f, ctx.query("unit"));
   boost::json::array out;
   for (const auto& e : entries)
     out.push_back({{"id", e.id},
@@ -106,8 +94,7 @@ std::string csv_field(std::string_view s) {
 response audit_csv(request_context& ctx) {
   auto f = filter_of(ctx);
   if (!ctx.query("limit")) f.limit = 1000;
-  auto entries =
-      ctx.app.db.read_result([&](storage::connection& c) { return storage::query_audit(c, f); });
+  auto entries = ctx.app.audit.query(f, ctx.query("unit"));
   std::string body =
       "id,at,actor,role,client_address,action,entity,campaign_id,unit_id,assessment_id,criterion_"
       "code,"
@@ -134,8 +121,7 @@ response audit_csv(request_context& ctx) {
 }
 
 response checkpoints(request_context& ctx) {
-  auto list =
-      ctx.app.db.read_result([](storage::connection& c) { return storage::list_checkpoints(c); });
+  auto list = ctx.app.audit.checkpoints();
   boost::json::array out;
   for (const auto& cp : list)
     out.push_back({{"id", cp.id},
@@ -148,7 +134,7 @@ response checkpoints(request_context& ctx) {
 }
 
 response verify(request_context& ctx) {
-  auto v = ctx.app.db.read_result([](storage::connection& c) { return workflow::verify_audit(c); });
+  auto v = ctx.app.audit.verify();
   boost::json::array failures;
   for (const auto& f : v.checkpoints.failures) failures.push_back(boost::json::string(f));
   return json_response(
@@ -163,8 +149,7 @@ response verify(request_context& ctx) {
 response keys(request_context& ctx) {
   // Every key that has signed, the current one marked: after a rotation, statements and
   // checkpoints signed by an older key still verify against its listed public key.
-  auto all =
-      ctx.app.db.read_result([](storage::connection& c) { return storage::signing_keys(c); });
+  auto all = ctx.app.audit.keys();
   boost::json::array out;
   for (const auto& k : all)
     out.push_back({{"key_id", k.key_id},

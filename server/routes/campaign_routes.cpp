@@ -191,7 +191,7 @@ api_error spec_refusal(const boost::system::error_code& ec, const workflow::spec
 
 // 201 with the new campaign, its warnings and its ETag.
 response created_campaign(request_context& ctx, const workflow::campaign_view& v) {
-  auto out = campaign_json(ctx.app, v);
+  auto out = campaign_json(v);
   boost::json::array warnings;
   for (const auto& w : v.warnings) warnings.push_back(boost::json::string{w});
   out["warnings"] = std::move(warnings);
@@ -261,12 +261,12 @@ response update_campaign(request_context& ctx) {
     api_error e{http::status::precondition_failed,
                 "stale_version",
                 {{"etag", etag_of(current->campaign.version)}},
-                {{"current", campaign_json(ctx.app, *current)}}};
+                {{"current", campaign_json(*current)}}};
     e.with_header(http::field::etag, etag_of(current->campaign.version));
     throw e;
   }
   if (!r) throw spec_refusal(r.error(), problem);
-  return json_response(ctx, campaign_json(ctx.app, *r), http::status::ok, r->campaign.version);
+  return json_response(ctx, campaign_json(*r), http::status::ok, r->campaign.version);
 }
 
 // Next year's campaign from this one.
@@ -297,7 +297,7 @@ response list_campaigns(request_context& ctx) {
 response get_campaign(request_context& ctx) {
   auto r = ctx.app.campaigns.get(ctx.id_param("id"));
   if (!r) throw error_from(r.error());
-  return json_response(ctx, campaign_json(ctx.app, *r), http::status::ok, r->campaign.version);
+  return json_response(ctx, campaign_json(*r), http::status::ok, r->campaign.version);
 }
 
 response ranking(request_context& ctx) {

@@ -55,7 +55,7 @@ boost::json::object file_json(const storage::evidence_file_record& f) {
   return o;
 }
 
-boost::json::object version_json(const workflow::version_view& v) {
+boost::json::object version_json(const evidence::version_view& v) {
   const auto& r = v.version;
   boost::json::array files;
   for (const auto& f : v.files) files.push_back(file_json(f));
@@ -71,7 +71,7 @@ boost::json::object version_json(const workflow::version_view& v) {
           {"statement_sha256", r.statement_sha256},
           {"manifest_sha256", r.manifest_sha256},
           {"key_id", r.key_id},
-          {"signature_status", std::string{workflow::to_string(v.signature)}},
+          {"signature_status", std::string{evidence::to_string(v.signature)}},
           {"file_count", r.file_count},
           {"payload_bytes", r.payload_bytes},
           {"files", files},
@@ -96,7 +96,7 @@ response attach(request_context& ctx) {
   const std::string code{ctx.param("code")};
   auto body = ctx.json();
   only_fields(body, {"upload_id", "document"});
-  workflow::attach_request a;
+  evidence::attach_request a;
   a.upload_id = required_string(body, "upload_id");
   if (auto it = body.find("document"); it != body.end() && !it->value().is_null()) {
     if (!it->value().is_object())
@@ -207,7 +207,7 @@ bool shown_inline(const request_context& ctx, std::string_view content_type) {
           content_type == "image/png");
 }
 
-response send_download(request_context& ctx, workflow::evidence_download d) {
+response send_download(request_context& ctx, evidence::evidence_download d) {
   const std::string etag = "\"" + d.sha256 + "\"";
   response res{http::status::ok, ctx.req.version()};
   res.set(http::field::etag, etag);

@@ -6,8 +6,8 @@
 #include "server/application.hpp"
 #include "server/problem.hpp"
 #include "server/routes/json_views.hpp"
+#include "storage/base64.hpp"
 #include "storage/sha256.hpp"
-#include "workflow/base64.hpp"
 
 namespace parix::server {
 namespace {
@@ -82,7 +82,7 @@ std::map<std::string, std::string> parse_metadata(std::string_view header) {
     std::string key{pair.substr(0, space)};
     std::string value;
     if (space != std::string_view::npos) {
-      auto decoded = workflow::from_base64(pair.substr(space + 1));
+      auto decoded = storage::from_base64(pair.substr(space + 1));
       if (!decoded) throw bad_header("Upload-Metadata", "key base64value pairs");
       value.assign(decoded->begin(), decoded->end());
     }
@@ -103,7 +103,7 @@ std::optional<std::string> sha256_hex(std::string_view text) {
     }
     return out;
   }
-  auto raw = workflow::from_base64(text);
+  auto raw = storage::from_base64(text);
   if (!raw || raw->size() != 32) return std::nullopt;
   return storage::to_hex(std::span<const unsigned char>{*raw});
 }
@@ -147,7 +147,7 @@ response create(request_context& ctx) {
     throw bad_header("Upload-Defer-Length", "absent: the length must be known");
   auto length = parse_count(ctx.req["Upload-Length"]);
   if (!length) throw bad_header("Upload-Length", "a non-negative integer");
-  workflow::new_upload n;
+  evidence::new_upload n;
   n.length = *length;
   n.metadata = parse_metadata(ctx.req["Upload-Metadata"]);
   auto name = n.metadata.find("filename");
@@ -227,7 +227,7 @@ response terminate(request_context& ctx) {
 // One PATCH: its body streams into the upload's staging file.
 class upload_sink final : public body_sink {
  public:
-  upload_sink(std::unique_ptr<workflow::upload_part> part, unsigned version)
+  upload_sink(std::unique_ptr<evidence::upload_part> part, unsigned version)
       : part_(std::move(part)), version_(version) {}
 
   std::optional<response> write(std::span<const char> bytes) override {
@@ -247,7 +247,7 @@ class upload_sink final : public body_sink {
   }
 
  private:
-  std::unique_ptr<workflow::upload_part> part_;
+  std::unique_ptr<evidence::upload_part> part_;
   unsigned version_;
 };
 
@@ -265,16 +265,16 @@ std::unique_ptr<body_sink> append(request_context& ctx) {
     auto space = header.find(' ');
     if (space == std::string_view::npos || header.substr(0, space) != "sha256") {
       workflow::refusal_detail none;
-      throw tus_error(workflow::errc::checksum_unsupported, none);
+      throw tus_error(evidence::errc::checksum_unsupported, none);
     }
-    auto raw = workflow::from_base64(header.substr(space + 1));
+    auto raw = storage::from_base64(header.substr(space + 1));
     if (!raw || raw->size() != 32) throw bad_header("Upload-Checksum", "sha256 <base64 digest>");
     checksum = storage::to_hex(std::span<const unsigned char>{*raw});
   }
   workflow::refusal_detail why;
   auto part = ctx.app.uploads.begin_part(ctx.who(), ctx.param("id"), *offset, checksum, &why);
   if (!part) {
-    if (part.error() == workflow::errc::upload_gone) why.values["state"] = "expired or terminated";
+    if (part.error() == evidence::errc::upload_gone) why.values["state"] = "expired or terminated";
     throw tus_error(part.error(), why);
   }
   return std::make_unique<upload_sink>(std::move(*part), ctx.req.version());

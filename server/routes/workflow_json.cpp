@@ -2,8 +2,6 @@
 #include "server/routes/workflow_json.hpp"
 
 #include "server/routes/json_views.hpp"
-#include "storage/assessment_records.hpp"
-#include "storage/unit_records.hpp"
 
 namespace parix::server {
 namespace {
@@ -49,24 +47,19 @@ boost::json::object score_json(const workflow::assessment_score& s) {
       {"fields", fields}};
 }
 
-boost::json::object campaign_json(services& app, const workflow::campaign_view& v) {
+boost::json::object campaign_json(const workflow::campaign_view& v) {
   const auto& c = v.campaign;
   const auto& tz = c.time_zone;
   boost::json::array bands;
   for (const auto& b : v.bands)
     bands.push_back({{"min", b.min_percent.to_string()}, {"label", b.label}});
   boost::json::array groups;
-  auto assessments = app.db.read_result([&](storage::connection& conn) {
-    std::vector<std::pair<storage::assessment_record, std::string>> out;
-    for (const auto& a : storage::campaign_assessments(conn, c.id))
-      out.emplace_back(a, storage::find_unit_by_id(conn, a.unit_id)->code);
-    return out;
-  });
   for (const auto& g : v.groups) {
     boost::json::array files;
-    for (const auto& [a, unit] : assessments)
-      if (a.group_id == g.id)
-        files.push_back({{"assessment", a.id}, {"unit", unit}, {"state", a.state}});
+    for (const auto& f : v.files)
+      if (f.group_id == g.id)
+        files.push_back(
+            {{"assessment", f.assessment_id}, {"unit", f.unit_code}, {"state", f.state}});
     groups.push_back({{"key", g.key},
                       {"name", g.name},
                       {"criteria_set_id", g.criteria_set_id},

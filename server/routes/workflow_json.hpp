@@ -10,7 +10,7 @@
 namespace parix::server {
 
 boost::json::object score_json(const workflow::assessment_score& s);
-boost::json::object campaign_json(services& app, const workflow::campaign_view& v);
+boost::json::object campaign_json(const workflow::campaign_view& v);
 boost::json::object leaf_json(const workflow::leaf_view& l);
 boost::json::object assessment_json(const workflow::assessment_view& v);
 

@@ -10,12 +10,12 @@
 #include <fstream>
 #include <thread>
 
+#include "evidence/evidence_sealer.hpp"
 #include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/evidence_records.hpp"
 #include "tests/support/evidence_support.hpp"
 #include "tests/support/test_server.hpp"
-#include "workflow/evidence_sealer.hpp"
 #include "workflow/time_text.hpp"
 
 namespace parix::testing {
@@ -712,8 +712,8 @@ TEST_F(evidence, a_prepared_archive_is_used_only_while_its_drafts_are_unchanged)
   ASSERT_EQ(attach(c, "U1", "1.2", "c.pdf", pdf_bytes("prep-c")).status, 201u);
   auto& db = srv.app().db();
   auto blobs = storage::open_filesystem_blob_store(srv.cfg().evidence.blob_dir);
-  auto key = workflow::signing_key::load(srv.cfg().signing_key);
-  workflow::evidence_sealer sealer{*blobs, key};
+  auto key = storage::signing_key::load(srv.cfg().signing_key);
+  parix::evidence::evidence_sealer sealer{*blobs, key};
   const auto record = db.read_result(
       [&](storage::connection& conn) { return *storage::find_assessment(conn, file["U1"]); });
   workflow::seal_request req;
@@ -746,7 +746,7 @@ TEST_F(evidence, a_prepared_archive_is_used_only_while_its_drafts_are_unchanged)
   EXPECT_EQ(versions.first[0].file_count, 1) << "the stale archive held the removed draft";
   EXPECT_NE(versions.first[0].archive_sha256, prepared.at("1.1").archive_sha256);
   EXPECT_EQ(versions.second[0].archive_sha256, prepared.at("1.2").archive_sha256);
-  auto fsck = workflow::fsck_evidence(db, *blobs);
+  auto fsck = parix::evidence::fsck_evidence(db, *blobs);
   EXPECT_TRUE(fsck.problems.empty());
   EXPECT_EQ(fsck.unreferenced.size(), 1u) << "the unused preparation is left for fsck to name";
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "evidence/errc.hpp"
 #include "server/problem.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/errc.hpp"
@@ -118,6 +119,11 @@ TEST(routes, every_problem_code_in_the_mapping_has_texts_in_both_languages) {
   for (int e = 1; e <= static_cast<int>(workflow::errc::last); ++e) {
     auto err = server::error_from(workflow::make_error_code(static_cast<workflow::errc>(e)));
     EXPECT_NE(err.code, "internal_error") << "workflow::errc " << e << " is not mapped";
+    EXPECT_TRUE(server::has_message(err.code)) << err.code;
+  }
+  for (int e = 1; e <= static_cast<int>(evidence::errc::last); ++e) {
+    auto err = server::error_from(evidence::make_error_code(static_cast<evidence::errc>(e)));
+    EXPECT_NE(err.code, "internal_error") << "evidence::errc " << e << " is not mapped";
     EXPECT_TRUE(server::has_message(err.code)) << err.code;
   }
 }

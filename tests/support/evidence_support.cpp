@@ -21,9 +21,9 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/base64.hpp"
 #include "storage/sha256.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "workflow/base64.hpp"
 
 namespace parix::testing {
 
@@ -40,10 +40,10 @@ std::string sha256_hex(const std::string& bytes) {
 }
 std::string sha256_base64(const std::string& bytes) {
   auto d = storage::sha256(std::string_view{bytes});
-  return workflow::to_base64(d);
+  return storage::to_base64(d);
 }
 std::string base64(const std::string& bytes) {
-  return workflow::to_base64(bytes_of(bytes));
+  return storage::to_base64(bytes_of(bytes));
 }
 
 namespace {

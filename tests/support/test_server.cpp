@@ -5,8 +5,8 @@
 
 #include "server/cli/common.hpp"
 #include "server/tls.hpp"
+#include "storage/signing_key.hpp"
 #include "storage/unit_records.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::testing {
 
@@ -28,7 +28,7 @@ test_server::test_server(const std::function<void(server::config&)>& adjust,
   cfg_ = test_config(dir_.path());
   if (adjust) adjust(cfg_);
   server::write_self_signed_certificate(cfg_.listen.certificate, cfg_.listen.private_key);
-  workflow::signing_key::create_if_missing(cfg_.signing_key);
+  storage::signing_key::create_if_missing(cfg_.signing_key);
   server::cli::setup_logging(cfg_.log);
   app_ = std::make_unique<server::application>(cfg_, clock_);
   server_ = std::make_unique<server::http_server>(*app_);

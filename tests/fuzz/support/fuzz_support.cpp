@@ -10,9 +10,9 @@
 
 #include "server/cli/common.hpp"
 #include "server/dispatch.hpp"
+#include "storage/signing_key.hpp"
 #include "storage/unit_records.hpp"
 #include "workflow/shipped_criteria.hpp"
-#include "workflow/signing_key.hpp"
 
 namespace parix::fuzz {
 
@@ -91,7 +91,7 @@ fuzz_app::fuzz_app() : clock_(std::chrono::system_clock::now()) {
   cfg.throttle.slow_after = 1'000'000;
   cfg.throttle.lock_after = 2'000'000;
   server::resolve_defaults(cfg);
-  workflow::signing_key::create_if_missing(cfg.signing_key);
+  storage::signing_key::create_if_missing(cfg.signing_key);
   server::cli::setup_logging(cfg.log);
   app_ = std::make_unique<server::application>(cfg, clock_);
   auto& s = app_->app();

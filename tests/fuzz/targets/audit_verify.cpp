@@ -3,19 +3,19 @@
 // verify_note.
 #include <unistd.h>
 
+#include "storage/signing_key.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
 #include "workflow/audit_checkpoint.hpp"
-#include "workflow/signing_key.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parix::workflow;
   static parix::fuzz::input_file log_file, note, pem;
-  static const signing_key key = [] {
+  static const parix::storage::signing_key key = [] {
     auto dir =
         std::filesystem::temp_directory_path() / ("parix-fuzz-key-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    signing_key::create_if_missing(dir / "key.pem");
-    auto k = signing_key::load(dir / "key.pem");
+    parix::storage::signing_key::create_if_missing(dir / "key.pem");
+    auto k = parix::storage::signing_key::load(dir / "key.pem");
     std::filesystem::remove_all(dir);
     pem.write(k.public_key_pem());
     return k;

@@ -4,11 +4,11 @@
 // content is their own path, and validates that set of files.
 #include <stdexcept>
 
+#include "evidence/formats/bagit.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/bagit.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  namespace bagit = parix::workflow::bagit;
+  namespace bagit = parix::evidence::bagit;
   static parix::fuzz::input_file file;
   if (size < 1) return 0;
   std::string_view rest = parix::fuzz::bytes_of(data + 1, size - 1);

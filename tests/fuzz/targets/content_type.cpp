@@ -3,11 +3,11 @@
 #include <array>
 #include <cstdlib>
 
+#include "evidence/formats/content_type.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/content_type.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace parix::workflow;
+  using namespace parix::evidence;
   static parix::fuzz::input_file file;
   if (size < 1) return 0;
   static constexpr std::array<const char*, 6> names{"Báo cáo.doc",   "Bảng.xls", "a.pdf",

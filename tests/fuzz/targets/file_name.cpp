@@ -3,11 +3,11 @@
 // extension_of's (1–16 lower-case ASCII letters or digits, or nothing).
 #include <cstdlib>
 
+#include "evidence/formats/file_name.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/file_name.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace parix::workflow;
+  using namespace parix::evidence;
   const auto input = parix::fuzz::bytes_of(data, size);
   const std::string ext = extension_of(input);
   if (ext.size() > 16) std::abort();

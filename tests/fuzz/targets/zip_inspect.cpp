@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "evidence/formats/zip_directory.hpp"
+#include "evidence/formats/zip_inspect.hpp"
 #include "tests/fuzz/support/fuzz_support.hpp"
-#include "workflow/zip_directory.hpp"
-#include "workflow/zip_inspect.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace parix::workflow;
+  using namespace parix::evidence;
   static parix::fuzz::input_file file;
   const auto input = parix::fuzz::bytes_of(data, size);
   zip_bytes bytes{size, [&](std::uint64_t offset, std::span<char> out) {

@@ -1,0 +1,62 @@
+// Sealing: each leaf's draft evidence becomes an immutable archive version (a
+// deterministic BagIt ZIP in the blob store) with an Ed25519-signed statement, inside
+// the write transaction that moves the file, so a crash leaves all of it or none.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/clock.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
+#include "storage/evidence_records.hpp"
+#include "storage/signing_key.hpp"
+#include "workflow/criteria.hpp"
+#include "workflow/state_machine.hpp"
+#include "workflow/transition_effects.hpp"
+
+namespace parix::evidence {
+
+class evidence_sealer final : public workflow::evidence_sealing {
+ public:
+  evidence_sealer(storage::blob_store& blobs, const storage::signing_key& key)
+      : blobs_(blobs), key_(key) {}
+
+  // Inside the caller's write transaction: for every leaf with drafts, builds the
+  // archive, stores it (fsynced and renamed before the transaction commits), signs
+  // the statement, inserts the version, marks the drafts sealed and appends an audit
+  // entry with the statement's SHA-256. Returns how many versions it made. Throws
+  // (rolling the whole transaction back, drafts intact) when a blob is missing or
+  // changed, or the disk fails. Thread-safe.
+  int seal(storage::connection& c, const workflow::seal_request& r) const override;
+  // Builds and stores, outside any transaction, the archives that seal(c, r) would build
+  // now, so that the sealing transaction (which holds the single writer) only records
+  // them: a 1 GiB criterion takes seconds to archive. Reads in its own transaction.
+  // Blobs of a preparation that is not used stay unreferenced (fsck lists them).
+  workflow::prepared_seal prepare(storage::database& db,
+                                  const workflow::seal_request& r) const override;
+
+  const storage::signing_key& key() const noexcept { return key_; }
+  // How many archives seal() had to build itself, inside the single writer's
+  // transaction, because none was prepared for the drafts it found. Each one held every
+  // other write for as long as it took; after a prepared move it stays where it was.
+  std::uint64_t archives_built_in_transaction() const noexcept {
+    return built_in_transaction_.load();
+  }
+
+ private:
+  workflow::prepared_leaf build(const workflow::seal_request& r, const std::string& code,
+                                const std::vector<storage::evidence_file_record>& drafts,
+                                std::int64_t version) const;
+
+  storage::blob_store& blobs_;
+  const storage::signing_key& key_;
+  mutable std::atomic<std::uint64_t> built_in_transaction_{0};
+};
+
+}  // namespace parix::evidence
