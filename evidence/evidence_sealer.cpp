@@ -49,6 +49,7 @@ std::map<std::string, std::vector<storage::evidence_file_record>> drafts_by_leaf
 workflow::prepared_leaf evidence_sealer::build(
     const workflow::seal_request& r, const std::string& code,
     const std::vector<storage::evidence_file_record>& drafts, std::int64_t version) const {
+  built_ += 1;
   const auto* node = r.set ? r.set->find(code) : nullptr;
   std::vector<archive_file> files;
   for (const auto& d : drafts) {

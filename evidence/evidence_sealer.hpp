@@ -48,6 +48,8 @@ class evidence_sealer final : public workflow::evidence_sealing {
   std::uint64_t archives_built_in_transaction() const noexcept {
     return built_in_transaction_.load();
   }
+  // How many archives were built at all, prepared or in a transaction.
+  std::uint64_t archives_built() const noexcept { return built_.load(); }
 
  private:
   workflow::prepared_leaf build(const workflow::seal_request& r, const std::string& code,
@@ -57,6 +59,7 @@ class evidence_sealer final : public workflow::evidence_sealing {
   storage::blob_store& blobs_;
   const storage::signing_key& key_;
   mutable std::atomic<std::uint64_t> built_in_transaction_{0};
+  mutable std::atomic<std::uint64_t> built_{0};
 };
 
 }  // namespace parix::evidence

@@ -460,13 +460,19 @@ std::string opt_units(const std::optional<std::int64_t>& u) {
   return u ? points::from_units(*u).to_string() : "";
 }
 
-// Applies one event to a settled, visible file inside the caller's transaction: the
-// guards of the transition table, the values the event needs, the transition itself.
-// A refusal leaves `detail` filled for the message; the caller's transaction rolls back.
-result<assessment_view> apply_event(storage::connection& c, const auth::actor& a, loaded& l,
-                                    const event_request& r, clock_time now, refusal_detail& detail,
-                                    const transition_effects& effects,
-                                    const prepared_seal* prepared) {
+// What an allowed event does, decided before anything is written.
+struct allowed_event {
+  stage to;
+  std::optional<clock_time> until;  // a window's or a deadline's new end
+  int self_scores_missing = 0;      // a submission's unscored leaves, for its reason
+};
+
+// Decides whether one event may be applied to a settled, visible file: the guards of
+// the transition table and the values the event needs. Only reads, so it also runs
+// before a sealing event, to build its archives only for an event that will pass.
+// A refusal leaves `detail` filled for the message.
+result<allowed_event> check_event(storage::connection& c, const auth::actor& a, const loaded& l,
+                                  const event_request& r, clock_time now, refusal_detail& detail) {
   const stage s = l.current();
   const auto& tz = l.campaign.time_zone;
   detail.values["stage"] = std::string{to_string(s)};
@@ -552,13 +558,27 @@ result<assessment_view> apply_event(storage::connection& c, const auth::actor& a
   if (r.what == event::publish)
     if (auto ok = check_decision(r.decision_number, r.decision_date, l.campaign, now, detail); !ok)
       return ok.error();
+  return allowed_event{*to, until, facts.self_scores_missing};
+}
 
+// Applies one event to a settled, visible file inside the caller's transaction: the
+// checks above, then the transition itself. A refusal leaves `detail` filled for the
+// message; the caller's transaction rolls back.
+result<assessment_view> apply_event(storage::connection& c, const auth::actor& a, loaded& l,
+                                    const event_request& r, clock_time now, refusal_detail& detail,
+                                    const transition_effects& effects,
+                                    const prepared_seal* prepared) {
+  auto allowed = check_event(c, a, l, r, now, detail);
+  if (!allowed) return allowed.error();
+  const auto& to = allowed->to;
+  const auto& until = allowed->until;
+  const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
   std::int64_t council_round = l.a.council_round;
   if (is_vote) {
     storage::insert_vote(
         c, {l.a.id, council_round, a.user_id, r.what == event::vote_approve ? "approve" : "return",
             r.reason, to_millis(now)});
-    if (*to == stage::round2) council_round += 1;  // returned: a new round of votes
+    if (to == stage::round2) council_round += 1;  // returned: a new round of votes
   }
   if (r.what == event::adjust) {
     storage::insert_adjustment(
@@ -573,12 +593,12 @@ result<assessment_view> apply_event(storage::connection& c, const auth::actor& a
     reason = r.adjustment->to_string() + " points: " + r.reason.value_or("");
   if (r.what == event::publish)
     reason = "decision " + *r.decision_number + " of " + *r.decision_date;
-  if (r.what == event::submit && facts.self_scores_missing > 0)
+  if (r.what == event::submit && allowed->self_scores_missing > 0)
     reason = reason.value_or("") + (reason ? "; " : "") + "submitted on purpose with " +
-             std::to_string(facts.self_scores_missing) + " criteria unscored";
+             std::to_string(allowed->self_scores_missing) + " criteria unscored";
   if (l.campaign.historical)
     reason = reason.value_or("") + (reason ? "; " : "") + "historical campaign";
-  record_transition(c, l, who_of(a), r.what, *to, now, reason, until, false, council_round, effects,
+  record_transition(c, l, who_of(a), r.what, to, now, reason, until, false, council_round, effects,
                     prepared);
   l.claimable = claimable_codes(c, l.a.id);
   return view_of(l, now);
@@ -957,7 +977,9 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
   // the transaction, so that the single writer is not held while gigabytes are copied.
   // The transaction uses them if the drafts are still the same (or builds its own). A
   // move the clock has due is made first, with its own archives prepared the same way
-  // (they are the ones the event's would be, so the event's are then not built).
+  // (they are the ones the event's would be, so the event's are then not built). Nothing
+  // is built for an event its checks refuse: a refused submission would otherwise
+  // archive the unit's evidence for nothing, as often as it is sent.
   const auto due = prepare_due(a, id);
   prepared_seal prepared;
   if (effects_.sealer && due.empty()) {
@@ -965,6 +987,8 @@ result<assessment_view> assessment_service::fire(const auth::actor& a, std::int6
       auto l = load(c, *sets_, id, std::string_view{});
       if (!l || !may_see(c, a, *l) || !event_seals(l->current(), r.what, a.role))
         return std::nullopt;
+      refusal_detail unused;  // the transaction below refuses again, with the message
+      if (!check_event(c, a, *l, r, now, unused)) return std::nullopt;
       return seal_request_for(*l, who_of(a), l->current(), now);
     });
     if (request) prepared = effects_.sealer->prepare(db_, *request);

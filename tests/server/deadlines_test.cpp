@@ -136,6 +136,36 @@ TEST_F(deadlines, a_late_edit_or_attachment_seals_with_archives_built_before_the
   }
 }
 
+// A submission that its checks refuse builds no archive. The archives of a sealing event
+// are built before its transaction; they were built before the event was checked, so
+// each refused submission archived the unit's evidence again (seconds per GiB) and left
+// the blobs unreferenced.
+TEST_F(deadlines, a_refused_submission_builds_no_archive) {
+  const auto& sealer = srv.app().sealer();
+  auto head = login("u1.head");
+  std::string id;
+  ASSERT_EQ(upload_file(head, "to-trinh.pdf", pdf_bytes("U1"), &id).status, 204u);
+  const auto base = "/api/v1/assessments/" + std::to_string(file["U1"]);
+  ASSERT_EQ(head.post_json(base + "/leaves/1/evidence", {{"upload_id", id}}).status, 201u);
+  const auto built_before = sealer.archives_built();
+  const auto in_transaction_before = sealer.archives_built_in_transaction();
+  for (int i = 0; i < 3; ++i) {
+    auto refused = head.post_json(base + "/events", {{"event", "submit"}});
+    ASSERT_EQ(refused.status, 409u) << refused.body;
+    EXPECT_EQ(refused.json().at("code").as_string(), "self_scores_missing");
+  }
+  EXPECT_EQ(sealer.archives_built(), built_before) << "a refused submission built an archive";
+
+  auto submitted = head.post_json(base + "/events",
+                                  {{"event", "submit"}, {"confirm_missing_self_scores", true}});
+  ASSERT_EQ(submitted.status, 200u) << submitted.body;
+  EXPECT_EQ(sealer.archives_built(), built_before + 1) << "the one leaf with evidence";
+  EXPECT_EQ(sealer.archives_built_in_transaction(), in_transaction_before);
+  auto versions = head.get(base + "/leaves/1/evidence");
+  ASSERT_EQ(versions.status, 200u) << versions.body;
+  EXPECT_EQ(versions.json().at("versions").as_array().size(), 1u);
+}
+
 TEST_F(deadlines, work_in_the_grace_period_is_accepted_and_marked_late) {
   srv.clock().set(deadline + 10min);
   auto r = score("u1.head", "U1", "0.5", "\"v0\"");
