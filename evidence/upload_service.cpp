@@ -20,32 +20,12 @@
 #include "storage/error.hpp"
 #include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace parix::evidence {
 namespace {
 
 using storage::to_millis;
-
-// A file descriptor that closes itself.
-class fd_handle {
- public:
-  explicit fd_handle(int fd) : fd_(fd) {}
-  ~fd_handle() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  fd_handle(const fd_handle&) = delete;
-  fd_handle& operator=(const fd_handle&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-void fsync_dir(const std::filesystem::path& dir) {
-  fd_handle d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.get() < 0 || ::fsync(d.get()) != 0)
-    storage::throw_file_error("cannot fsync folder", dir, errno);
-}
 
 std::string random_id() {
   unsigned char b[16];
@@ -361,9 +341,9 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
   u.state = "receiving";
   {
     const auto path = staging_of(u.id);
-    fd_handle f{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
-    if (f.get() < 0) storage::throw_file_error("cannot create upload", path, errno);
-    fsync_dir(cfg_.upload_dir);
+    auto f = storage::open_retrying(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (!f) storage::throw_file_error("cannot create upload", path, errno);
+    storage::fsync_dir(cfg_.upload_dir);
   }
   db_.write([&](storage::connection& c) {
     storage::insert_upload(c, u);
@@ -411,8 +391,8 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
     if (r->hashed != offset) {
       // Resuming after a restart (or a dropped part): hash what is already on disk.
       r->hash = new_sha256();
-      fd_handle f{::open(staging_of(id).c_str(), O_RDONLY | O_CLOEXEC)};
-      if (f.get() < 0) storage::throw_file_error("cannot open upload", staging_of(id), errno);
+      auto f = storage::open_retrying(staging_of(id), O_RDONLY);
+      if (!f) storage::throw_file_error("cannot open upload", staging_of(id), errno);
       std::vector<char> buf(1 << 20);
       std::int64_t at = 0;
       while (at < offset) {

@@ -78,7 +78,6 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::round1_incomplete), s::conflict, "round1_incomplete"},
       {&f, int(w::no_flagged_leaves), s::conflict, "no_flagged_leaves"},
       {&f, int(w::flagged_leaves), s::conflict, "flagged_leaves"},
-      {&f, int(w::window_overlap), s::conflict, "window_overlap"},
       {&f, int(w::invalid_time), s::unprocessable_entity, "invalid_time"},
       {&f, int(w::reason_required), s::unprocessable_entity, "reason_required"},
       {&f, int(w::already_voted), s::conflict, "already_voted"},

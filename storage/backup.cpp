@@ -13,25 +13,12 @@
 #include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
 #include "storage/sqlite_statement.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace parix::storage {
 namespace {
 
 constexpr std::size_t copy_block = std::size_t{1} << 20;
-
-struct fd_guard {
-  int fd = -1;
-  ~fd_guard() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-int open_retrying(const std::filesystem::path& p, int flags, mode_t mode = 0) {
-  int fd;
-  do fd = ::open(p.c_str(), flags | O_CLOEXEC, mode);
-  while (fd < 0 && errno == EINTR);
-  return fd;
-}
 
 bool is_lower_hex64(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -56,14 +43,8 @@ bool is_safe_relative(std::string_view p) {
 }  // namespace
 
 void fsync_path(const std::filesystem::path& p) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw std::filesystem::filesystem_error("open for fsync", p, {errno, std::generic_category()});
-  int rc = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0)
-    throw std::filesystem::filesystem_error("fsync", p, {saved, std::generic_category()});
+  auto fd = open_or_throw(p, O_RDONLY);
+  if (::fsync(fd.get()) != 0) throw_file_error("cannot fsync", p, errno);
 }
 
 void backup(const std::filesystem::path& source, const std::filesystem::path& dest) {
@@ -110,10 +91,10 @@ hashed_file copy_hashed(const std::filesystem::path& src, const std::filesystem:
     throw fs::filesystem_error("copy destination exists", dest,
                                std::make_error_code(std::errc::file_exists));
   const fs::path partial = dest.string() + ".partial";
-  fd_guard in{open_retrying(src, O_RDONLY)};
-  if (in.fd < 0) throw_file_error("cannot open", src, errno);
-  fd_guard out{open_retrying(partial, O_WRONLY | O_CREAT | O_TRUNC, 0600)};
-  if (out.fd < 0) throw_file_error("cannot create", partial, errno);
+  auto in = open_retrying(src, O_RDONLY);
+  if (!in) throw_file_error("cannot open", src, errno);
+  auto out = open_retrying(partial, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (!out) throw_file_error("cannot create", partial, errno);
   sha256_stream hash;
   hashed_file result;
   std::vector<char> block(copy_block);
@@ -122,7 +103,7 @@ hashed_file copy_hashed(const std::filesystem::path& src, const std::filesystem:
       std::size_t want = block.size();
       if (limit)
         want = static_cast<std::size_t>(std::min<std::uint64_t>(want, *limit - result.size));
-      ssize_t n = ::read(in.fd, block.data(), want);
+      ssize_t n = ::read(in.get(), block.data(), want);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw_file_error("cannot read", src, errno);
       if (n == 0) {
@@ -132,7 +113,7 @@ hashed_file copy_hashed(const std::filesystem::path& src, const std::filesystem:
         break;
       }
       for (ssize_t done = 0; done < n;) {
-        ssize_t w = ::write(out.fd, block.data() + done, static_cast<std::size_t>(n - done));
+        ssize_t w = ::write(out.get(), block.data() + done, static_cast<std::size_t>(n - done));
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) throw_file_error("cannot write", partial, errno);
         done += w;
@@ -141,26 +122,29 @@ hashed_file copy_hashed(const std::filesystem::path& src, const std::filesystem:
           {reinterpret_cast<const unsigned char*>(block.data()), static_cast<std::size_t>(n)});
       result.size += static_cast<std::uint64_t>(n);
     }
-    if (::fsync(out.fd) != 0) throw_file_error("cannot fsync", partial, errno);
+    if (::fsync(out.get()) != 0) throw_file_error("cannot fsync", partial, errno);
   } catch (...) {
     ::unlink(partial.c_str());
     throw;
   }
-  ::close(out.fd);
-  out.fd = -1;
+  if (out.close() != 0) {
+    const int err = errno;
+    ::unlink(partial.c_str());
+    throw_file_error("cannot close", partial, err);
+  }
   fs::rename(partial, dest);
   result.sha256 = to_hex(hash.finish());
   return result;
 }
 
 hashed_file hash_file(const std::filesystem::path& file) {
-  fd_guard in{open_retrying(file, O_RDONLY)};
-  if (in.fd < 0) throw_file_error("cannot open", file, errno);
+  auto in = open_retrying(file, O_RDONLY);
+  if (!in) throw_file_error("cannot open", file, errno);
   sha256_stream hash;
   hashed_file result;
   std::vector<char> block(copy_block);
   while (true) {
-    ssize_t n = ::read(in.fd, block.data(), block.size());
+    ssize_t n = ::read(in.get(), block.data(), block.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw_file_error("cannot read", file, errno);
     if (n == 0) break;

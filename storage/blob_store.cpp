@@ -20,6 +20,7 @@
 #include "storage/error.hpp"
 #include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace parix::storage {
 namespace {
@@ -43,42 +44,8 @@ void require_valid_hash(std::string_view h) {
                                     std::string(h.substr(0, 80)) + "'");
 }
 
-// Owns one file descriptor.
-class unique_fd {
- public:
-  explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
-  ~unique_fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  unique_fd& operator=(unique_fd&&) = delete;
-  int get() const noexcept { return fd_; }
-  // Closes now so that a failing close (NFS reports write errors there) is seen.
-  int close() noexcept {
-    int r = ::close(fd_);
-    fd_ = -1;
-    return r;
-  }
-
- private:
-  int fd_;
-};
-
-unique_fd open_or_throw(const std::filesystem::path& path, int flags, mode_t mode = 0) {
-  int fd;
-  do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  while (fd < 0 && errno == EINTR);
-  if (fd < 0) throw_file_error("cannot open", path, errno);
-  return unique_fd(fd);
-}
-
 void fsync_or_throw(int fd, const std::filesystem::path& path) {
   if (::fsync(fd) != 0) throw_file_error("cannot fsync", path, errno);
-}
-
-void fsync_dir(const std::filesystem::path& dir) {
-  unique_fd fd = open_or_throw(dir, O_RDONLY | O_DIRECTORY);
-  fsync_or_throw(fd.get(), dir);
 }
 
 // Creates dir when missing; returns true when this call created it.
@@ -213,14 +180,11 @@ class filesystem_blob_store final : public blob_store {
   std::unique_ptr<blob_reader> open(std::string_view sha256_hex) const override {
     require_valid_hash(sha256_hex);
     std::filesystem::path path = blob_path(sha256_hex);
-    int raw;
-    do raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    while (raw < 0 && errno == EINTR);
-    if (raw < 0) {
+    auto fd = open_retrying(path, O_RDONLY);
+    if (!fd) {
       if (errno == ENOENT) return nullptr;
       throw_file_error("cannot open", path, errno);
     }
-    unique_fd fd(raw);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw_file_error("cannot stat", path, errno);
     return std::make_unique<fd_blob_reader>(std::move(fd), static_cast<std::uint64_t>(st.st_size),

@@ -55,8 +55,6 @@ class category final : public boost::system::error_category {
         return "no flagged leaves";
       case errc::flagged_leaves:
         return "flagged leaves";
-      case errc::window_overlap:
-        return "window overlap";
       case errc::invalid_time:
         return "invalid time";
       case errc::reason_required:

@@ -31,7 +31,6 @@ enum class errc {
   round1_incomplete,  // some applicable self-scored leaf has no round-one score
   no_flagged_leaves,
   flagged_leaves,  // complete_round1 with flagged leaves: open a window instead
-  window_overlap,
   invalid_time,
   reason_required,
   already_voted,

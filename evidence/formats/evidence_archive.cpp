@@ -29,6 +29,7 @@
 #include "storage/error.hpp"
 #include "storage/file_error.hpp"
 #include "storage/sha256.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace parix::evidence {
 namespace {
@@ -185,13 +186,6 @@ struct remove_unless_done {
   bool done = false;
   ~remove_unless_done() {
     if (!done) ::unlink(path.c_str());
-  }
-};
-
-struct unique_fd {
-  int fd = -1;
-  ~unique_fd() {
-    if (fd >= 0) ::close(fd);
   }
 };
 
@@ -521,15 +515,13 @@ built_archive build_evidence_archive(const std::vector<archive_file>& files,
                             "  bagit.txt\n" + hex_sha256(manifest) + "  manifest-sha256.txt\n";
 
   remove_unless_done cleanup{out_file};
-  unique_fd fd;
-  do fd.fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  while (fd.fd < 0 && errno == EINTR);
-  if (fd.fd < 0) storage::throw_file_error("cannot create", out_file, errno);
+  auto fd = storage::open_retrying(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (!fd) storage::throw_file_error("cannot create", out_file, errno);
 
   // Destroyed in reverse: the writer (which finishes what it was handed) stops before the
   // chunks it may still read are freed, and both before the file is closed or removed.
   chunk_ring ring;
-  auto out = std::make_unique<sink>(fd.fd, out_file);
+  auto out = std::make_unique<sink>(fd.get(), out_file);
   {
     serial_worker hasher;
     zip_writer zip(out_file, *out);
@@ -543,10 +535,8 @@ built_archive build_evidence_archive(const std::vector<archive_file>& files,
     out->writer.wait(out->last_ticket);
   }
 
-  if (::fsync(fd.fd) != 0) storage::throw_file_error("cannot fsync", out_file, errno);
-  int closing = fd.fd;
-  fd.fd = -1;
-  if (::close(closing) != 0) storage::throw_file_error("cannot close", out_file, errno);
+  if (::fsync(fd.get()) != 0) storage::throw_file_error("cannot fsync", out_file, errno);
+  if (fd.close() != 0) storage::throw_file_error("cannot close", out_file, errno);
 
   result.archive_sha256 = storage::to_hex(out->hash.finish());
   result.tagmanifest_sha256 = hex_sha256(tagmanifest);

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "storage/unique_fd.hpp"
+
 namespace parix::evidence {
 namespace {
 
@@ -102,13 +104,6 @@ std::string printable(std::string_view name) {
   for (char c : name.substr(0, 200)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
   return out;
 }
-
-struct fd_handle {
-  int fd = -1;
-  ~fd_handle() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 
@@ -300,15 +295,13 @@ zip_directory read_zip_directory(const zip_bytes& bytes, std::uint64_t max_entri
 }
 
 zip_directory read_zip_directory(const std::filesystem::path& file, std::uint64_t max_entries) {
-  fd_handle f;
-  do f.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  while (f.fd < 0 && errno == EINTR);
+  auto f = storage::open_retrying(file, O_RDONLY);
   zip_directory out;
-  if (f.fd < 0) {
+  if (!f) {
     out.failure = {zip_directory_problem::unreadable, "", std::strerror(errno)};
     return out;
   }
-  const off_t end = ::lseek(f.fd, 0, SEEK_END);
+  const off_t end = ::lseek(f.get(), 0, SEEK_END);
   if (end < 0) {
     out.failure = {zip_directory_problem::unreadable, "", std::strerror(errno)};
     return out;
@@ -316,7 +309,7 @@ zip_directory read_zip_directory(const std::filesystem::path& file, std::uint64_
   zip_bytes bytes{static_cast<std::uint64_t>(end), [&](std::uint64_t offset, std::span<char> to) {
                     std::size_t done = 0;
                     while (done < to.size()) {
-                      ssize_t n = ::pread(f.fd, to.data() + done, to.size() - done,
+                      ssize_t n = ::pread(f.get(), to.data() + done, to.size() - done,
                                           static_cast<off_t>(offset + done));
                       if (n < 0 && errno == EINTR) continue;
                       if (n <= 0) return false;
