@@ -723,7 +723,6 @@ TEST_F(reports_api, parix_report_writes_the_same_files_offline) {
   EXPECT_EQ(run_command(parix + " report nonsense" + id + data).status, 2);
 }
 
-
 }  // namespace
 }  // namespace parix::testing
 
@@ -1032,7 +1031,7 @@ TEST_F(reports_api, a_successor_with_carry_over_offers_last_years_unchanged_work
   bool said = false;
   for (const auto& w : created.json().at("warnings").as_array())
     said |=
-        std::string{w.as_string()}.find("2 explanations and 2 evidence files") != std::string::npos;
+        std::string{w.as_string()}.find("2 explanations and 3 evidence files") != std::string::npos;
   EXPECT_TRUE(said) << created.json().at("warnings");
   for (const auto& g : created.json().at("groups").as_array())
     for (const auto& a : g.at("assessments").as_array())
