@@ -1113,6 +1113,21 @@ TEST_F(reports_api, a_successor_with_carry_over_offers_last_years_unchanged_work
   EXPECT_TRUE(has_action(get_ok("thanhtra", u3 + "/leaves/2.1/history").json(),
                          "evidence.carried.confirm"));
 
+  // U1 leaves last year's plan out: discarded, audited, no draft.
+  auto plan = get_ok("u1.canbo", u1 + "/leaves/1.1.1/evidence").json();
+  ASSERT_EQ(plan.at("carried").as_array().size(), 1u) << plan;
+  const auto plan_offer = std::to_string(plan.at("carried").as_array()[0].at("id").as_int64());
+  auto dropped = user("u1.canbo")
+                     .post_json(u1 + "/leaves/1.1.1/carried/" + plan_offer + "/discard",
+                                boost::json::object{});
+  ASSERT_EQ(dropped.status, 200u) << dropped.body;
+  EXPECT_EQ(dropped.json().at("state").as_string(), "discarded");
+  EXPECT_FALSE(dropped.json().as_object().contains("draft_id"));
+  EXPECT_TRUE(
+      get_ok("u1.canbo", u1 + "/leaves/1.1.1/evidence").json().at("drafts").as_array().empty());
+  EXPECT_TRUE(has_action(get_ok("thanhtra", u1 + "/leaves/1.1.1/history").json(),
+                         "evidence.carried.discard"));
+
   // Submitting seals the confirmed file again in this year's file; the other is never sealed
   // and can no longer be taken.
   ASSERT_EQ(
