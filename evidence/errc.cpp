@@ -51,6 +51,10 @@ class category final : public boost::system::error_category {
         return "stored file missing";
       case errc::range_not_satisfiable:
         return "range not satisfiable";
+      case errc::carried_evidence_not_found:
+        return "carried evidence not found";
+      case errc::carried_evidence_decided:
+        return "carried evidence decided";
     }
     return "unknown evidence error";
   }

@@ -28,7 +28,9 @@ enum class errc {
   invalid_document_date,
   blob_missing,
   range_not_satisfiable,
-  last = range_not_satisfiable,
+  carried_evidence_not_found,  // no such carried-over offer on this leaf
+  carried_evidence_decided,    // the offer was confirmed or discarded already
+  last = carried_evidence_decided,
 };
 
 const boost::system::error_category& evidence_category() noexcept;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "evidence/evidence_audit.hpp"
 #include "evidence/formats/evidence_statement.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/base64.hpp"
@@ -14,20 +15,6 @@ namespace parix::evidence {
 namespace {
 
 using storage::to_millis;
-
-std::string leaf_entity(std::int64_t id, std::string_view code) {
-  return "assessment/" + std::to_string(id) + "/leaf/" + std::string{code};
-}
-
-storage::audit_event evidence_audit(const auth::actor& a, const workflow::file_facts& f,
-                                    std::string_view code, std::string action, std::string entity) {
-  auto e = auth::audit_by(a, std::move(action), std::move(entity));
-  e.campaign_id = f.campaign_id;
-  e.unit_id = f.unit_id;
-  e.assessment_id = f.assessment_id;
-  e.criterion_code = std::string{code};
-  return e;
-}
 
 std::optional<std::vector<unsigned char>> from_hex(std::string_view hex) {
   if (hex.size() % 2) return std::nullopt;
@@ -215,6 +202,10 @@ result<leaf_evidence> evidence_service::list(const auth::actor& a, std::int64_t 
       view.signature = check_signature(keys, v);
       view.version = std::move(v);
       out.versions.push_back(std::move(view));
+    }
+    for (auto& offer : storage::leaf_carried_evidence(c, assessment_id, code)) {
+      auto source = storage::find_evidence_file(c, offer.source_file_id);
+      out.carried.push_back({std::move(offer), std::move(*source)});
     }
     return out;
   });

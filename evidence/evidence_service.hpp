@@ -13,6 +13,7 @@
 #include "evidence/errc.hpp"
 #include "evidence/evidence_config.hpp"
 #include "storage/blob_store.hpp"
+#include "storage/carry_over_records.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
 #include "workflow/assessment_service.hpp"
@@ -36,11 +37,19 @@ struct version_view {
   signature_status signature = signature_status::unknown_key;
 };
 
+// One of last year's sealed files offered to the leaf (a successor's carry-over), with the
+// file it offers (its name, hash and document metadata; last year's assessment).
+struct carried_offer {
+  storage::carried_evidence_record offer;
+  storage::evidence_file_record source;
+};
+
 struct leaf_evidence {
   std::string code;
   std::vector<storage::evidence_file_record> drafts;
   std::vector<storage::evidence_file_record> removed;
   std::vector<version_view> versions;  // oldest first
+  std::vector<carried_offer> carried;  // in every state, oldest first
 };
 
 // Bytes to send: a stored blob with its name and type.
@@ -89,7 +98,18 @@ class evidence_service {
   result<storage::evidence_file_record> remove(const auth::actor& a, std::int64_t assessment_id,
                                                std::string_view code, std::int64_t file_id,
                                                workflow::refusal_detail* why = nullptr);
-  // Drafts, removed drafts and every sealed version of a leaf, for whoever may see the file.
+  // Decides one of last year's files offered to the leaf (carried_offer): confirm makes it a
+  // draft of this file (the same blob and document metadata; sealed again with the others
+  // at submission), discard leaves it out; either is one audit entry. The unit's agency
+  // users decide, in self-assessment only, before the deadline (+ grace): the codes of the
+  // `evidence` rule, wrong_stage in any other stage, carried_evidence_not_found,
+  // carried_evidence_decided, leaf_evidence_limit. Defined in evidence/carried_evidence.cpp.
+  // Thread-safe.
+  result<carried_offer> decide_carried(const auth::actor& a, std::int64_t assessment_id,
+                                       std::string_view code, std::int64_t offer_id, bool confirm,
+                                       workflow::refusal_detail* why = nullptr);
+  // Drafts, removed drafts, every sealed version and the carried-over offers of a leaf, for
+  // whoever may see the file.
   result<leaf_evidence> list(const auth::actor& a, std::int64_t assessment_id,
                              std::string_view code);
   // Readers of one file, one archive version, and a version's statement document

@@ -331,6 +331,22 @@ constexpr entry catalogue[] = {
      "Nhóm {value} ({field}) cần một bộ tiêu chí của năm mới trong \"criteria_sets\".",
      "Criteria set required",
      "The group {value} ({field}) needs a criteria set of the new year in \"criteria_sets\"."},
+    {"not_carried_over", "Không có nội dung chuyển từ năm trước",
+     "Tiêu chí {code} không có phần giải trình chuyển từ năm trước đang chờ xác nhận (chưa "
+     "từng chuyển, hoặc đã được xác nhận hay sửa).",
+     "Nothing carried over",
+     "Criterion {code} has no explanation carried over from last year waiting to be confirmed "
+     "(none was carried, or it was confirmed or edited already)."},
+    {"carried_evidence_not_found", "Không có tài liệu chuyển từ năm trước",
+     "Tiêu chí {code} không có tài liệu chuyển từ năm trước số {carried}.",
+     "Carried evidence not found",
+     "Criterion {code} has no evidence carried over from last year numbered {carried}."},
+    {"carried_evidence_decided", "Tài liệu đã được xác nhận hoặc bỏ",
+     "Tài liệu chuyển từ năm trước số {carried} đã được xác nhận hoặc bỏ trước đó ({state}); "
+     "mỗi tài liệu chỉ quyết định một lần.",
+     "Carried evidence decided",
+     "Evidence {carried} carried over from last year was {state} already; each is decided "
+     "once."},
     {"invalid_bulk_edit", "Có tiêu chí không sửa được",
      "{count} tiêu chí trong danh sách không sửa được (xem problems); không tiêu chí nào được "
      "lưu.",

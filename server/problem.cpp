@@ -137,6 +137,7 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&f, int(w::file_touched), s::conflict, "file_touched"},
       {&f, int(w::not_evaluated_locked), s::conflict, "not_evaluated_locked"},
       {&f, int(w::criteria_set_required), s::unprocessable_entity, "criteria_set_required"},
+      {&f, int(w::not_carried_over), s::conflict, "not_carried_over"},
   };
   for (const mapping& m : workflow_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;
@@ -163,6 +164,8 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&e, int(ev::invalid_document_date), s::unprocessable_entity, "invalid_document_date"},
       {&e, int(ev::blob_missing), s::internal_server_error, "blob_missing"},
       {&e, int(ev::range_not_satisfiable), s::range_not_satisfiable, "range_not_satisfiable"},
+      {&e, int(ev::carried_evidence_not_found), s::not_found, "carried_evidence_not_found"},
+      {&e, int(ev::carried_evidence_decided), s::conflict, "carried_evidence_decided"},
   };
   for (const mapping& m : evidence_table)
     if (*m.category == ec.category() && m.value == ec.value()) return m;

@@ -35,24 +35,25 @@ constexpr std::string_view select_leaves =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
     "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
-    "ne_claim_reason FROM leaf_values "
+    "ne_claim_reason, carried_over FROM leaf_values "
     "WHERE assessment_id = ? ORDER BY code";
 constexpr std::string_view select_leaf =
     "SELECT assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
     "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
-    "ne_claim_reason FROM leaf_values "
+    "ne_claim_reason, carried_over FROM leaf_values "
     "WHERE assessment_id = ? AND code = ?";
 constexpr std::string_view insert_leaf_sql =
     "INSERT INTO leaf_values(assessment_id, code, self_score, self_explanation, not_evaluated, "
     "not_evaluated_reason, round1_score, round1_remark, needs_explanation, explanation_response, "
     "round2_score, round2_remark, imported_score, late, version, updated_at, ne_claim, "
-    "ne_claim_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
+    "ne_claim_reason, carried_over) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
+    "?)";
 constexpr std::string_view update_leaf_sql =
     "UPDATE leaf_values SET self_score = ?, self_explanation = ?, not_evaluated = ?, "
     "not_evaluated_reason = ?, round1_score = ?, round1_remark = ?, needs_explanation = ?, "
     "explanation_response = ?, round2_score = ?, round2_remark = ?, imported_score = ?, late = ?, "
-    "ne_claim = ?, ne_claim_reason = ?, version = version + 1, updated_at = ? "
+    "ne_claim = ?, ne_claim_reason = ?, carried_over = ?, version = version + 1, updated_at = ? "
     "WHERE assessment_id = ? AND code = ? AND version = ?";
 
 constexpr std::string_view insert_vote_sql =
@@ -100,6 +101,7 @@ leaf_value_record to_leaf(const row& r) {
   l.updated_at = r.integer(15);
   l.ne_claim = r.optional_text(16);
   l.ne_claim_reason = r.optional_text(17);
+  l.carried_over = r.integer(18) != 0;
   return l;
 }
 
@@ -173,7 +175,7 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
          nullable(l.round1_remark), std::int64_t{l.needs_explanation},
          nullable(l.explanation_response), nullable(l.round2_score), nullable(l.round2_remark),
          nullable(l.imported_score), std::int64_t{l.late}, l.updated_at, nullable(l.ne_claim),
-         nullable(l.ne_claim_reason)});
+         nullable(l.ne_claim_reason), std::int64_t{l.carried_over}});
     return true;
   }
   return c.execute(
@@ -182,8 +184,8 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
               nullable(l.not_evaluated_reason), nullable(l.round1_score), nullable(l.round1_remark),
               std::int64_t{l.needs_explanation}, nullable(l.explanation_response),
               nullable(l.round2_score), nullable(l.round2_remark), nullable(l.imported_score),
-              std::int64_t{l.late}, nullable(l.ne_claim), nullable(l.ne_claim_reason), l.updated_at,
-              l.assessment_id, l.code, l.version}) == 1;
+              std::int64_t{l.late}, nullable(l.ne_claim), nullable(l.ne_claim_reason),
+              std::int64_t{l.carried_over}, l.updated_at, l.assessment_id, l.code, l.version}) == 1;
 }
 
 void insert_vote(connection& c, const vote_record& v) {

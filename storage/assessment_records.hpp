@@ -58,6 +58,9 @@ struct leaf_value_record {
   // by the appraiser in round one (a confirmed claim also sets not_evaluated).
   std::optional<std::string> ne_claim;
   std::optional<std::string> ne_claim_reason;
+  // The agency's explanation was copied from last year's file (a successor campaign's
+  // carry-over) and no agency user has confirmed or edited it yet.
+  bool carried_over = false;
 };
 
 struct vote_record {

@@ -43,11 +43,13 @@ constexpr std::string_view select_progress =
 // What makes a file touched; the secretariat's not-evaluated decisions made at set-up do not.
 constexpr std::string_view select_touched =
     "SELECT EXISTS (SELECT 1 FROM leaf_values WHERE assessment_id = ?1 AND (self_score IS NOT "
-    "NULL OR self_explanation IS NOT NULL OR round1_score IS NOT NULL OR round1_remark IS NOT NULL "
+    "NULL OR (self_explanation IS NOT NULL AND carried_over = 0) OR round1_score IS NOT NULL OR "
+    "round1_remark IS NOT NULL "
     "OR needs_explanation = 1 OR explanation_response IS NOT NULL OR round2_score IS NOT NULL OR "
     "round2_remark IS NOT NULL OR imported_score IS NOT NULL OR ne_claim IS NOT NULL)) "
     "OR EXISTS (SELECT 1 FROM assessment_events WHERE assessment_id = ?1) "
     "OR EXISTS (SELECT 1 FROM evidence_files WHERE assessment_id = ?1) "
+    "OR EXISTS (SELECT 1 FROM carried_evidence WHERE assessment_id = ?1 AND state <> 'offered') "
     "OR EXISTS (SELECT 1 FROM evidence_versions WHERE assessment_id = ?1) "
     "OR EXISTS (SELECT 1 FROM council_votes WHERE assessment_id = ?1) "
     "OR EXISTS (SELECT 1 FROM adjustments WHERE assessment_id = ?1) "
@@ -57,6 +59,9 @@ constexpr std::string_view retire_file_sql =
     "campaign_id, unit_id, ? FROM assessments WHERE id = ?";
 constexpr std::string_view delete_file_values_sql =
     "DELETE FROM leaf_values WHERE assessment_id = ?";
+// Last year's work offered to the file and not yet decided goes with it.
+constexpr std::string_view delete_file_offers_sql =
+    "DELETE FROM carried_evidence WHERE assessment_id = ? AND state = 'offered'";
 constexpr std::string_view delete_file_claimable_sql =
     "DELETE FROM claimable_leaves WHERE assessment_id = ?";
 constexpr std::string_view delete_file_sql = "DELETE FROM assessments WHERE id = ?";
@@ -185,6 +190,7 @@ void remove_untouched_file(connection& c, std::int64_t assessment_id, millis at)
   c.execute(retire_file_sql, {at, assessment_id});
   c.execute(delete_file_values_sql, {assessment_id});
   c.execute(delete_file_claimable_sql, {assessment_id});
+  c.execute(delete_file_offers_sql, {assessment_id});
   c.execute(delete_file_sql, {assessment_id});
 }
 

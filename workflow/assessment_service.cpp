@@ -777,7 +777,11 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
   if (auto r = set_score(edit.self_score, next.self_score); !r) return r.error();
   if (auto r = set_score(edit.round1_score, next.round1_score); !r) return r.error();
   if (auto r = set_score(edit.round2_score, next.round2_score); !r) return r.error();
-  if (edit.self_explanation) next.self_explanation = *edit.self_explanation;
+  // Writing the explanation is the agency's own answer: it is no longer last year's.
+  if (edit.self_explanation) {
+    next.self_explanation = *edit.self_explanation;
+    next.carried_over = false;
+  }
   if (edit.round1_remark) next.round1_remark = *edit.round1_remark;
   if (edit.needs_explanation) next.needs_explanation = *edit.needs_explanation;
   if (edit.explanation_response) next.explanation_response = *edit.explanation_response;
@@ -809,6 +813,7 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
   audit("self_score", opt_units(current.self_score), opt_units(next.self_score));
   audit("self_explanation", current.self_explanation.value_or(""),
         next.self_explanation.value_or(""));
+  audit("carried_over", current.carried_over ? "1" : "0", next.carried_over ? "1" : "0");
   audit("not_evaluated", current.not_evaluated ? "1" : "0", next.not_evaluated ? "1" : "0");
   audit("not_evaluated_reason", current.not_evaluated_reason.value_or(""),
         next.not_evaluated_reason.value_or(""));
@@ -1272,6 +1277,13 @@ result<leaf_permit> assessment_service::permit_evidence_change(storage::connecti
                                                                std::int64_t id,
                                                                std::string_view code,
                                                                refusal_detail& detail) {
+  return permit_leaf_change(c, a, id, code, leaf_field::evidence, detail);
+}
+
+result<leaf_permit> assessment_service::permit_leaf_change(storage::connection& c,
+                                                           const auth::actor& a, std::int64_t id,
+                                                           std::string_view code, leaf_field field,
+                                                           refusal_detail& detail) {
   const auto now = clock_.now();
   auto l = load(c, *sets_, id, code);
   if (!l) return errc::assessment_not_found;
@@ -1283,7 +1295,7 @@ result<leaf_permit> assessment_service::permit_evidence_change(storage::connecti
   detail.values["stage"] = std::string{to_string(l->current())};
   detail.values["role"] = std::string{auth::to_string(a.role)};
   detail.values["field"] = node->field();
-  const leaf_field fields[] = {leaf_field::evidence};
+  const leaf_field fields[] = {field};
   if (auto ok = permit_fields(c, a, *l, *node, fields, detail); !ok) return ok.error();
   auto late = permit_timing(*l, code, fields, now, detail);
   if (!late) return late.error();

@@ -237,6 +237,20 @@ class assessment_service {
   result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
                                              std::int64_t id, std::string_view code,
                                              refusal_detail& why);
+  // The same for any one field of the edit table (the carried-over confirmations use
+  // self_explanation's and evidence's rules).
+  result<leaf_permit> permit_leaf_change(storage::connection& c, const auth::actor& a,
+                                         std::int64_t id, std::string_view code, leaf_field field,
+                                         refusal_detail& why);
+
+  // Confirms a leaf's explanation carried over from last year (workflow/carry_over.hpp):
+  // clears the mark, bumps the leaf's and the file's version, one audit entry. The rule of
+  // editing the explanation decides who and when (the unit's agency users, in
+  // self-assessment, before the deadline + grace: wrong_unit, wrong_role, wrong_stage,
+  // deadline_passed, …); not_carried_over when the leaf has no carried explanation waiting.
+  // Defined in workflow/carry_over.cpp. Thread-safe.
+  result<leaf_view> confirm_carried_text(const auth::actor& a, std::int64_t id,
+                                         std::string_view code, refusal_detail* why = nullptr);
 
  private:
   storage::database& db_;

@@ -10,6 +10,7 @@
 #include "storage/criteria_records.hpp"
 #include "storage/unit_records.hpp"
 #include "storage/user_records.hpp"
+#include "workflow/carry_over.hpp"
 #include "workflow/criteria_service.hpp"
 
 namespace parix::workflow {
@@ -311,6 +312,9 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
     auto council = check_council(c, spec.council, problem);
     if (!council) return council.error();
     for (auto id : *council) storage::insert_council_member(c, r.id, id);
+    std::optional<carried_totals> carried;
+    if (spec.carry_over && spec.predecessor)
+      carried = carry_over(c, by, *spec.predecessor, r.id, now_ms);
     auto e = auth::audit_by(by, "campaign.created", "campaign/" + std::to_string(r.id));
     e.campaign_id = r.id;
     e.new_value =
@@ -322,6 +326,11 @@ result<campaign_view> campaign_service::create(const auth::actor& by, const camp
     storage::append_audit(c, e, now_ms);
 
     auto v = read_campaign_view(c, r);
+    if (carried)
+      v.warnings.push_back("carried over from campaign " + std::to_string(*spec.predecessor) +
+                           ": " + std::to_string(carried->texts) + " explanations and " +
+                           std::to_string(carried->files) +
+                           " evidence files, each waiting for its unit to confirm it");
     if (!spec.historical) {
       if (spec.council.empty())
         v.warnings.push_back("the campaign has no council members: no file can be approved");

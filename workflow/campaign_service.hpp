@@ -35,6 +35,9 @@ struct campaign_spec {
   bool confirm_duplicate = false;
   // The campaign of an earlier year this one follows (the year-over-year report).
   std::optional<std::int64_t> predecessor;
+  // With a predecessor: carry its agencies' explanations and sealed evidence forward, to be
+  // confirmed (workflow/carry_over.hpp).
+  bool carry_over = false;
 
   struct group {
     std::string key, name;
@@ -131,6 +134,9 @@ struct successor_spec {
   std::optional<std::string> name;                   // default: this name with the year replaced
   std::map<std::string, std::string> criteria_sets;  // group key → the new year's set key
   bool confirm_duplicate = false;
+  // Carry last year's explanations and evidence of unchanged leaves forward, each to be
+  // confirmed by the agency (workflow/carry_over.hpp).
+  bool carry_over = false;
 };
 
 class campaign_service {

@@ -61,6 +61,7 @@ result<campaign_view> campaign_service::successor(const auth::actor& by, std::in
   next.rule = old->rule;
   next.confirm_duplicate = spec.confirm_duplicate;
   next.predecessor = id;
+  next.carry_over = spec.carry_over;
   next.council = old->council;
 
   std::vector<std::string> warnings;

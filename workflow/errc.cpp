@@ -173,6 +173,8 @@ class category final : public boost::system::error_category {
         return "not evaluated locked";
       case errc::criteria_set_required:
         return "criteria set required";
+      case errc::not_carried_over:
+        return "not carried over";
     }
     return "unknown workflow error";
   }

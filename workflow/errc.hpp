@@ -93,7 +93,8 @@ enum class errc {
   file_touched,              // campaign change: a unit removed whose file has been worked on
   not_evaluated_locked,   // campaign change: not evaluated changed on an approved or published file
   criteria_set_required,  // campaign change: a successor without a criteria set for a group
-  last = criteria_set_required,
+  not_carried_over,       // confirming a carried explanation on a leaf that has none to confirm
+  last = not_carried_over,
 };
 
 const boost::system::error_category& workflow_category() noexcept;

@@ -269,6 +269,22 @@ response fire_event(request_context& ctx) {
   return json_response(ctx, assessment_json(*v), http::status::ok, v->assessment.version);
 }
 
+// The agency keeps the explanation a successor carried over from last year (editing it
+// instead also clears the mark).
+response confirm_carried_explanation(request_context& ctx) {
+  const std::string code{ctx.param("code")};
+  workflow::refusal_detail why;
+  auto r = ctx.app.assessments.confirm_carried_text(ctx.who(), ctx.id_param("id"), code, &why);
+  if (!r) {
+    why.values.try_emplace("code", code);
+    auto err = error_from(r.error(), args_of(why));
+    for (const auto& [k, v] : why.values)
+      if (k == "deadline" || k == "stage") err.extensions[k] = v;
+    throw err;
+  }
+  return json_response(ctx, leaf_json(*r), http::status::ok, r->value.version);
+}
+
 response leaf_history(request_context& ctx) {
   const std::string code{ctx.param("code")};
   auto r = ctx.app.assessments.leaf_history(ctx.who(), ctx.id_param("id"), code);
@@ -303,6 +319,8 @@ void add_assessment_routes(router& r) {
   r.add({http::verb::post, "/api/v1/assessments/{id}/events", permission::fire_events, fire_event});
   r.add({http::verb::get, "/api/v1/assessments/{id}/leaves/{code}/history",
          permission::read_assessments, leaf_history});
+  r.add({http::verb::post, "/api/v1/assessments/{id}/leaves/{code}/explanation/confirm",
+         permission::edit_leaves, confirm_carried_explanation});
 }
 
 }  // namespace parix::server

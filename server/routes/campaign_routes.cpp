@@ -272,10 +272,11 @@ response update_campaign(request_context& ctx) {
 // Next year's campaign from this one.
 response create_successor(request_context& ctx) {
   auto body = ctx.json();
-  only_fields(body, {"name", "criteria_sets", "confirm_duplicate"});
+  only_fields(body, {"name", "criteria_sets", "confirm_duplicate", "carry_over"});
   workflow::successor_spec spec;
   spec.name = optional_string(body, "name");
   spec.confirm_duplicate = optional_bool(body, "confirm_duplicate").value_or(false);
+  spec.carry_over = optional_bool(body, "carry_over").value_or(false);
   for (const auto& kv : required_object(body, "criteria_sets")) {
     if (!kv.value().is_string())
       throw invalid_field("criteria_sets." + std::string{kv.key()}, "a criteria set key");

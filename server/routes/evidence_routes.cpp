@@ -79,6 +79,22 @@ boost::json::object version_json(const evidence::version_view& v) {
           {"statement", base + "/statement"}};
 }
 
+// One of last year's sealed files offered to this year's leaf: the offer's state and, once
+// confirmed, the draft it became; the file as it was sealed last year.
+boost::json::object carried_json(const evidence::carried_offer& c) {
+  const auto& o = c.offer;
+  boost::json::object out{{"id", o.id},
+                          {"criterion", o.criterion_code},
+                          {"state", o.state},
+                          {"carried_over", o.state == "offered"},
+                          {"file", file_json(c.source)},
+                          {"from_assessment", c.source.assessment_id}};
+  if (o.draft_id) out["draft_id"] = *o.draft_id;
+  if (o.decided_at) out["decided_at"] = iso_utc(*o.decided_at);
+  if (o.decided_by) out["decided_by"] = *o.decided_by;
+  return out;
+}
+
 response list(request_context& ctx) {
   const std::string code{ctx.param("code")};
   auto r = ctx.app.evidence.list(ctx.who(), ctx.id_param("id"), code);
@@ -87,8 +103,29 @@ response list(request_context& ctx) {
   for (const auto& f : r->drafts) drafts.push_back(file_json(f));
   for (const auto& f : r->removed) removed.push_back(file_json(f));
   for (const auto& v : r->versions) versions.push_back(version_json(v));
-  return json_response(
-      ctx, {{"code", code}, {"drafts", drafts}, {"removed", removed}, {"versions", versions}});
+  boost::json::array carried;
+  for (const auto& c : r->carried) carried.push_back(carried_json(c));
+  return json_response(ctx, {{"code", code},
+                             {"drafts", drafts},
+                             {"removed", removed},
+                             {"versions", versions},
+                             {"carried", carried}});
+}
+
+// Confirm or discard one of last year's files offered to the leaf.
+response decide_carried(request_context& ctx, bool confirm) {
+  const std::string code{ctx.param("code")};
+  workflow::refusal_detail why;
+  auto r = ctx.app.evidence.decide_carried(ctx.who(), ctx.id_param("id"), code, ctx.id_param("n"),
+                                           confirm, &why);
+  if (!r) throw refusal(r.error(), why);
+  return json_response(ctx, carried_json(*r));
+}
+response confirm_carried(request_context& ctx) {
+  return decide_carried(ctx, true);
+}
+response discard_carried(request_context& ctx) {
+  return decide_carried(ctx, false);
 }
 
 response attach(request_context& ctx) {
@@ -284,6 +321,10 @@ void add_evidence_routes(router& r) {
          permission::upload_evidence, attach});
   r.add({http::verb::delete_, "/api/v1/assessments/{id}/leaves/{code}/evidence/{file}",
          permission::upload_evidence, remove});
+  r.add({http::verb::post, "/api/v1/assessments/{id}/leaves/{code}/carried/{n}/confirm",
+         permission::upload_evidence, confirm_carried});
+  r.add({http::verb::post, "/api/v1/assessments/{id}/leaves/{code}/carried/{n}/discard",
+         permission::upload_evidence, discard_carried});
   r.add({http::verb::get, "/api/v1/evidence/files/{id}/content", permission::read_assessments,
          file_content});
   r.add({http::verb::get, "/api/v1/evidence/versions/{id}/archive", permission::read_assessments,

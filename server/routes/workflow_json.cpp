@@ -133,6 +133,7 @@ boost::json::object leaf_json(const workflow::leaf_view& l) {
           {"field", n.field()},
           {"self_score", opt_points(v.self_score)},
           {"self_explanation", opt_text(v.self_explanation)},
+          {"carried_over", v.carried_over},
           {"not_evaluated", v.not_evaluated},
           {"not_evaluated_reason", opt_text(v.not_evaluated_reason)},
           {"claimable", l.claimable},

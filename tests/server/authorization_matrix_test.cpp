@@ -279,6 +279,14 @@ TEST(authorization, every_route_refuses_every_role_on_objects_it_must_not_touch)
        {evidence_path, R"({"upload_id":")" + foreign_upload + R"("})", "application/json", {}}},
       {"DELETE /api/v1/assessments/{id}/leaves/{code}/evidence/{file}",
        {evidence_path + "/" + file_id, "", "", {}}},
+      // Last year's work carried into a file: only that unit's agency users decide it; the
+      // secretariat's request is refused by stage (409), as its leaf edits are.
+      {"POST /api/v1/assessments/{id}/leaves/{code}/explanation/confirm",
+       {"/api/v1/assessments/" + f + "/leaves/1.1/explanation/confirm", "", "", {"secretariat"}}},
+      {"POST /api/v1/assessments/{id}/leaves/{code}/carried/{n}/confirm",
+       {"/api/v1/assessments/" + f + "/leaves/1.1/carried/1/confirm", "", "", {}}},
+      {"POST /api/v1/assessments/{id}/leaves/{code}/carried/{n}/discard",
+       {"/api/v1/assessments/" + f + "/leaves/1.1/carried/1/discard", "", "", {}}},
       {"GET /api/v1/evidence/files/{id}/content",
        {"/api/v1/evidence/files/" + file_id + "/content", "", "", readers}},
       {"GET /api/v1/evidence/versions/{id}/archive",

@@ -29,6 +29,7 @@ const std::map<std::string, std::string>& samples() {
       {"codes", "1.1.1, 2.1"},
       {"accept", "image/png"},
       {"available", "application/json, text/csv"},
+      {"carried", "4"},
       {"coding", "gzip"},
       {"count", "3"},
       {"date", "2025-04-15"},

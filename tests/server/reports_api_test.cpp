@@ -887,6 +887,7 @@ TEST_F(reports_api, year_over_year_puts_last_years_figures_beside_each_unit_or_i
 
 TEST_F(reports_api, a_successor_carries_the_campaign_a_year_on_and_year_over_year_compares_them) {
   const auto old_id = campaign;
+  put("U1", "1.1.1", [](auto& r) { r.self_explanation = "Đã ban hành kế hoạch CCHC"; });
   const auto before = get_ok("thuky", "/api/v1/campaigns/" + std::to_string(old_id)).json();
   const auto ranking = get_ok("thuky", path("ranking")).json();
   const auto successor = "/api/v1/campaigns/" + std::to_string(old_id) + "/successor";
@@ -926,6 +927,19 @@ TEST_F(reports_api, a_successor_carries_the_campaign_a_year_on_and_year_over_yea
       EXPECT_EQ(a.at("state").as_string(), "self_assessment");
   }
   EXPECT_TRUE(j.at("not_evaluated").as_array().empty()) << "each year decides it again";
+  // Without carry_over nothing of last year's work is in the new files.
+  for (const auto& g : j.at("groups").as_array())
+    for (const auto& a : g.at("assessments").as_array()) {
+      const auto id = std::to_string(a.at("assessment").as_int64());
+      const auto f = get_ok("thuky", "/api/v1/assessments/" + id).json();
+      for (const auto& l : f.at("leaves").as_array()) {
+        EXPECT_FALSE(l.at("carried_over").as_bool()) << id << " " << l.at("code");
+        EXPECT_TRUE(l.at("self_explanation").is_null()) << id << " " << l.at("code");
+      }
+      if (a.at("unit").as_string() != "U1") continue;
+      const auto listed = get_ok("thuky", "/api/v1/assessments/" + id + "/leaves/1.1.1/evidence");
+      EXPECT_TRUE(listed.json().at("carried").as_array().empty());
+    }
   bool said = false;
   for (const auto& w : j.at("warnings").as_array())
     said |= std::string{w.as_string()}.find("not-evaluated") != std::string::npos;
@@ -958,6 +972,180 @@ TEST_F(reports_api, a_successor_carries_the_campaign_a_year_on_and_year_over_yea
   const auto& u1 = row_of(groups[0], "U1");
   EXPECT_EQ(u1.at("current").at("index").as_string(), "86.00");
   EXPECT_EQ(u1.at("index_change").as_string(), "0.00");
+}
+
+// The leaf of a file as GET /api/v1/assessments/{id} shows it.
+boost::json::object leaf_of(const boost::json::value& file, const std::string& code) {
+  for (const auto& l : file.at("leaves").as_array())
+    if (l.at("code").as_string() == code) return l.as_object();
+  throw std::runtime_error("no leaf " + code);
+}
+// Whether a leaf's history holds an entry with this action.
+bool has_action(const boost::json::value& history, const std::string& action) {
+  for (const auto& e : history.at("history").as_array())
+    if (e.at("action").as_string() == action) return true;
+  return false;
+}
+
+TEST_F(reports_api, a_successor_with_carry_over_offers_last_years_unchanged_work_to_confirm) {
+  // Last year: U1 explained three leaves; U3 sealed two documents on 2.1.
+  put("U1", "1.1.1", [](auto& r) { r.self_explanation = "Đã ban hành kế hoạch CCHC"; });
+  put("U1", "1.1.2", [](auto& r) { r.self_explanation = "Có báo cáo quý"; });
+  put("U1", "2.1", [](auto& r) { r.self_explanation = "Đã rà soát văn bản"; });
+  srv.add_user("u3.canbo", "agency_editor", "U3");
+  srv.add_user("u3.head", "agency_head", "U3");
+  const auto old_u3 = "/api/v1/assessments/" + std::to_string(file["U3"]);
+  const std::string kept_pdf = pdf_bytes("Báo cáo rà soát 2024"), left_pdf = pdf_bytes("Phụ lục");
+  for (auto [name, bytes] : {std::pair{"bao-cao.pdf", kept_pdf}, {"phu-luc.pdf", left_pdf}}) {
+    std::string upload;
+    ASSERT_EQ(upload_file(user("u3.canbo"), name, bytes, &upload).status, 204u);
+    auto attached =
+        user("u3.canbo")
+            .post_json(old_u3 + "/leaves/2.1/evidence",
+                       {{"upload_id", upload},
+                        {"document", {{"number", "12/BC-SNV"}, {"issue_date", "2024-03-01"}}}});
+    ASSERT_EQ(attached.status, 201u) << attached.body;
+  }
+  ASSERT_EQ(user("u3.head")
+                .post_json(old_u3 + "/events",
+                           {{"event", "submit"}, {"confirm_missing_self_scores", true}})
+                .status,
+            200u);
+
+  // Next year's set for group A renames 1.1.2: its explanation is not carried.
+  std::string renamed{set_a};
+  renamed.replace(renamed.find("r-a"), 3, "r-a-2025");
+  renamed.replace(renamed.find("1.1.2,TP 1.1.2"), 14, "1.1.2,TP 1.1.2 mới");
+  ASSERT_EQ(
+      user("thuky")
+          .request(verb::post, "/api/v1/criteria-sets", renamed, {{"Content-Type", "text/csv"}})
+          .status,
+      201u);
+  auto created = user("thuky").post_json(
+      "/api/v1/campaigns/" + std::to_string(campaign) + "/successor",
+      {{"criteria_sets", {{"A", "r-a-2025"}, {"B", "r-b"}}}, {"carry_over", true}});
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto cj = created.json();
+  bool said = false;
+  for (const auto& w : cj.at("warnings").as_array())
+    said |=
+        std::string{w.as_string()}.find("2 explanations and 3 evidence files") != std::string::npos;
+  EXPECT_TRUE(said) << cj.at("warnings");
+  for (const auto& g : cj.at("groups").as_array())
+    for (const auto& a : g.at("assessments").as_array())
+      file[std::string{a.at("unit").as_string()}] = a.at("assessment").as_int64();
+  const auto u1 = "/api/v1/assessments/" + std::to_string(file["U1"]);
+  const auto u3 = "/api/v1/assessments/" + std::to_string(file["U3"]);
+
+  // Texts: the unchanged leaves' explanations, marked; never scores or remarks.
+  auto now = get_ok("u1.canbo", u1).json();
+  EXPECT_EQ(leaf_of(now, "1.1.1").at("self_explanation").as_string(), "Đã ban hành kế hoạch CCHC");
+  EXPECT_TRUE(leaf_of(now, "1.1.1").at("carried_over").as_bool());
+  EXPECT_TRUE(leaf_of(now, "1.1.1").at("self_score").is_null());
+  EXPECT_TRUE(leaf_of(now, "2.1").at("carried_over").as_bool());
+  EXPECT_TRUE(leaf_of(now, "2.2").at("round1_remark").is_null());
+  EXPECT_TRUE(leaf_of(now, "1.1.2").at("self_explanation").is_null()) << "its title changed";
+  EXPECT_FALSE(leaf_of(now, "1.1.2").at("carried_over").as_bool());
+  EXPECT_TRUE(leaf_of(now, "1.1.2").at("explanation_response").is_null());
+
+  // Only the unit's agency users confirm; each confirmation clears the mark and is audited.
+  const auto confirm_text = u1 + "/leaves/1.1.1/explanation/confirm";
+  EXPECT_EQ(user("td.1").post_json(confirm_text, boost::json::object{}).status, 403u);
+  EXPECT_EQ(user("u3.canbo").post_json(confirm_text, boost::json::object{}).json().at("code"),
+            "wrong_unit");
+  auto confirmed = user("u1.canbo").post_json(confirm_text, boost::json::object{});
+  ASSERT_EQ(confirmed.status, 200u) << confirmed.body;
+  EXPECT_FALSE(confirmed.json().at("carried_over").as_bool());
+  EXPECT_EQ(confirmed.json().at("self_explanation").as_string(), "Đã ban hành kế hoạch CCHC");
+  auto again = user("u1.canbo").post_json(confirm_text, boost::json::object{});
+  EXPECT_EQ(again.status, 409u);
+  EXPECT_EQ(again.json().at("code").as_string(), "not_carried_over");
+  EXPECT_EQ(user("u1.canbo")
+                .post_json(u1 + "/leaves/1.1.2/explanation/confirm", boost::json::object{})
+                .json()
+                .at("code"),
+            "not_carried_over");
+  EXPECT_TRUE(
+      has_action(get_ok("thanhtra", u1 + "/leaves/1.1.1/history").json(), "leaf.carried_over"));
+  // Writing the explanation is the agency's own answer too.
+  const auto v21 = leaf_of(now, "2.1").at("version").as_int64();
+  auto edited = user("u1.canbo")
+                    .send_json(verb::patch, u1 + "/leaves/2.1",
+                               {{"self_explanation", "Đã rà soát văn bản năm 2025"}},
+                               {{"If-Match", "\"v" + std::to_string(v21) + "\""}});
+  ASSERT_EQ(edited.status, 200u) << edited.body;
+  EXPECT_FALSE(edited.json().at("carried_over").as_bool());
+
+  // Evidence: last year's sealed files are offered, not drafts.
+  auto listed = get_ok("u3.canbo", u3 + "/leaves/2.1/evidence").json();
+  EXPECT_TRUE(listed.at("drafts").as_array().empty());
+  const auto& offers = listed.at("carried").as_array();
+  ASSERT_EQ(offers.size(), 2u) << listed;
+  std::map<std::string, std::int64_t> offer;
+  for (const auto& o : offers) {
+    EXPECT_EQ(o.at("state").as_string(), "offered");
+    EXPECT_TRUE(o.at("carried_over").as_bool());
+    EXPECT_EQ(o.at("file").at("document").at("number").as_string(), "12/BC-SNV");
+    offer[std::string{o.at("file").at("sha256").as_string()}] = o.at("id").as_int64();
+  }
+  const auto keep = u3 + "/leaves/2.1/carried/" + std::to_string(offer[sha256_hex(kept_pdf)]);
+  EXPECT_EQ(user("td.1").post_json(keep + "/confirm", boost::json::object{}).status, 403u);
+  EXPECT_EQ(user("u1.canbo").post_json(keep + "/confirm", boost::json::object{}).json().at("code"),
+            "wrong_unit");
+  EXPECT_EQ(user("u3.canbo")
+                .post_json(u3 + "/leaves/2.2/carried/" +
+                               std::to_string(offer[sha256_hex(kept_pdf)]) + "/confirm",
+                           boost::json::object{})
+                .json()
+                .at("code"),
+            "carried_evidence_not_found");
+  auto kept = user("u3.canbo").post_json(keep + "/confirm", boost::json::object{});
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  EXPECT_EQ(kept.json().at("state").as_string(), "confirmed");
+  auto twice = user("u3.canbo").post_json(keep + "/discard", boost::json::object{});
+  EXPECT_EQ(twice.status, 409u);
+  EXPECT_EQ(twice.json().at("code").as_string(), "carried_evidence_decided");
+  listed = get_ok("u3.canbo", u3 + "/leaves/2.1/evidence").json();
+  ASSERT_EQ(listed.at("drafts").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("drafts").as_array()[0].at("sha256").as_string(), sha256_hex(kept_pdf));
+  EXPECT_EQ(listed.at("drafts").as_array()[0].at("id").as_int64(),
+            kept.json().at("draft_id").as_int64());
+  EXPECT_TRUE(has_action(get_ok("thanhtra", u3 + "/leaves/2.1/history").json(),
+                         "evidence.carried.confirm"));
+
+  // U1 leaves last year's plan out: discarded, audited, no draft.
+  auto plan = get_ok("u1.canbo", u1 + "/leaves/1.1.1/evidence").json();
+  ASSERT_EQ(plan.at("carried").as_array().size(), 1u) << plan;
+  const auto plan_offer = std::to_string(plan.at("carried").as_array()[0].at("id").as_int64());
+  auto dropped = user("u1.canbo")
+                     .post_json(u1 + "/leaves/1.1.1/carried/" + plan_offer + "/discard",
+                                boost::json::object{});
+  ASSERT_EQ(dropped.status, 200u) << dropped.body;
+  EXPECT_EQ(dropped.json().at("state").as_string(), "discarded");
+  EXPECT_FALSE(dropped.json().as_object().contains("draft_id"));
+  EXPECT_TRUE(
+      get_ok("u1.canbo", u1 + "/leaves/1.1.1/evidence").json().at("drafts").as_array().empty());
+  EXPECT_TRUE(has_action(get_ok("thanhtra", u1 + "/leaves/1.1.1/history").json(),
+                         "evidence.carried.discard"));
+
+  // Submitting seals the confirmed file again in this year's file; the other is never sealed
+  // and can no longer be taken.
+  ASSERT_EQ(
+      user("u3.head")
+          .post_json(u3 + "/events", {{"event", "submit"}, {"confirm_missing_self_scores", true}})
+          .status,
+      200u);
+  listed = get_ok("u3.canbo", u3 + "/leaves/2.1/evidence").json();
+  ASSERT_EQ(listed.at("versions").as_array().size(), 1u) << listed;
+  const auto& sealed = listed.at("versions").as_array()[0].at("files").as_array();
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].at("sha256").as_string(), sha256_hex(kept_pdf));
+  EXPECT_EQ(sealed[0].at("state").as_string(), "sealed");
+  const auto left = u3 + "/leaves/2.1/carried/" + std::to_string(offer[sha256_hex(left_pdf)]);
+  auto late = user("u3.canbo").post_json(left + "/confirm", boost::json::object{});
+  EXPECT_EQ(late.status, 409u) << late.body;
+  listed = get_ok("u3.canbo", u3 + "/leaves/2.1/evidence").json();
+  EXPECT_TRUE(listed.at("drafts").as_array().empty());
 }
 
 }  // namespace

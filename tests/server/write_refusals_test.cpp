@@ -211,6 +211,11 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
        j(), 403},
       {"u1.canbo", verb::delete_, u1 + "/leaves/1.1/evidence/999", "", {}, 404},
       {"u2.head", verb::delete_, u1 + "/leaves/1.1/evidence/" + draft_id, "", {}, 403},
+      // Nothing was carried into these files: no explanation to confirm, no offer to decide.
+      {"u1.canbo", verb::post, u1 + "/leaves/1.1/explanation/confirm", "", {}, 409},
+      {"u2.head", verb::post, u1 + "/leaves/1.1/explanation/confirm", "", {}, 403},
+      {"u1.canbo", verb::post, u1 + "/leaves/1.1/carried/1/confirm", "", {}, 404},
+      {"u1.canbo", verb::post, u1 + "/leaves/1.1/carried/1/discard", "", {}, 404},
       {"u1.canbo",
        verb::post,
        "/api/v1/uploads",
