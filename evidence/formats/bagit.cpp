@@ -62,23 +62,6 @@ bool is_lws(char c) {
   return c == ' ' || c == '\t';
 }
 
-// Paths in reports come from hostile input: escape what would break a terminal or a log.
-std::string printable(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f || c == '\\') {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 // Tag file lines end with LF, CR LF or CR (RFC 8493 §2.1). A final terminator does not
 // start an empty last line.
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -735,6 +718,22 @@ bag_listing read_zip(const std::filesystem::path& zip) {
       continue;
     }
     out.files.push_back(std::move(b).finish());
+  }
+  return out;
+}
+
+std::string printable(std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
   }
   return out;
 }

@@ -103,6 +103,10 @@ bag_listing read_zip(const std::filesystem::path& zip);
 
 // Manifest path encoding of RFC 8493 §2.1.3: CR, LF and '%' as %0D, %0A, %25 (and only
 // those). Pure.
+// Text from a hostile file (paths, tag lines, statement fields) made safe for a terminal
+// or a log: control characters and backslashes become \xNN.
+std::string printable(std::string_view s);
+
 std::string encode_manifest_path(std::string_view path);
 std::string decode_manifest_path(std::string_view encoded);
 

@@ -30,22 +30,7 @@ std::optional<std::string> file_sha256(const std::filesystem::path& path) {
   return storage::to_hex(hash.finish());
 }
 
-// Statement fields come from whoever wrote the file and end up on a terminal: control
-// characters (escape sequences) are shown as \xNN rather than passed through.
-std::string printable(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+using bagit::printable;  // statement fields end up on a terminal too
 
 std::string summary(const bagit::report& r) {
   std::string out;
