@@ -31,8 +31,8 @@ int unit_command(const arguments& args) {
   d.add_options()("action", po::value<std::string>()->required(),
                   "add, list, import, rename, disable, enable")(
       "target", po::value<std::string>(), "unit code, or the CSV file to import")(
-      "name", po::value<std::string>(), "the unit's name")(
-      "parent", po::value<std::string>(), "the code of the unit above it")(
+      "name", po::value<std::string>(), "the unit's name")("parent", po::value<std::string>(),
+                                                           "the code of the unit above it")(
       "kind", po::value<std::string>(), "province, department, district, commune, other")(
       "help,h", "this text");
   po::positional_options_description p;
@@ -56,9 +56,9 @@ int unit_command(const arguments& args) {
 
   if (action == "list") {
     for (const auto& u : units.list())
-      std::cout << u.unit.code << "\t" << u.unit.name << "\t" << u.parent_code.value_or("-")
-                << "\t" << u.unit.kind.value_or("-") << "\t"
-                << (u.unit.disabled ? "disabled" : "active") << "\n";
+      std::cout << u.unit.code << "\t" << u.unit.name << "\t" << u.parent_code.value_or("-") << "\t"
+                << u.unit.kind.value_or("-") << "\t" << (u.unit.disabled ? "disabled" : "active")
+                << "\n";
     return 0;
   }
   const auto target = vm["target"].as<std::string>();
@@ -85,7 +85,8 @@ int unit_command(const arguments& args) {
       return 1;
     }
     if (!r) return fail("cannot import " + target, r.error());
-    for (const auto& u : r->created) std::cout << "added " << u.unit.code << " " << u.unit.name << "\n";
+    for (const auto& u : r->created)
+      std::cout << "added " << u.unit.code << " " << u.unit.name << "\n";
     std::cout << target << ": " << r->created.size() << " units added, " << r->unchanged
               << " already there unchanged\n";
     return 0;

@@ -9,8 +9,13 @@ namespace parix::workflow {
 namespace {
 
 year_figures figures_of(const campaign_scores& s, const scored_file& f) {
-  return {f.unit.code,           f.unit.name, s.groups[f.group].record.key, f.score.index(),
-          f.score.classification, f.rank,     f.score.fields};
+  return {f.unit.code,
+          f.unit.name,
+          s.groups[f.group].record.key,
+          f.score.index(),
+          f.score.classification,
+          f.rank,
+          f.score.fields};
 }
 
 std::optional<std::int64_t> change(const percentage& now, const percentage& before) {
@@ -44,13 +49,14 @@ std::string signed_hundredths(std::int64_t h) {
   const auto magnitude = h < 0 ? -h : h;
   std::string cents = std::to_string(magnitude % 100);
   if (cents.size() < 2) cents.insert(0, "0");
-  return std::string{h > 0 ? "+" : h < 0 ? "-" : ""} + std::to_string(magnitude / 100) + "." +
-         cents;
+  return std::string{h > 0   ? "+"
+                     : h < 0 ? "-"
+                             : ""} +
+         std::to_string(magnitude / 100) + "." + cents;
 }
 
 year_over_year_report make_year_over_year_report(
-    const campaign_scores& now, const campaign_scores& before,
-    std::span<const std::size_t> groups,
+    const campaign_scores& now, const campaign_scores& before, std::span<const std::size_t> groups,
     const std::multimap<std::int64_t, std::int64_t>& origins, bool with_gone) {
   year_over_year_report out;
   out.heading = heading_of(now.campaign);
