@@ -103,10 +103,55 @@ workflow::prepared_seal evidence_sealer::prepare(storage::database& db,
     for (const auto& [code, drafts] : by_leaf)
       versions[code] = storage::next_evidence_version(c, r.assessment_id, code);
   });
-  workflow::prepared_seal out;
-  for (const auto& [code, drafts] : by_leaf)
-    out.emplace(code, build(r, code, drafts, versions[code]));
-  return out;
+  if (by_leaf.empty()) return {};
+  // Everything an archive is made of: the same key builds byte-identical archives. A
+  // clock move's time is past, so its drafts can no longer change under it; a person's
+  // event has its own time.
+  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", r.assessment_id,
+                                to_string(r.sealed_stage), storage::to_millis(r.at), r.by,
+                                r.campaign, r.unit_code, r.unit_name);
+  for (const auto& [code, drafts] : by_leaf) {
+    key += fmt::format("\x1e{}\x1f{}", code, versions[code]);
+    for (const auto id : ids_of(drafts)) key += fmt::format("\x1f{}", id);
+  }
+  return prepare_once(key, [&] {
+    workflow::prepared_seal out;
+    for (const auto& [code, drafts] : by_leaf)
+      out.emplace(code, build(r, code, drafts, versions[code]));
+    return out;
+  });
+}
+
+workflow::prepared_seal evidence_sealer::prepare_once(
+    const std::string& key, const std::function<workflow::prepared_seal()>& make) const {
+  // Enough to cover every file that falls due at one deadline while its move commits.
+  constexpr std::size_t remembered = 256;
+  std::promise<workflow::prepared_seal> mine;
+  std::shared_future<workflow::prepared_seal> theirs;
+  {
+    std::lock_guard lock{preparations_mutex_};
+    if (auto it = preparations_.find(key); it != preparations_.end())
+      theirs = it->second;
+    else
+      preparations_.emplace(key, mine.get_future().share());
+  }
+  if (theirs.valid()) return theirs.get();  // rethrows the failure of the one that built it
+  try {
+    auto out = make();
+    mine.set_value(out);
+    std::lock_guard lock{preparations_mutex_};
+    finished_.push_back(key);
+    if (finished_.size() > remembered) {
+      preparations_.erase(finished_.front());
+      finished_.pop_front();
+    }
+    return out;
+  } catch (...) {
+    mine.set_exception(std::current_exception());
+    std::lock_guard lock{preparations_mutex_};
+    preparations_.erase(key);  // the next caller tries again
+    throw;
+  }
 }
 
 int evidence_sealer::seal(storage::connection& c, const workflow::seal_request& r) const {

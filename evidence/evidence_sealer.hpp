@@ -5,8 +5,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -38,6 +42,10 @@ class evidence_sealer final : public workflow::evidence_sealing {
   // now, so that the sealing transaction (which holds the single writer) only records
   // them: a 1 GiB criterion takes seconds to archive. Reads in its own transaction.
   // Blobs of a preparation that is not used stay unreferenced (fsck lists them).
+  // Preparations of the same move over the same drafts are made once: callers that ask
+  // while one is being built wait for it, and a recent result is handed out again (on
+  // deadline day every agency user's next request, and the sweep, find the same file
+  // due; each built the unit's archives again, and together they held every worker).
   workflow::prepared_seal prepare(storage::database& db,
                                   const workflow::seal_request& r) const override;
 
@@ -55,11 +63,17 @@ class evidence_sealer final : public workflow::evidence_sealing {
   workflow::prepared_leaf build(const workflow::seal_request& r, const std::string& code,
                                 const std::vector<storage::evidence_file_record>& drafts,
                                 std::int64_t version) const;
+  // The one preparation of key: runs make unless one is running or recently finished.
+  workflow::prepared_seal prepare_once(const std::string& key,
+                                       const std::function<workflow::prepared_seal()>& make) const;
 
   storage::blob_store& blobs_;
   const storage::signing_key& key_;
   mutable std::atomic<std::uint64_t> built_in_transaction_{0};
   mutable std::atomic<std::uint64_t> built_{0};
+  mutable std::mutex preparations_mutex_;
+  mutable std::map<std::string, std::shared_future<workflow::prepared_seal>> preparations_;
+  mutable std::deque<std::string> finished_;  // keys of finished preparations, oldest first
 };
 
 }  // namespace parix::evidence

@@ -2,6 +2,10 @@
 // and the server clock in every response.
 #include <gtest/gtest.h>
 
+#include <latch>
+#include <thread>
+#include <vector>
+
 #include <boost/json.hpp>
 
 #include "storage/database.hpp"
@@ -162,6 +166,41 @@ TEST_F(deadlines, a_refused_submission_builds_no_archive) {
   EXPECT_EQ(sealer.archives_built(), built_before + 1) << "the one leaf with evidence";
   EXPECT_EQ(sealer.archives_built_in_transaction(), in_transaction_before);
   auto versions = head.get(base + "/leaves/1/evidence");
+  ASSERT_EQ(versions.status, 200u) << versions.body;
+  EXPECT_EQ(versions.json().at("versions").as_array().size(), 1u);
+}
+
+// On deadline day every agency user's next request finds the unit's file due, and so
+// does the sweep. Each of them built the unit's archives again (five users of a unit,
+// hundreds of megabytes each): the workers were all busy archiving the same files and
+// every route waited tens of seconds. Requests that find the same move due share one
+// preparation.
+TEST_F(deadlines, parallel_requests_on_a_due_file_build_its_archives_once) {
+  const auto& sealer = srv.app().sealer();
+  auto head = login("u1.head");
+  std::string id;
+  ASSERT_EQ(upload_file(head, "ho-so.pdf", pdf_bytes(std::string(8 << 20, 'x')), &id).status, 204u);
+  const auto base = "/api/v1/assessments/" + std::to_string(file["U1"]);
+  ASSERT_EQ(head.post_json(base + "/leaves/1/evidence", {{"upload_id", id}}).status, 201u);
+  const auto built_before = sealer.archives_built();
+
+  srv.clock().set(deadline + 31min);
+  constexpr int readers = 6;
+  std::vector<https_client> clients;
+  for (int i = 0; i < readers; ++i) clients.push_back(login("u1.head"));
+  std::vector<unsigned> status(readers);
+  std::latch start{readers};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < readers; ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      status[i] = clients[i].get(base).status;
+    });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < readers; ++i) EXPECT_EQ(status[i], 200u) << "reader " << i;
+  EXPECT_EQ(sealer.archives_built(), built_before + 1) << "the one leaf with evidence, once";
+  EXPECT_EQ(head.get(base).json().at("state").as_string(), "round1");
+  auto versions = clients[0].get(base + "/leaves/1/evidence");
   ASSERT_EQ(versions.status, 200u) << versions.body;
   EXPECT_EQ(versions.json().at("versions").as_array().size(), 1u);
 }
