@@ -199,7 +199,7 @@ TEST_F(deadlines, parallel_requests_on_a_due_file_build_its_archives_once) {
   for (auto& t : threads) t.join();
   for (int i = 0; i < readers; ++i) EXPECT_EQ(status[i], 200u) << "reader " << i;
   EXPECT_EQ(sealer.archives_built(), built_before + 1) << "the one leaf with evidence, once";
-  EXPECT_EQ(head.get(base).json().at("state").as_string(), "round1");
+  EXPECT_EQ(clients[0].get(base).json().at("state").as_string(), "round1");
   auto versions = clients[0].get(base + "/leaves/1/evidence");
   ASSERT_EQ(versions.status, 200u) << versions.body;
   EXPECT_EQ(versions.json().at("versions").as_array().size(), 1u);
