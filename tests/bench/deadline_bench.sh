@@ -9,9 +9,8 @@
 #   usage: tests/bench/deadline_bench.sh [users, default 300] [units, default 60] [lead seconds, default 120]
 # PARIX=path runs another build of the server.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-source tests/bench/lib.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 users=${1:-300}
 units=${2:-60}
 lead=${3:-120}

@@ -6,9 +6,8 @@
 #   usage: tests/bench/evidence_bench.sh [size MiB, default 1024] [concurrent, default 32] [each MB, default 20]
 # PARIX=path runs another build of the server (for A/B comparisons in the same hour).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-source tests/bench/lib.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 size_mib=${1:-1024}
 concurrent=${2:-32}
 each_mb=${3:-20}

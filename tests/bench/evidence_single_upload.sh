@@ -6,8 +6,8 @@
 # Run tests/bench/evidence_bench.sh once first (it builds build/parix); PARIX=path runs
 # another build of the server (for A/B comparisons in the same hour).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-source tests/bench/lib.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 bin=${PARIX:-build/parix}
 bench_start
 bench_data "$bin"

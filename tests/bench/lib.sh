@@ -2,7 +2,10 @@
 # Shared by the benchmark scripts (sourced, not run): a fresh data folder with the demo
 # data, parix serving it in the background, and sign-ins. bench_start makes $work (a
 # temporary folder) and arranges that the server is stopped and $work removed when the
-# script exits; bench_data sets $data, bench_serve sets $server.
+# script exits; bench_data sets $data, bench_serve sets $server. Sourcing it moves to the
+# repository's root ($root), where the scripts' relative paths start.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
 bench_password=ChiSoCCHC-2024
 
 # bench_start [mktemp template]: call once, before the others.

@@ -6,12 +6,11 @@
 # Figures go to docs/benchmarks.md by hand.
 #   environment: PARIX (binary, default build/parix), PORT (9400), SIZE_MB (200; 0: no upload)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
 parix=${PARIX:-build/parix}
 port=${PORT:-9400}
 size_mb=${SIZE_MB:-200}
-source tests/bench/lib.sh
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 password=$bench_password
 bench_start /tmp/parix-web-bench.XXXXXX
 
