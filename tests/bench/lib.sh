@@ -5,7 +5,7 @@
 # script exits; bench_data sets $data, bench_serve sets $server. Sourcing it moves to the
 # repository's root ($root), where the scripts' relative paths start.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 bench_password=ChiSoCCHC-2024
 
 # bench_start [mktemp template]: call once, before the others.
