@@ -71,6 +71,8 @@ class category final : public boost::system::error_category {
         return "invalid import";
       case errc::password_change_required:
         return "password change required";
+      case errc::login_in_progress:
+        return "other sign-ins to the account in flight";
     }
     return "unknown auth error";
   }

@@ -39,7 +39,10 @@ enum class errc {
   unit_disabled,             // users are not added to a disabled unit
   invalid_import,            // a CSV import has problems (listed beside the error)
   password_change_required,  // a one-time password must be replaced first
-  last = password_change_required,
+  // Refused only because other sign-ins to the account are in flight (issue 11): not a
+  // failure; the client tries again shortly.
+  login_in_progress,
+  last = login_in_progress,
 };
 
 const boost::system::error_category& auth_category() noexcept;

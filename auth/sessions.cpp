@@ -1,7 +1,7 @@
 // Login, authentication, logout and password change.
 #include "auth/sessions.hpp"
 
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "auth/token.hpp"
@@ -46,45 +46,62 @@ session_service::session_service(storage::database& db, password_hasher& hasher,
 result<login_success> session_service::login(std::string_view username, std::string_view password,
                                              const std::string& client_address,
                                              std::chrono::seconds* retry_after) {
-  const auto now = clock_.now();
   const std::string user_key = account_key(username);
   const std::string addr_key = address_key(client_address);
   const throttle_rule by_account = account_rule(throttle_);
   const throttle_rule by_address = address_rule(throttle_);
+  const std::vector<std::string> keys{user_key, addr_key};
+  // An attempt held back only by others in flight waits for them as long as it would
+  // wait for a hashing slot: with hashes in tens of milliseconds, parallel correct
+  // sign-ins to one shared account all go through without the client noticing.
+  const auto wait = hasher_.config().queue_timeout;
+  const auto give_up = std::chrono::steady_clock::now() + wait;
 
-  // 1. Check and count in one write transaction: an attempt that may go ahead is
-  // counted as a failure before its password is hashed (and released if it was right),
-  // so a burst of parallel guesses never gets more hashes than the rules allow.
-  struct reservation {
+  // 1. Check the stored failures and the attempts in flight in one step: the single
+  // writer runs every check, and the in-flight counts are read and raised under one lock
+  // inside it, so a burst of parallel guesses never gets more hashes than the rules
+  // allow. A reservation is not a failure (it is kept apart, in memory: a reservation of
+  // a process that died never outlives it), and it is given back only after the
+  // attempt's outcome is written, so the checks never see neither.
+  struct admission {
     std::optional<storage::user_record> user;
-    std::optional<time_point> blocked;
-    // The locks this attempt's count set, audited only if the attempt really fails.
-    std::vector<std::pair<std::string, storage::millis>> locks;
+    std::optional<time_point> blocked;  // by stored failures
+    std::optional<login_reservations::ticket> ticket;
+    std::uint64_t generation = 0;
   };
-  auto seen = db_.write_result([&](storage::connection& c) {
-    reservation s;
-    s.user = storage::find_user_by_name(c, username);
-    const auto user_before = storage::find_throttle(c, user_key);
-    const auto addr_before = storage::find_throttle(c, addr_key);
-    auto by_user = blocked_until(user_before, now, throttle_, by_account);
-    auto by_addr = blocked_until(addr_before, now, throttle_, by_address);
-    if (by_user || by_addr) {
-      s.blocked = std::max(by_user.value_or(now), by_addr.value_or(now));
-      storage::append_audit(c,
-                            login_event(username, s.user ? s.user->role : "unknown", client_address,
-                                        "login.throttled"),
-                            to_millis(now));
+  auto now = clock_.now();
+  admission seen;
+  for (;;) {
+    now = clock_.now();
+    seen = db_.write_result([&](storage::connection& c) {
+      admission s;
+      s.user = storage::find_user_by_name(c, username);
+      const auto user_before = storage::find_throttle(c, user_key);
+      const auto addr_before = storage::find_throttle(c, addr_key);
+      auto by_user = blocked_until(user_before, now, throttle_, by_account);
+      auto by_addr = blocked_until(addr_before, now, throttle_, by_address);
+      if (by_user || by_addr) {
+        s.blocked = std::max(by_user.value_or(now), by_addr.value_or(now));
+        storage::append_audit(c,
+                              login_event(username, s.user ? s.user->role : "unknown",
+                                          client_address, "login.throttled"),
+                              to_millis(now));
+        return s;
+      }
+      auto admit = [&](const std::vector<int>& pending) {
+        return !blocked_until(
+                   with_pending(user_before, user_key, pending[0], now, throttle_, by_account), now,
+                   throttle_, by_account) &&
+               !blocked_until(
+                   with_pending(addr_before, addr_key, pending[1], now, throttle_, by_address), now,
+                   throttle_, by_address);
+      };
+      s.ticket = reservations_.try_take(keys, admit, &s.generation);
       return s;
-    }
-    for (const auto& [key, before, rule] : {std::tuple{user_key, user_before, by_account},
-                                            std::tuple{addr_key, addr_before, by_address}}) {
-      auto after = after_failure(before, key, now, throttle_, rule);
-      storage::save_throttle(c, after);
-      if (after.locked_until && !(before && before->locked_until == after.locked_until))
-        s.locks.emplace_back(key, *after.locked_until);
-    }
-    return s;
-  });
+    });
+    if (seen.blocked || seen.ticket) break;
+    if (!reservations_.wait_for_release(seen.generation, give_up)) break;
+  }
   const std::string role_name = seen.user ? seen.user->role : "unknown";
   if (seen.blocked) {
     if (retry_after)
@@ -92,47 +109,43 @@ result<login_success> session_service::login(std::string_view username, std::str
           std::chrono::ceil<std::chrono::seconds>(*seen.blocked - now), std::chrono::seconds{1});
     return errc::login_throttled;
   }
-  // Gives back the reservation of an attempt that was not a failure.
-  auto release = [&](storage::connection& c, const std::string& key, const throttle_rule& rule) {
-    auto after = after_release(storage::find_throttle(c, key), rule);
-    if (after)
-      storage::save_throttle(c, *after);
-    else
-      storage::clear_throttle(c, key);
-  };
+  if (!seen.ticket) {  // still others in flight: not a failure, and not counted as one
+    db_.write([&](storage::connection& c) {
+      auto e = login_event(username, role_name, client_address, "login.deferred");
+      e.reason = "other sign-ins to the account or address in flight";
+      storage::append_audit(c, e, to_millis(now));
+    });
+    if (retry_after)
+      *retry_after = std::max<std::chrono::seconds>(std::chrono::ceil<std::chrono::seconds>(wait),
+                                                    std::chrono::seconds{1});
+    return errc::login_in_progress;
+  }
 
-  // 2. The expensive part, outside any transaction.
-  result<bool> matched = false;
-  try {
-    matched = hasher_.verify(seen.user ? seen.user->password_hash : dummy_hash_, password);
-  } catch (...) {
-    db_.write([&](storage::connection& c) {
-      release(c, user_key, by_account);
-      release(c, addr_key, by_address);
-    });
-    throw;
-  }
-  if (!matched) {  // busy: the attempt was never judged
-    db_.write([&](storage::connection& c) {
-      release(c, user_key, by_account);
-      release(c, addr_key, by_address);
-    });
-    return matched.error();
-  }
+  // 2. The expensive part, outside any transaction. The reservation is given back
+  // whatever happens (busy, an exception) when seen goes out of scope.
+  auto matched = hasher_.verify(seen.user ? seen.user->password_hash : dummy_hash_, password);
+  if (!matched) return matched.error();  // busy: the attempt was never judged
   const bool ok = seen.user && *matched && !seen.user->disabled;
+  const auto done = clock_.now();
 
-  // 3. Record the outcome; the failure itself was counted in step 1.
+  // 3. Record the outcome, then give the reservation back (at return).
   if (!ok) {
     db_.write([&](storage::connection& c) {
-      for (const auto& [key, until] : seen.locks) {
-        auto e = login_event(username, role_name, client_address, "login.locked");
-        e.entity = key;
-        e.new_value = std::to_string(until);
-        storage::append_audit(c, e, to_millis(now));
+      for (const auto& [key, rule] :
+           {std::pair{user_key, by_account}, std::pair{addr_key, by_address}}) {
+        const auto before = storage::find_throttle(c, key);
+        const auto after = after_failure(before, key, done, throttle_, rule);
+        storage::save_throttle(c, after);
+        if (after.locked_until && !(before && before->locked_until == after.locked_until)) {
+          auto e = login_event(username, role_name, client_address, "login.locked");
+          e.entity = key;
+          e.new_value = std::to_string(*after.locked_until);
+          storage::append_audit(c, e, to_millis(done));
+        }
       }
       auto e = login_event(username, role_name, client_address, "login.failed");
       if (seen.user && seen.user->disabled) e.reason = "account disabled";
-      storage::append_audit(c, e, to_millis(now));
+      storage::append_audit(c, e, to_millis(done));
     });
     return errc::bad_credentials;
   }
@@ -149,8 +162,7 @@ result<login_success> session_service::login(std::string_view username, std::str
   s.client_address = client_address;
   db_.write([&](storage::connection& c) {
     out.session_id = storage::insert_session(c, s);
-    storage::clear_throttle(c, user_key);
-    release(c, addr_key, by_address);
+    storage::clear_throttle(c, user_key);  // the address's count stays: other users' failures
     auto e = login_event(seen.user->username, role_name, client_address, "login.succeeded");
     e.new_value = "session/" + std::to_string(out.session_id);
     storage::append_audit(c, e, to_millis(now));

@@ -8,6 +8,7 @@
 #include "auth/actor.hpp"
 #include "auth/clock.hpp"
 #include "auth/errc.hpp"
+#include "auth/login_reservations.hpp"
 #include "auth/password.hpp"
 #include "auth/throttle.hpp"
 #include "storage/database.hpp"
@@ -36,7 +37,10 @@ class session_service {
 
   // Checks the password and opens a new session. Wrong password and unknown user
   // give the same errc::bad_credentials (after the same hashing work). Too many
-  // recent failures give errc::login_throttled and set *retry_after. Every
+  // recent failures give errc::login_throttled and set *retry_after. When only the
+  // attempts in flight (counted as if they failed) keep this one back, it waits for
+  // them up to the hasher's queue_timeout, then gives errc::login_in_progress and sets
+  // *retry_after: never a failure. errc::busy when no hashing slot frees up. Every
   // attempt, failure and lock is audited. Thread-safe; blocks for one Argon2id hash.
   result<login_success> login(std::string_view username, std::string_view password,
                               const std::string& client_address,
@@ -62,7 +66,8 @@ class session_service {
   const clock& clock_;
   session_config sessions_;
   throttle_config throttle_;
-  std::string dummy_hash_;  // verified against for unknown users, to equalise timing
+  login_reservations reservations_;  // sign-in attempts in flight in this process
+  std::string dummy_hash_;           // verified against for unknown users, to equalise timing
 };
 
 }  // namespace parix::auth

@@ -66,15 +66,12 @@ storage::throttle_record after_failure(const std::optional<storage::throttle_rec
   return next;
 }
 
-std::optional<storage::throttle_record> after_release(
-    const std::optional<storage::throttle_record>& r, const throttle_rule& rule) {
-  if (!r || r->failures <= 1) return std::nullopt;
-  storage::throttle_record next = *r;
-  --next.failures;
-  // A lock is only ever set by the attempt that reached lock_after (a locked key takes
-  // no reservations), so below it the lock was this attempt's.
-  if (next.failures < rule.lock_after) next.locked_until.reset();
-  return next;
+std::optional<storage::throttle_record> with_pending(
+    const std::optional<storage::throttle_record>& r, const std::string& key, int pending,
+    time_point now, const throttle_config& config, const throttle_rule& rule) {
+  auto out = r;
+  for (int i = 0; i < pending; ++i) out = after_failure(out, key, now, config, rule);
+  return out;
 }
 
 }  // namespace parix::auth

@@ -49,10 +49,11 @@ storage::throttle_record after_failure(const std::optional<storage::throttle_rec
                                        const std::string& key, time_point now,
                                        const throttle_config& config, const throttle_rule& rule);
 
-// The record after a reserved attempt (counted by after_failure before the password was
-// checked) turned out not to be a failure: one failure fewer, and no lock unless the
-// remaining failures still reach rule.lock_after. nullopt when nothing is left to keep.
-std::optional<storage::throttle_record> after_release(
-    const std::optional<storage::throttle_record>& r, const throttle_rule& rule);
+// The record as it would be if the `pending` attempts now in flight under its key all
+// failed at now: an attempt is let through only when this record does not block it, so
+// that a burst of parallel guesses gets no more password checks than the rule allows.
+std::optional<storage::throttle_record> with_pending(
+    const std::optional<storage::throttle_record>& r, const std::string& key, int pending,
+    time_point now, const throttle_config& config, const throttle_rule& rule);
 
 }  // namespace parix::auth

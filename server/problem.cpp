@@ -52,6 +52,7 @@ const mapping& lookup(const boost::system::error_code& ec) {
       {&a, int(errc::unit_disabled), s::unprocessable_entity, "unit_disabled"},
       {&a, int(errc::invalid_import), s::unprocessable_entity, "invalid_import"},
       {&a, int(errc::password_change_required), s::forbidden, "password_change_required"},
+      {&a, int(errc::login_in_progress), s::service_unavailable, "login_in_progress"},
   };
   using w = workflow::errc;
   static const boost::system::error_category& f = workflow::workflow_category();

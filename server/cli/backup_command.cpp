@@ -86,14 +86,6 @@ class snapshot_writer {
   std::vector<storage::manifest_entry> entries_;
 };
 
-// The configuration file the server reads, if it has one.
-std::optional<fs::path> config_file(const po::variables_map& vm) {
-  if (vm.count("config")) return fs::path{vm["config"].as<std::string>()};
-  fs::path p = fs::path{vm["data"].as<std::string>()} / "parix.toml";
-  if (fs::exists(p)) return p;
-  return std::nullopt;
-}
-
 std::string snapshot_name(const fs::path& dest) {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   std::string base = fmt::format("{:%Y%m%dT%H%M%SZ}", now);

@@ -21,11 +21,17 @@ void add_location_options(po::options_description& d) {
       "data folder (default $PARIX_DATA, else ./var)");
 }
 
+std::optional<std::filesystem::path> config_file(const po::variables_map& vm) {
+  if (vm.count("config")) return std::filesystem::path{vm["config"].as<std::string>()};
+  const std::filesystem::path file =
+      std::filesystem::path{vm["data"].as<std::string>()} / "parix.toml";
+  if (std::filesystem::exists(file)) return file;
+  return std::nullopt;
+}
+
 config locate_config(const po::variables_map& vm) {
-  if (vm.count("config")) return load_config(vm["config"].as<std::string>());
-  const std::filesystem::path data = vm["data"].as<std::string>();
-  if (std::filesystem::exists(data / "parix.toml")) return load_config(data / "parix.toml");
-  return default_config(data);
+  if (auto file = config_file(vm)) return load_config(*file);
+  return default_config(vm["data"].as<std::string>());
 }
 
 void setup_logging(const log_config& c) {

@@ -16,7 +16,10 @@ namespace po = boost::program_options;
 
 // --config FILE and --data DIR (default $PARIX_DATA, else ./var).
 void add_location_options(po::options_description& d);
-// The configuration named by --config, else DIR/parix.toml if present, else defaults for DIR.
+// The configuration file the server reads: --config FILE, else DIR/parix.toml if present,
+// else none (defaults for DIR). The one rule, for locate_config and for parix backup.
+std::optional<std::filesystem::path> config_file(const po::variables_map& vm);
+// The configuration config_file names, else defaults for DIR.
 config locate_config(const po::variables_map& vm);
 
 // Sets up the default logger and the access logger from the configuration.

@@ -35,7 +35,7 @@ response login(request_context& ctx) {
   auto r = ctx.app.sessions.login(username, password, ctx.client_address, &retry_after);
   if (!r) {
     auto e = error_from(r.error(), {{"seconds", std::to_string(retry_after.count())}});
-    if (r.error() == auth::errc::login_throttled) {
+    if (r.error() == auth::errc::login_throttled || r.error() == auth::errc::login_in_progress) {
       e.with_header(http::field::retry_after, std::to_string(retry_after.count()));
       e.extensions["retry_after"] = retry_after.count();
     }

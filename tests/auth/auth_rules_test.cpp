@@ -3,6 +3,7 @@
 
 #include <future>
 
+#include "auth/login_reservations.hpp"
 #include "auth/password.hpp"
 #include "auth/role.hpp"
 #include "auth/throttle.hpp"
@@ -68,19 +69,63 @@ TEST(throttle, an_address_is_throttled_only_far_above_an_account) {
   EXPECT_EQ(blocked_until(r, t0, c, address_rule(c)), t0 + c.base_delay);
 }
 
-TEST(throttle, a_released_reservation_gives_back_its_count_and_its_lock) {
+TEST(throttle, attempts_in_flight_count_as_failures_only_for_letting_more_through) {
   throttle_config c;
   const auto rule = account_rule(c);
   std::optional<storage::throttle_record> r;
-  EXPECT_EQ(after_release(r, rule), std::nullopt);
+  EXPECT_EQ(with_pending(r, "user:a", 0, t0, c, rule), std::nullopt);
+  for (int pending = 0; pending < c.slow_after; ++pending)
+    EXPECT_EQ(blocked_until(with_pending(r, "user:a", pending, t0, c, rule), t0, c, rule),
+              std::nullopt)
+        << pending << " in flight";
+  EXPECT_EQ(blocked_until(with_pending(r, "user:a", c.slow_after, t0, c, rule), t0, c, rule),
+            t0 + c.base_delay)
+      << "the rule's allowance is in flight";
   r = after_failure(r, "user:a", t0, c, rule);
-  EXPECT_EQ(after_release(r, rule), std::nullopt) << "the only failure was the reservation";
-  for (int i = 1; i < c.lock_after; ++i) r = after_failure(r, "user:a", t0, c, rule);
-  ASSERT_TRUE(r->locked_until) << "the lock_after-th attempt locks as it is reserved";
-  auto back = after_release(r, rule);
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->failures, c.lock_after - 1);
-  EXPECT_FALSE(back->locked_until) << "the reservation's own lock goes with it";
+  EXPECT_TRUE(blocked_until(with_pending(r, "user:a", c.slow_after - 1, t0, c, rule), t0, c, rule))
+      << "stored failures and attempts in flight add up";
+  const auto locked = with_pending(r, "user:a", c.lock_after - 1, t0, c, rule);
+  ASSERT_TRUE(locked);
+  EXPECT_TRUE(locked->locked_until);
+}
+
+TEST(login_reservations, a_ticket_counts_under_every_key_until_it_is_given_back) {
+  login_reservations table;
+  std::uint64_t generation = 0;
+  std::vector<int> seen;
+  auto admit_all = [&](const std::vector<int>& pending) {
+    seen = pending;
+    return true;
+  };
+  auto first = table.try_take({"user:a", "addr:x"}, admit_all, &generation);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(seen, (std::vector<int>{0, 0}));
+  {
+    auto second = table.try_take({"user:a", "addr:y"}, admit_all, nullptr);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(seen, (std::vector<int>{1, 0}));
+    EXPECT_EQ(table.pending("user:a"), 2);
+  }
+  EXPECT_EQ(table.pending("user:a"), 1) << "given back when the ticket ends";
+  EXPECT_EQ(table.pending("addr:y"), 0);
+  EXPECT_FALSE(table.try_take(
+      {"user:a"}, [](const std::vector<int>&) { return false; }, nullptr))
+      << "refused: nothing counted";
+  EXPECT_EQ(table.pending("user:a"), 1);
+  EXPECT_TRUE(table.wait_for_release(generation, std::chrono::steady_clock::now()))
+      << "a release after the generation was read is seen";
+  std::uint64_t now_generation = 0;
+  table.try_take(
+      {"user:a"}, [](const std::vector<int>&) { return false; }, &now_generation);
+  EXPECT_FALSE(table.wait_for_release(now_generation, std::chrono::steady_clock::now()));
+  auto waiter = std::async(std::launch::async, [&] {
+    return table.wait_for_release(now_generation,
+                                  std::chrono::steady_clock::now() + std::chrono::minutes{5});
+  });
+  first->release();
+  EXPECT_TRUE(waiter.get()) << "a waiter wakes when a reservation is given back";
+  EXPECT_EQ(table.pending("user:a"), 0);
+  EXPECT_EQ(table.pending("addr:x"), 0);
 }
 
 TEST(throttle, account_keys_ignore_case) {

@@ -9,8 +9,8 @@
 #   usage: tests/bench/deadline_bench.sh [users, default 300] [units, default 60] [lead seconds, default 120]
 # PARIX=path runs another build of the server.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 users=${1:-300}
 units=${2:-60}
 lead=${3:-120}
@@ -20,16 +20,8 @@ cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARIX_TESTS=ON >
 cmake --build build-bench --target parix parix_deadline_bench > /dev/null
 bin=${PARIX:-build-bench/parix}
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && { wait "$server" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
-data="$work/data"
-PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 "$bin" init --data "$data" > /dev/null
-"$bin" demo --data "$data" > /dev/null  # the 2024 criteria sets and the secretariat (thuky)
+bench_start
+bench_data "$bin"  # the 2024 criteria sets and the secretariat (thuky)
 # The units of a province: parix has no route to add units, the demo adds seven.
 {
   echo "BEGIN;"
@@ -43,15 +35,13 @@ cat >> "$data/parix.toml" <<TOML
 [limits]
 max_connections = 4096
 TOML
-port=$(( 9300 + RANDOM % 100 ))
-"$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done
+port=${PARIX_BENCH_PORT:-$(( 9300 + RANDOM % 100 ))}  # PARIX_BENCH_PORT: a fixed port
+bench_serve "$bin" "$port"
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 status=0
 build-bench/tests/parix_deadline_bench "$port" "$data" "$users" "$units" "$lead" || status=1
-kill "$server"; wait "$server" || true; server=""
+bench_stop
 echo "integrity_check: $(sqlite3 "$data/parix.db" 'PRAGMA integrity_check')"
 "$bin" audit verify --data "$data" || status=1
 "$bin" evidence fsck --data "$data" > "$work/fsck" || status=1

@@ -6,8 +6,8 @@
 #   usage: tests/bench/evidence_bench.sh [size MiB, default 1024] [concurrent, default 32] [each MB, default 20]
 # PARIX=path runs another build of the server (for A/B comparisons in the same hour).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 size_mib=${1:-1024}
 concurrent=${2:-32}
 each_mb=${3:-20}
@@ -19,16 +19,8 @@ if [ -z "${PARIX:-}" ]; then
   cmake --build build --target parix > /dev/null
 fi
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && { wait "$server" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
-data="$work/data"
-PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 "$bin" init --data "$data" > /dev/null
-"$bin" demo --data "$data" > /dev/null
+bench_start
+bench_data "$bin"
 cat >> "$data/parix.toml" <<TOML
 
 [evidence]
@@ -37,12 +29,9 @@ max_leaf_total = $(( (size_mib + 16) * 1048576 ))
 TOML
 # PARIX_BENCH_PORT pins the port (e.g. to an engineer's own range on a shared machine).
 port=${PARIX_BENCH_PORT:-$(( 20000 + RANDOM % 20000 ))}
-"$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done
+bench_serve "$bin" "$port"
 base="https://127.0.0.1:$port"
-token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"stp.canbo","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+token=$(bench_login "$base" stp.canbo)
 
 # The test files: a PDF header and random bytes (incompressible, like scans).
 make_file() {  # path MiB
@@ -104,14 +93,12 @@ assessment=$(sqlite3 "$data/parix.db" \
   "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'STP'")
 curl -sk -o /dev/null "$base/api/v1/assessments/$assessment/leaves/1.1.1/evidence" \
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{\"upload_id\":\"$big_id\"}"
-head_token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"stp.giamdoc","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+head_token=$(bench_login "$base" stp.giamdoc)
 # Meanwhile another unit's file is read every 0.2 s (a read of a file is a write
 # transaction: it fires due deadlines), to see whether the writer stays free.
 other=$(sqlite3 "$data/parix.db" \
   "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'HTG'")
-htg_token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"htg.canbo","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+htg_token=$(bench_login "$base" htg.canbo)
 ( for _ in $(seq 60); do
     curl -sk -o /dev/null -w '%{time_total}\n' "$base/api/v1/assessments/$other" \
       -H "Authorization: Bearer $htg_token"

@@ -6,22 +6,17 @@
 # Run tests/bench/evidence_bench.sh once first (it builds build/parix); PARIX=path runs
 # another build of the server (for A/B comparisons in the same hour).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-work=$(mktemp -d)
-data=$work/data
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 bin=${PARIX:-build/parix}
-PARIX_ADMIN_PASSWORD=ChiSoCCHC-2024 "$bin" init --data "$data" > /dev/null
-"$bin" demo --data "$data" > /dev/null
+bench_start
+bench_data "$bin"
 printf '\n[limits]\nnetwork_threads = %s\n\n[evidence]\nmax_file_size = 1200000000\nmax_leaf_total = 1200000000\n' \
   "${NET:-0}" >> "$data/parix.toml"
 port=${PARIX_BENCH_PORT:-$(( 20000 + RANDOM % 20000 ))}  # PARIX_BENCH_PORT: a fixed port
-"$bin" serve --data "$data" --port "$port" > "$work/serve.log" 2>&1 &
-server=$!
-trap 'kill $server; wait $server || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q "serving at" "$work/serve.log" && break; sleep 0.1; done
+bench_serve "$bin" "$port"
 base=https://127.0.0.1:$port
-token=$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"stp.canbo","password":"ChiSoCCHC-2024"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+token=$(bench_login "$base" stp.canbo)
 f=${FILE:-/tmp/parix-bench-1g.pdf}
 [ -f "$f" ] || { printf '%%PDF-1.7\n'; head -c $(( 1024 * 1048576 - 9 )) /dev/urandom; } > "$f"
 sha=$(openssl dgst -sha256 -r "$f" | cut -d' ' -f1)

@@ -6,22 +6,18 @@
 # Figures go to docs/benchmarks.md by hand.
 #   environment: PARIX (binary, default build/parix), PORT (9400), SIZE_MB (200; 0: no upload)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
 parix=${PARIX:-build/parix}
 port=${PORT:-9400}
 size_mb=${SIZE_MB:-200}
-password=ChiSoCCHC-2024
-work=$(mktemp -d /tmp/parix-web-bench.XXXXXX)
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+password=$bench_password
+bench_start /tmp/parix-web-bench.XXXXXX
 
 tests/web/build_ui.sh >/dev/null
-PARIX_ADMIN_PASSWORD=$password "$parix" init --data "$work/data" >/dev/null
-PARIX_DEMO_PASSWORD=$password "$parix" demo --data "$work/data" >/dev/null
-printf '\n[web]\nroot = "%s"\n[evidence]\nmax_leaf_total = 2147483648\n' "$root/web/dist" >> "$work/data/parix.toml"
-"$parix" serve --data "$work/data" --port "$port" >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -sk "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+bench_data "$parix"
+printf '\n[web]\nroot = "%s"\n[evidence]\nmax_leaf_total = 2147483648\n' "$root/web/dist" >> "$data/parix.toml"
+bench_serve "$parix" "$port"
 url="https://127.0.0.1:$port"
 
 cd web
@@ -46,8 +42,7 @@ with open(path, 'wb') as f:
 PY
 sync
 
-token=$(curl -sk "$url/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"htg.canbo\",\"password\":\"$password\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+token=$(bench_login "$url" htg.canbo)
 t0=$(date +%s.%N)
 sha=$(sha256sum "$big" | cut -d' ' -f1)
 t1=$(date +%s.%N)

@@ -3,9 +3,14 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <functional>
+#include <map>
 #include <thread>
 
+#include "auth/throttle.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/throttle_records.hpp"
+#include "tests/support/evidence_support.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace parix::testing {
@@ -159,6 +164,159 @@ TEST_F(auth_api, a_burst_of_parallel_wrong_passwords_gets_only_the_allowed_numbe
   auto actions = audit_actions();
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.failed"), t.slow_after);
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.throttled"), burst - t.slow_after);
+}
+
+// Sends one sign-in per client at once (each client connected beforehand) and returns
+// the replies; a client whose connection broke gets status 0.
+std::vector<reply> sign_in_at_once(std::vector<https_client>& clients, const std::string& user,
+                                   const std::function<std::string(int)>& password,
+                                   const std::function<std::string(int)>& language = {}) {
+  const int n = static_cast<int>(clients.size());
+  std::vector<reply> replies(n);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      std::map<std::string, std::string> headers;
+      if (language) headers["Accept-Language"] = language(i);
+      ++ready;
+      while (ready.load() < n) std::this_thread::yield();
+      try {
+        replies[i] = clients[i].post_json("/api/v1/auth/login",
+                                          {{"username", user}, {"password", password(i)}}, headers);
+      } catch (const std::exception&) {
+        replies[i] = reply{};
+      }
+    });
+  for (auto& th : threads) th.join();
+  return replies;
+}
+
+std::vector<https_client> connected_clients(test_server& srv, int n) {
+  std::vector<https_client> clients;
+  for (int i = 0; i < n; ++i) clients.push_back(srv.client());
+  for (auto& c : clients) EXPECT_EQ(c.get("/healthz").status, 200u);
+  return clients;
+}
+
+TEST_F(auth_api, parallel_correct_sign_ins_to_one_account_all_succeed) {
+  // Issue 11 follow-up: each attempt was counted as a failure until its password was
+  // checked, so the fourth of several parallel correct sign-ins to one account (an
+  // agency's shared account, several tabs) got 429 "too many wrong passwords".
+  constexpr int parallel = 6;
+  auto clients = connected_clients(srv, parallel);
+  const auto replies =
+      sign_in_at_once(clients, "admin", [](int) { return std::string{test_password}; });
+  for (int i = 0; i < parallel; ++i)
+    EXPECT_EQ(replies[i].status, 200u) << "sign-in " << i << ": " << replies[i].body;
+  EXPECT_EQ(client.login("admin", test_password).status, 200u) << "and one more after them";
+  auto actions = audit_actions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.succeeded"), parallel + 1);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.failed"), 0);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.throttled"), 0);
+  srv.app().db().read([&](storage::connection& c) {
+    EXPECT_FALSE(storage::find_throttle(c, "user:admin")) << "no failure recorded";
+  });
+}
+
+// Slow hashes (about a second each) and a short wait for a hashing slot, so that an
+// attempt finds the others still in flight when its wait ends.
+class auth_api_slow_hashes : public ::testing::Test {
+ protected:
+  test_server srv{[](server::config& c) {
+    c.passwords.iterations = 60;
+    c.passwords.max_concurrent = 8;
+    c.passwords.queue_timeout = std::chrono::milliseconds{100};
+  }};
+};
+
+TEST_F(auth_api_slow_hashes, an_attempt_held_back_only_by_others_in_flight_gets_503_not_429) {
+  const auto& t = srv.cfg().throttle;
+  constexpr int parallel = 6;
+  auto clients = connected_clients(srv, parallel);
+  auto language = [](int i) { return std::string{i % 2 ? "en" : "vi"}; };
+  const auto replies = sign_in_at_once(
+      clients, "admin", [](int) { return std::string{test_password}; }, language);
+  int succeeded = 0, deferred = 0;
+  for (int i = 0; i < parallel; ++i) {
+    const auto& r = replies[i];
+    if (r.status == 200) {
+      ++succeeded;
+      continue;
+    }
+    ASSERT_EQ(r.status, 503u) << "sign-in " << i << ": " << r.body;
+    ++deferred;
+    EXPECT_EQ(r.json().at("code").as_string(), "login_in_progress");
+    const auto seconds = std::stoi(r.header("retry-after"));
+    EXPECT_GT(seconds, 0);
+    EXPECT_EQ(r.json().at("retry_after").as_int64(), seconds);
+    const std::string detail{r.json().at("detail").as_string()};
+    const std::string expected =
+        i % 2 ? "Another sign-in to this account is in progress; try again in "
+              : "Đang có lần đăng nhập khác cho tài khoản này; hãy thử lại sau ";
+    EXPECT_EQ(detail, expected + std::to_string(seconds) + (i % 2 ? " seconds." : " giây."));
+  }
+  EXPECT_LE(succeeded, t.slow_after) << "no more checked at once than the rule allows";
+  EXPECT_GT(deferred, 0) << "hashes of a second outlast a wait of 100 ms";
+  std::vector<std::string> actions;
+  srv.app().db().read([&](storage::connection& c) {
+    storage::scan_audit(c, 1,
+                        [&](const storage::audit_entry& e) { actions.push_back(e.event.action); });
+    EXPECT_FALSE(storage::find_throttle(c, "user:admin")) << "no failure recorded";
+  });
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.deferred"), deferred);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.failed"), 0);
+}
+
+TEST(auth_restart, sign_ins_cut_by_a_crash_do_not_hold_the_account_back_after_the_restart) {
+  // Issue 11 follow-up: attempts in flight were counted as failures and a killed process
+  // never gave them back, so after a quick restart the account waited as if three wrong
+  // passwords had been typed. Here the real binary is killed with SIGKILL while three
+  // correct sign-ins hash (the admin's password is rehashed with 150 Argon2id passes, so
+  // each takes seconds), and a server restarted on the same data folder at that moment
+  // lets the account in.
+  temp_dir dir;
+  const auto data = dir / "data";
+  const auto init = run_command("PARIX_ADMIN_PASSWORD='" + std::string{test_password} + "' " +
+                                PARIX_BINARY + " init --data " + data.string() + " 2>&1");
+  ASSERT_EQ(init.status, 0) << init.output;
+  const std::string slow_password = "a-slow-hash-password";
+  std::chrono::system_clock::time_point killed_at;
+  int slow_after = 0;
+  {
+    server_process crashed{dir.path(), false,
+                           "\n[passwords]\niterations = 150\nmax_concurrent = 8\n"};
+    https_client admin{crashed.port()};
+    ASSERT_EQ(admin.login("admin", test_password).status, 200u);
+    auto changed =
+        admin.send_json(verb::put, "/api/v1/me/password",
+                        {{"current_password", test_password}, {"new_password", slow_password}});
+    ASSERT_EQ(changed.status, 204u) << changed.body;
+    slow_after = auth::throttle_config{}.slow_after;
+    std::vector<https_client> clients;
+    for (int i = 0; i < slow_after; ++i) clients.emplace_back(crashed.port());
+    for (auto& c : clients) ASSERT_EQ(c.get("/healthz").status, 200u);
+    std::vector<reply> replies;
+    std::thread signing_in{
+        [&] { replies = sign_in_at_once(clients, "admin", [&](int) { return slow_password; }); }};
+    std::this_thread::sleep_for(std::chrono::milliseconds{400});
+    killed_at = std::chrono::system_clock::now();
+    crashed.kill_hard();
+    signing_in.join();
+    for (const auto& r : replies)
+      ASSERT_EQ(r.status, 0u) << "an attempt ended before the kill, so none was cut: " << r.body;
+  }
+  test_server restarted{data};
+  restarted.clock().set(killed_at);  // restarted at once: no delay has passed
+  auto c = restarted.client();
+  auto r = c.login("admin", slow_password);
+  EXPECT_EQ(r.status, 200u) << r.body;
+  std::vector<std::string> actions;
+  restarted.app().db().read([&](storage::connection& conn) {
+    storage::scan_audit(conn, 1,
+                        [&](const storage::audit_entry& e) { actions.push_back(e.event.action); });
+  });
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "login.throttled"), 0);
 }
 
 // Behind a reverse proxy the configuration names, the client is the one the proxy names.

@@ -25,16 +25,29 @@ server::config test_config(const std::filesystem::path& dir) {
 test_server::test_server(const std::function<void(server::config&)>& adjust,
                          server::http_server::fault_hook faults)
     : clock_(std::chrono::system_clock::now()) {
-  cfg_ = test_config(dir_.path());
+  start(dir_.path(), adjust, std::move(faults));
+  add_user("admin", "admin");
+}
+
+test_server::test_server(const std::filesystem::path& data,
+                         const std::function<void(server::config&)>& adjust)
+    : clock_(std::chrono::system_clock::now()) {
+  start(data, adjust, {});
+}
+
+void test_server::start(const std::filesystem::path& data,
+                        const std::function<void(server::config&)>& adjust,
+                        server::http_server::fault_hook faults) {
+  cfg_ = test_config(data);
   if (adjust) adjust(cfg_);
-  server::write_self_signed_certificate(cfg_.listen.certificate, cfg_.listen.private_key);
+  if (!std::filesystem::exists(cfg_.listen.certificate))
+    server::write_self_signed_certificate(cfg_.listen.certificate, cfg_.listen.private_key);
   storage::signing_key::create_if_missing(cfg_.signing_key);
   server::cli::setup_logging(cfg_.log);
   app_ = std::make_unique<server::application>(cfg_, clock_);
   server_ = std::make_unique<server::http_server>(*app_);
   if (faults) server_->inject_faults_for_testing(std::move(faults));
   server_->start();
-  add_user("admin", "admin");
 }
 
 test_server::~test_server() {

@@ -21,6 +21,10 @@ class test_server {
   // faults, when given, is installed with http_server::inject_faults_for_testing.
   explicit test_server(const std::function<void(server::config&)>& adjust = {},
                        server::http_server::fault_hook faults = {});
+  // Serves data, a folder that `parix init` or an earlier server made, instead of a fresh
+  // one: its users and records are kept (no admin is added). For restarts after a crash.
+  explicit test_server(const std::filesystem::path& data,
+                       const std::function<void(server::config&)>& adjust = {});
   ~test_server();
 
   unsigned short port() const { return server_->port(); }
@@ -29,7 +33,7 @@ class test_server {
   server::http_server& http() { return *server_; }
   auth::manual_clock& clock() { return clock_; }
   const server::config& cfg() const { return cfg_; }
-  const temp_dir& dir() const { return dir_; }
+  const temp_dir& dir() const { return dir_; }  // the fresh folder (unused when given data)
   // Stops the server gracefully (also done by the destructor).
   void stop();
 
@@ -39,6 +43,9 @@ class test_server {
                 const std::optional<std::string>& unit = std::nullopt);
 
  private:
+  void start(const std::filesystem::path& data, const std::function<void(server::config&)>& adjust,
+             server::http_server::fault_hook faults);
+
   temp_dir dir_;
   server::config cfg_;
   auth::manual_clock clock_;

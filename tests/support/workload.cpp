@@ -47,22 +47,19 @@ std::string unit_user(const std::string& unit, const char* suffix) {
   throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " + r.body);
 }
 
-// Signs c in. A server busy hashing other sign-ins answers 503 with Retry-After, as it
-// should under load: a client tries again, for up to a minute. So it does after a 429
-// with its retry_after: every attempt is counted before its password is checked, so
-// several drivers signing in to one account at once, or sign-ins in flight when the
-// server was killed (their count is never given back), can delay the account for a
-// second or two.
+// Signs c in. A server busy hashing other sign-ins (busy), or one whose attempts in
+// flight for the same account are still being checked when this one's wait ends
+// (login_in_progress), answers 503 with Retry-After, as it should under load: a client
+// tries again, for up to a minute. A 429 is not retried: only wrong passwords cause one,
+// and the workload types none (attempts in flight, also those a kill cut short, are no
+// longer counted as failures: issue 11).
 reply sign_in(https_client& c, const std::string& user) {
   auto r = c.login(user, workload_password);
-  for (int waited = 0; (r.status == 503 || r.status == 429) && waited < 60;) {
+  for (int waited = 0; r.status == 503 && waited < 60;) {
     int wait = 1;
-    if (r.status == 429) {
-      const auto j = r.json();
-      if (!j.is_object() || !j.as_object().contains("retry_after")) break;
-      wait = static_cast<int>(
-          std::clamp<std::int64_t>(j.at("retry_after").to_number<std::int64_t>(), 1, 60));
-    }
+    if (const auto h = r.header("retry-after");
+        !h.empty() && std::isdigit(static_cast<unsigned char>(h[0])))
+      wait = std::clamp(std::stoi(h), 1, 60);
     std::this_thread::sleep_for(std::chrono::seconds{wait});
     waited += wait;
     r = c.login(user, workload_password);
