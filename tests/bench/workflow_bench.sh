@@ -11,6 +11,7 @@
 #   PARIX_BENCH_DB=FILE: keep the 12,000-file campaign in FILE: the first run makes it, the
 #     next ones (with --reports-only implied) time the reports of it without rebuilding it.
 #   PARIX_BENCH_PORT=P: the in-process server listens on port P (default: a free port).
+#   PARIX_BENCH_REPORTS="below-maximum:json ranking": time only these reports (and formats).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

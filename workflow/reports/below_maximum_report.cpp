@@ -52,9 +52,8 @@ below_maximum_report below_maximum_builder::finish(const campaign_scores& s,
   // integers rather than codes (a unit has one file, so codes do not repeat).
   std::vector<std::size_t> by_code(units_.size());
   for (std::size_t i = 0; i < by_code.size(); ++i) by_code[i] = i;
-  std::ranges::sort(by_code, [&](std::size_t a, std::size_t b) {
-    return units_[a].code < units_[b].code;
-  });
+  std::ranges::sort(by_code,
+                    [&](std::size_t a, std::size_t b) { return units_[a].code < units_[b].code; });
   std::vector<std::size_t> code_rank(units_.size());
   for (std::size_t i = 0; i < by_code.size(); ++i) code_rank[by_code[i]] = i;
   for (auto gi : groups) {
