@@ -48,9 +48,12 @@ TEST(json_writer, escapes_what_rfc_8259_requires_and_reads_back) {
   w.key("text").str(nasty);
   w.key("list").begin_array().num(-3).boolean(true).null().opt(std::nullopt).opt("x").end_array();
   w.key("empty").begin_object().end_object();
+  // Escapes at either end of a string, alone, and none at all.
+  w.key("edges").begin_array().str("\"x\n").str("\\").str("").str("plain").end_array();
   w.end_object();
   const auto v = boost::json::parse(out);
   EXPECT_EQ(v.at("text").as_string(), nasty);
+  EXPECT_EQ(v.at("edges"), boost::json::value(boost::json::array{"\"x\n", "\\", "", "plain"}));
   const auto& list = v.at("list").as_array();
   ASSERT_EQ(list.size(), 5u);
   EXPECT_EQ(list[0].as_int64(), -3);

@@ -48,6 +48,14 @@ below_maximum_report below_maximum_builder::finish(const campaign_scores& s,
   below_maximum_report out;
   out.heading = heading_of(s.campaign);
   out.order = order;
+  // Each unit's place in code order, so that sorting a leaf's million-row lists compares
+  // integers rather than codes (a unit has one file, so codes do not repeat).
+  std::vector<std::size_t> by_code(units_.size());
+  for (std::size_t i = 0; i < by_code.size(); ++i) by_code[i] = i;
+  std::ranges::sort(by_code,
+                    [&](std::size_t a, std::size_t b) { return units_[a].code < units_[b].code; });
+  std::vector<std::size_t> code_rank(units_.size());
+  for (std::size_t i = 0; i < by_code.size(); ++i) code_rank[by_code[i]] = i;
   for (auto gi : groups) {
     const auto& g = s.groups[gi];
     below_maximum_group group{group_of(g), {}};
@@ -61,7 +69,7 @@ below_maximum_report below_maximum_builder::finish(const campaign_scores& s,
       for (const auto& u : leaf.units) leaf.lost += u.lost;
       std::stable_sort(leaf.units.begin(), leaf.units.end(), [&](const auto& a, const auto& b) {
         if (a.lost != b.lost) return a.lost > b.lost;
-        return units_[a.unit].code < units_[b.unit].code;
+        return code_rank[a.unit] < code_rank[b.unit];
       });
       group.leaves.push_back(std::move(leaf));
     }

@@ -12,6 +12,29 @@
 namespace parix::workflow {
 namespace {
 
+// A set's nodes by code. A file's leaf rows arrive in code order (the primary key's), so
+// each is looked for first where the previous one was found: a comparison per row where a
+// hash lookup per row was a tenth of a campaign read.
+class node_codes {
+ public:
+  explicit node_codes(const criteria_set& set) {
+    for (std::size_t i = 0; i < set.nodes.size(); ++i) sorted_.emplace_back(set.nodes[i].code, i);
+    std::ranges::sort(sorted_);
+  }
+  // The node with this code; cursor: where to look first, moved past the match.
+  std::optional<std::size_t> find(std::string_view code, std::size_t& cursor) const {
+    if (cursor < sorted_.size() && sorted_[cursor].first == code) return sorted_[cursor++].second;
+    const auto it = std::ranges::lower_bound(
+        sorted_, code, {}, [](const auto& e) { return std::string_view{e.first}; });
+    if (it == sorted_.end() || it->first != code) return std::nullopt;
+    cursor = static_cast<std::size_t>(it - sorted_.begin()) + 1;
+    return it->second;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::size_t>> sorted_;
+};
+
 std::optional<points> pts(const std::optional<std::int64_t>& u) {
   return u ? std::optional{points::from_units(*u)} : std::nullopt;
 }
@@ -50,17 +73,16 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
   out.campaign = std::move(*campaign);
   out.bands = bands_from_json(out.campaign.bands_json);
 
-  // Groups and their sets once; each set's node index by code, so that a leaf row finds
+  // Groups and their sets once; each set's nodes in code order, so that a leaf row finds
   // its place without a lookup per file.
   auto groups = storage::unit_groups(c, campaign_id);
   std::ranges::sort(groups, {}, &storage::unit_group_record::key);
   std::unordered_map<std::int64_t, std::size_t> group_index;
-  std::vector<std::unordered_map<std::string, std::size_t>> node_index;
+  std::vector<node_codes> node_index;
   for (auto& g : groups) {
     group_index[g.id] = out.groups.size();
     auto set = sets.get(c, g.criteria_set_id);
-    auto& codes = node_index.emplace_back();
-    for (std::size_t i = 0; i < set->nodes.size(); ++i) codes[set->nodes[i].code] = i;
+    node_index.emplace_back(*set);
     out.groups.push_back({std::move(g), std::move(set), {}, {}, false, std::nullopt});
   }
 
@@ -87,9 +109,11 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
   std::vector<leaf_remarks> remarks;
   std::vector<bool> scored(out.files.size(), false);
   std::optional<std::size_t> current;
+  std::size_t next_code = 0;  // where the file's next row is expected in node_codes
   auto start = [&](std::size_t i) {
     if (scored[i]) throw std::logic_error("a file's leaf rows did not arrive together");
     current = i;
+    next_code = 0;
     const auto nodes = out.groups[out.files[i].group].set->nodes.size();
     facts.assign(nodes, leaf_facts{});
     if (options.remarks) remarks.assign(nodes, leaf_remarks{});
@@ -112,12 +136,11 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
           if (current) finish(*current);
           start(file->second);
         }
-        const auto& codes = node_index[out.files[file->second].group];
-        const auto node = codes.find(r.code);
-        if (node == codes.end()) return;
-        facts[node->second] = {r.not_evaluated, pts(r.self_score), pts(r.round1_score),
-                               pts(r.round2_score), pts(r.imported_score)};
-        if (options.remarks) remarks[node->second] = {r.round1_remark, r.round2_remark};
+        const auto node = node_index[out.files[file->second].group].find(r.code, next_code);
+        if (!node) return;
+        facts[*node] = {r.not_evaluated, pts(r.self_score), pts(r.round1_score),
+                        pts(r.round2_score), pts(r.imported_score)};
+        if (options.remarks) remarks[*node] = {r.round1_remark, r.round2_remark};
       },
       options.remarks ? storage::leaf_columns::with_remarks : storage::leaf_columns::scores);
   if (current) finish(*current);

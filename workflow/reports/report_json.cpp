@@ -187,7 +187,16 @@ std::string to_json(const components_report& r) {
 }
 
 std::string to_json(const below_maximum_report& r) {
+  // A million entries make a text of a hundred megabytes or more: sized once rather than
+  // copied on every doubling.
+  std::size_t size = 4096 + r.units.size() * 96;
+  for (const auto& g : r.groups)
+    for (const auto& leaf : g.leaves) {
+      size += 512 + leaf.title.size();
+      for (const auto& s : leaf.units) size += 112 + s.remark.size();
+    }
   std::string out;
+  out.reserve(size);
   json_writer w{out};
   w.begin_object();
   campaign(w, r.heading);

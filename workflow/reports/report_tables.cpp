@@ -275,16 +275,43 @@ report_tables tables_of(const below_maximum_report& r) {
     if (with_group) c.insert(c.begin(), {"Nhóm", false});
     return c;
   };
-  auto detail_row = [&r](const below_maximum_group& g, const leaf_shortfalls& leaf,
-                         const shortfall& s, bool with_group) {
-    const auto& unit = r.units[s.unit];
+  // One row per unit and leaf, a million of them on a large campaign: the row's cells are
+  // filled in place, reusing their strings, rather than built anew for each.
+  struct detail_rows {
+    const below_maximum_report& r;
+    bool with_group;
     table_row row;
-    if (with_group) row.cells.push_back(text(g.group.key));
-    for (auto c : {text(leaf.code), text(leaf.title), text(leaf.responsible), pts(leaf.max),
-                   text(unit.code), text(unit.name), opt_pts(s.self_score),
-                   pts(s.final_score.value_or(points{})), pts(s.lost), text(s.remark)})
-      row.cells.push_back(std::move(c));
-    return row;
+    void set_text(std::size_t i, std::string_view s) {
+      auto& c = row.cells[i];
+      c.kind = cell_kind::text;
+      c.text.assign(s);
+    }
+    void set_points(std::size_t i, std::optional<points> p) {
+      auto& c = row.cells[i];
+      c.kind = p ? cell_kind::points : cell_kind::empty;
+      if (p)
+        c.text = p->to_string();
+      else
+        c.text.clear();
+    }
+    const table_row& operator()(const below_maximum_group& g, const leaf_shortfalls& leaf,
+                                const shortfall& s) {
+      const auto& unit = r.units[s.unit];
+      row.cells.resize(with_group ? 11 : 10);
+      std::size_t i = 0;
+      if (with_group) set_text(i++, g.group.key);
+      set_text(i++, leaf.code);
+      set_text(i++, leaf.title);
+      set_text(i++, leaf.responsible);
+      set_points(i++, leaf.max);
+      set_text(i++, unit.code);
+      set_text(i++, unit.name);
+      set_points(i++, s.self_score);
+      set_points(i++, s.final_score.value_or(points{}));
+      set_points(i++, s.lost);
+      set_text(i++, s.remark);
+      return row;
+    }
   };
   for (const auto& g : r.groups) {
     auto summary_cols = columns({"Mã tiêu chí", "Tên tiêu chí", "Cơ quan phụ trách", "Phương pháp",
@@ -305,16 +332,18 @@ report_tables tables_of(const below_maximum_report& r) {
         }};
     t.sheets.push_back(std::move(summary));
     table detail{sheet_name("Chi tiết", g.group.key), t.title, group_line(g.group),
-                 detail_columns(false), [&g, detail_row](const row_sink& sink) {
+                 detail_columns(false), [&r, &g](const row_sink& sink) {
+                   detail_rows rows{r, false, {}};
                    for (const auto& leaf : g.leaves)
-                     for (const auto& s : leaf.units) sink(detail_row(g, leaf, s, false));
+                     for (const auto& s : leaf.units) sink(rows(g, leaf, s));
                  }};
     t.sheets.push_back(std::move(detail));
   }
-  t.csv = {"", t.title, t.campaign, detail_columns(true), [&r, detail_row](const row_sink& sink) {
+  t.csv = {"", t.title, t.campaign, detail_columns(true), [&r](const row_sink& sink) {
+             detail_rows rows{r, true, {}};
              for (const auto& g : r.groups)
                for (const auto& leaf : g.leaves)
-                 for (const auto& s : leaf.units) sink(detail_row(g, leaf, s, true));
+                 for (const auto& s : leaf.units) sink(rows(g, leaf, s));
            }};
   return t;
 }

@@ -164,12 +164,17 @@ class sheet_writer {
           continue;
         case cell_kind::text: {
           if (cell.text.empty()) continue;
-          const auto text = characters(cell.text) > max_cell_characters
-                                ? first_characters(cell.text, max_cell_characters)
-                                : cell.text;
-          check(worksheet_write_string(ws_, row, col(c), text.c_str(), wrap ? cf.wrap : cf.text),
-                "text");
-          break;
+          const std::size_t chars = characters(cell.text);
+          lxw_format* format = wrap ? cf.wrap : cf.text;
+          if (chars > max_cell_characters)
+            check(worksheet_write_string(ws_, row, col(c),
+                                         first_characters(cell.text, max_cell_characters).c_str(),
+                                         format),
+                  "text");
+          else
+            check(worksheet_write_string(ws_, row, col(c), cell.text.c_str(), format), "text");
+          widen(c, chars);
+          continue;
         }
         case cell_kind::integer:
           check(worksheet_write_number(ws_, row, col(c), static_cast<double>(cell.integer),
