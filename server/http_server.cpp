@@ -728,7 +728,10 @@ void http_server::accept_loop_start() {
               connections->open.erase(conn);
             }
           };
-          auto open = std::make_shared<open_connection>(connections_, conn, app_.metrics());
+          // Braces, not make_shared: clang 14 (the fuzzing build) has no parenthesised
+          // aggregate initialisation.
+          std::shared_ptr<open_connection> open{
+              new open_connection{connections_, conn, app_.metrics()}};
           session_runner runner{*this, ids};
           auto ex = conn->home;
           if (tls_) {
