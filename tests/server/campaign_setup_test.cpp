@@ -135,6 +135,22 @@ TEST_F(campaign_setup, windows_and_leaves_name_the_field_the_request_sent) {
   EXPECT_NE(detail(earlier).find(iso(t0 + 5h)), std::string::npos) << earlier.body;
 }
 
+// A time the server's clock cannot hold (found by fuzzing: a round's end in the year
+// 3477 overflowed) is a bad field like any other, and creates nothing.
+TEST_F(campaign_setup, a_schedule_time_beyond_the_clocks_range_is_refused) {
+  for (const char* far : {"3477-02-28T17:00:00+07:00", "1600-01-31T17:00:00+07:00"}) {
+    auto body = campaign_body("C", t0, {"SNV-1"});
+    body.at("schedule").as_object()["round1_end"] = far;
+    auto r = create(body);
+    EXPECT_EQ(r.status, 400u) << far << ": " << r.body;
+    EXPECT_EQ(r.json().at("code").as_string(), "invalid_field") << far;
+    EXPECT_NE(detail(r).find("round1_end"), std::string::npos) << r.body;
+  }
+  auto list = as("thuky").get("/api/v1/campaigns");
+  ASSERT_EQ(list.status, 200u);
+  EXPECT_EQ(list.body.find("\"name\":\"C\""), std::string::npos) << "nothing was created";
+}
+
 TEST_F(campaign_setup, publication_needs_a_real_decision_date) {
   auto created = create(campaign_body("C", t0, {"SNV-1"}));
   ASSERT_EQ(created.status, 201u);
