@@ -1,14 +1,26 @@
 #!/usr/bin/python3
 # Reads an XLSX workbook with openpyxl (Debian python3-openpyxl), a reader independent of
-# the libxlsxwriter that wrote it, and prints what the report tests check as JSON: per
-# sheet its frozen panes, print set-up, page header, column widths and every cell's
-# value, type, number format and boldness.
+# parix's writer (workflow/reports/xlsx_writer.cpp), and prints what the report tests
+# check as JSON: per sheet its frozen panes, print set-up, page header and footer, column
+# widths and every cell's value, type, number format and boldness.
 #   usage: xlsx_dump.py FILE.xlsx
 import json
+import re
 import sys
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+
+
+# What XML cannot hold (control characters, U+FFFE, U+FFFF, CR) a workbook writes as
+# "_xHHHH_" (ECMA-376 Part 1, 22.9.2.19), and a "_" that would start such a code as
+# "_x005F_". Excel reads them back as the characters; openpyxl 3.0.9 leaves inline
+# strings as they are, so they are decoded here as Excel does.
+ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_text(s):
+    return ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s)
 
 
 def cell_json(c):
@@ -22,7 +34,7 @@ def cell_json(c):
         kind = "empty"
     else:
         kind = "s"
-        v = str(v)
+        v = excel_text(str(v))
     return {"v": v, "t": kind, "fmt": c.number_format, "bold": bool(c.font and c.font.b)}
 
 
@@ -42,6 +54,11 @@ def sheet_json(ws):
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
         "print_title_rows": ws.print_title_rows,
         "header_center": ws.oddHeader.center.text,
+        "footer_center": ws.oddFooter.center.text,
+        "margins": [ws.page_margins.left, ws.page_margins.right, ws.page_margins.top,
+                    ws.page_margins.bottom],
+        "grid_lines": bool(ws.print_options.gridLines),
+        "horizontally_centered": bool(ws.print_options.horizontalCentered),
         "widths": widths,
         "rows": [[cell_json(c) for c in row] for row in ws.iter_rows()],
     }

@@ -1,9 +1,14 @@
-// Tables as an XLSX workbook, written by libxlsxwriter (Debian libxlsxwriter-dev), one
-// sheet per table: the title, the campaign and the sheet's subtitle above a frozen
-// header row; numbers stored as numbers with number formats (points "0.00##", indices
-// and means "0.00"); column widths fitted to the longest value; A4 landscape, one page
-// wide, the header row repeated and the title and campaign in the page header of every
-// printed page. A table longer than a sheet's 1,048,576 rows continues on "… (2)".
+// Tables as an XLSX workbook (ECMA-376 SpreadsheetML), one sheet per table: the title,
+// the campaign and the sheet's subtitle above a frozen header row; numbers stored as
+// numbers with number formats (points "0.00##", indices and means "0.00"); column
+// widths fitted to the longest value; A4 landscape, one page wide, the header row
+// repeated and the title and campaign in the page header of every printed page. A table
+// longer than a sheet's 1,048,576 rows continues on "… (2)".
+//
+// The parts are written here and zipped with zlib (zip_writer): a sheet's XML is made
+// and deflated as its rows stream, never held whole. libxlsxwriter, used before, spent
+// 11 s on the 1,476,000 rows of criteria below maximum formatting and compressing cells
+// (docs/benchmarks.md).
 #pragma once
 
 #include <filesystem>
@@ -13,9 +18,9 @@
 
 namespace parix::workflow {
 
-// The workbook's bytes. libxlsxwriter 1.1.4 writes only to files, so the workbook and
-// its temporary files are made in temp_dir and removed before returning. Throws
-// std::runtime_error when libxlsxwriter fails (e.g. the folder is full). Thread-safe.
-std::string write_xlsx(const report_tables& t, const std::filesystem::path& temp_dir);
+// The workbook's bytes. The second parameter (a folder for temporary files) is no longer
+// used: the workbook is made in memory. Throws std::runtime_error when zlib fails (out of
+// memory) and std::logic_error when a number cell does not hold a decimal. Thread-safe.
+std::string write_xlsx(const report_tables& t, const std::filesystem::path& unused_temp_dir = {});
 
 }  // namespace parix::workflow
