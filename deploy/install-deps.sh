@@ -7,13 +7,13 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libssl-dev openssl libsqlite3-dev sqlite3 libarchive-dev libargon2-dev libutf8proc-dev
-  libspdlog-dev libfmt-dev libtomlplusplus-dev libxlsxwriter-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev zlib1g-dev
 )
 # The web UI is built with Node (npm from the nodejs package of the configured apt
 # source) and tested in Debian's chromium.
 web_packages=(nodejs)
 test_packages=(libgtest-dev libgmock-dev googletest testssl.sh curl ca-certificates clang-format
-               python3 python3-openpyxl unzip zlib1g-dev clang-14 libfuzzer-14-dev chromium fonts-noto-core
+               python3 python3-openpyxl xlsx2csv unzip clang-14 libfuzzer-14-dev chromium fonts-noto-core
                "${web_packages[@]}")
 bench_packages=(wrk nginx-light)
 
