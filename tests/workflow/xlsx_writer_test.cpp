@@ -236,9 +236,8 @@ TEST(xlsx_writer, continues_a_table_longer_than_a_sheet_on_the_next) {
             "7 ['1048575']\n");
 }
 
-// The ZIP container: entries joined from pieces, and ZIP64 fields (written only past
-// 4 GiB, so forced here from the first byte), read by Python's zipfile and Info-ZIP's
-// unzip.
+// The ZIP container: entries joined from pieces, one placed first, and ZIP64 fields (written only
+// past 4 GiB, so forced here from the first byte), read by Python's zipfile and Info-ZIP's unzip.
 TEST(zip_writer, readers_accept_entries_joined_from_pieces_and_zip64_fields) {
   for (const std::uint64_t zip64_from : {std::uint64_t{0xFFFFFFFF}, std::uint64_t{0}}) {
     testing::temp_dir dir;
@@ -253,17 +252,19 @@ TEST(zip_writer, readers_accept_entries_joined_from_pieces_and_zip64_fields) {
     head.write("<head/>");
     head.end(false);
     zip.add("joined.xml", {&head, &body});
+    zip.add("first.txt", "đầu", zip_writer::placement::first);
     const auto file = write_file(dir, "a.zip", zip.finish());
     const auto py = testing::run_command(
         "/usr/bin/python3 -c 'import sys, zipfile\n"
         "z = zipfile.ZipFile(sys.argv[1])\n"
         "assert z.testzip() is None\n"
-        "print(z.namelist(), z.read(\"small.txt\").decode(), len(z.read(\"joined.xml\")),\n"
+        "print(z.namelist(), z.read(\"first.txt\").decode(), z.read(\"small.txt\").decode(),\n"
+        "      len(z.read(\"joined.xml\")),\n"
         "      z.read(\"joined.xml\")[:20])' " +
         file + " 2>&1");
     ASSERT_EQ(py.status, 0) << py.output;
-    EXPECT_EQ(py.output, "['small.txt', 'joined.xml'] tiếng Việt " +
-                             std::to_string(7 + body_text.size()) + " b'<head/><row>0</row><ro'\n")
+    EXPECT_EQ(py.output, "['first.txt', 'small.txt', 'joined.xml'] đầu tiếng Việt " +
+                             std::to_string(7 + body_text.size()) + " b'<head/><row>0</row><'\n")
         << zip64_from;
     const auto unzip = testing::run_command("unzip -t " + file + " 2>&1");
     EXPECT_EQ(unzip.status, 0) << unzip.output;

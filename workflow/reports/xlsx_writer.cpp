@@ -576,7 +576,7 @@ std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
   const std::vector<table> only_empty{no_table};
   const auto& sheets = t.sheets.empty() ? only_empty : t.sheets;
   // Sheets first: a sheet's part is complete once its rows are; the parts that list the
-  // sheets follow (the order of a ZIP's entries means nothing to a reader).
+  // sheets follow.
   for (const auto& table : sheets) {
     auto start = [&] {
       names.push_back(unique_name(used, table.name));
@@ -592,8 +592,10 @@ std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
     });
     current->finish(zip, sheet_part(names.size()));
   }
-  zip.add("[Content_Types].xml", content_types_xml(names.size()));
-  zip.add("_rels/.rels", package_rels_xml());
+  // The package's two entry points first, as Excel writes them (file(1) and other type
+  // sniffers look there).
+  zip.add("[Content_Types].xml", content_types_xml(names.size()), zip_writer::placement::first);
+  zip.add("_rels/.rels", package_rels_xml(), zip_writer::placement::first);
   zip.add("docProps/app.xml", app_xml());
   zip.add("docProps/core.xml", core_xml(t));
   zip.add("xl/workbook.xml", workbook_xml(names));

@@ -83,15 +83,17 @@ void deflate_piece::end(bool last) {
 zip_writer::zip_writer(int level, std::uint64_t zip64_from)
     : level_(level), zip64_from_(zip64_from) {}
 
-void zip_writer::add(std::string_view name, std::string_view text) {
+void zip_writer::add(std::string_view name, std::string_view text, placement where) {
   deflate_piece piece{level_};
   piece.write(text);
   piece.end(true);
-  add(name, {&piece});
+  add(name, {&piece}, where);
 }
 
-void zip_writer::add(std::string_view name, std::initializer_list<const deflate_piece*> pieces) {
-  entry e{std::string{name}, 0, 0, 0, out_.size()};
+void zip_writer::add(std::string_view name, std::initializer_list<const deflate_piece*> pieces,
+                     placement where) {
+  std::string& out = where == placement::first ? first_ : rest_;
+  entry e{std::string{name}, 0, 0, 0, out.size(), where == placement::first};
   for (const auto* p : pieces) {
     // crc32_combine: the CRC of the joined text from the CRCs of its parts.
     e.crc =
@@ -100,30 +102,38 @@ void zip_writer::add(std::string_view name, std::initializer_list<const deflate_
     e.size += p->size();
   }
   const bool zip64 = e.size >= zip64_from_ || e.compressed >= zip64_from_;
-  u32(out_, 0x04034b50);  // local file header
-  u16(out_, zip64 ? version_zip64 : version_deflate);
-  u16(out_, 0);  // flags: the sizes are known, no data descriptor
-  u16(out_, method_deflate);
-  u16(out_, 0);  // time 00:00
-  u16(out_, dos_date_1980_01_01);
-  u32(out_, e.crc);
-  u32(out_, field32(e.compressed, zip64));
-  u32(out_, field32(e.size, zip64));
-  u16(out_, static_cast<std::uint16_t>(e.name.size()));
-  u16(out_, zip64 ? 20 : 0);
-  out_ += e.name;
+  u32(out, 0x04034b50);  // local file header
+  u16(out, zip64 ? version_zip64 : version_deflate);
+  u16(out, 0);  // flags: the sizes are known, no data descriptor
+  u16(out, method_deflate);
+  u16(out, 0);  // time 00:00
+  u16(out, dos_date_1980_01_01);
+  u32(out, e.crc);
+  u32(out, field32(e.compressed, zip64));
+  u32(out, field32(e.size, zip64));
+  u16(out, static_cast<std::uint16_t>(e.name.size()));
+  u16(out, zip64 ? 20 : 0);
+  out += e.name;
   if (zip64) {  // a local header's ZIP64 field holds both sizes (APPNOTE 4.5.3)
-    u16(out_, zip64_extra_id);
-    u16(out_, 16);
-    u64(out_, e.size);
-    u64(out_, e.compressed);
+    u16(out, zip64_extra_id);
+    u16(out, 16);
+    u64(out, e.size);
+    u64(out, e.compressed);
   }
-  for (const auto* p : pieces) out_ += p->compressed();
+  for (const auto* p : pieces) out += p->compressed();
   entries_.push_back(std::move(e));
 }
 
 std::string zip_writer::finish() {
-  const std::uint64_t directory_offset = out_.size();
+  // The entries asked for first, then the others, moved along by the first ones' bytes.
+  for (auto& e : entries_) {
+    if (!e.first) e.offset += first_.size();
+  }
+  std::stable_partition(entries_.begin(), entries_.end(), [](const entry& e) { return e.first; });
+  std::string out = std::move(first_);
+  out += rest_;
+  rest_ = {};
+  const std::uint64_t directory_offset = out.size();
   for (const auto& e : entries_) {
     const bool big_size = e.size >= zip64_from_ || e.compressed >= zip64_from_;
     const bool big_offset = e.offset >= zip64_from_;
@@ -134,60 +144,60 @@ std::string zip_writer::finish() {
       u64(extra, e.compressed);
     }
     if (big_offset) u64(extra, e.offset);
-    u32(out_, 0x02014b50);
-    u16(out_, (3 << 8) | version_zip64);  // made by: UNIX, APPNOTE 4.5
-    u16(out_, extra.empty() ? version_deflate : version_zip64);
-    u16(out_, 0);
-    u16(out_, method_deflate);
-    u16(out_, 0);
-    u16(out_, dos_date_1980_01_01);
-    u32(out_, e.crc);
-    u32(out_, field32(e.compressed, big_size));
-    u32(out_, field32(e.size, big_size));
-    u16(out_, static_cast<std::uint16_t>(e.name.size()));
-    u16(out_, static_cast<std::uint16_t>(extra.empty() ? 0 : extra.size() + 4));
-    u16(out_, 0);               // comment
-    u16(out_, 0);               // disk
-    u16(out_, 0);               // internal attributes
-    u32(out_, 0100644u << 16);  // external attributes: a regular file, rw-r--r--
-    u32(out_, field32(e.offset, big_offset));
-    out_ += e.name;
+    u32(out, 0x02014b50);
+    u16(out, (3 << 8) | version_zip64);  // made by: UNIX, APPNOTE 4.5
+    u16(out, extra.empty() ? version_deflate : version_zip64);
+    u16(out, 0);
+    u16(out, method_deflate);
+    u16(out, 0);
+    u16(out, dos_date_1980_01_01);
+    u32(out, e.crc);
+    u32(out, field32(e.compressed, big_size));
+    u32(out, field32(e.size, big_size));
+    u16(out, static_cast<std::uint16_t>(e.name.size()));
+    u16(out, static_cast<std::uint16_t>(extra.empty() ? 0 : extra.size() + 4));
+    u16(out, 0);               // comment
+    u16(out, 0);               // disk
+    u16(out, 0);               // internal attributes
+    u32(out, 0100644u << 16);  // external attributes: a regular file, rw-r--r--
+    u32(out, field32(e.offset, big_offset));
+    out += e.name;
     if (!extra.empty()) {
-      u16(out_, zip64_extra_id);
-      u16(out_, static_cast<std::uint16_t>(extra.size()));
-      out_ += extra;
+      u16(out, zip64_extra_id);
+      u16(out, static_cast<std::uint16_t>(extra.size()));
+      out += extra;
     }
   }
-  const std::uint64_t directory_size = out_.size() - directory_offset;
+  const std::uint64_t directory_size = out.size() - directory_offset;
   const bool zip64 =
       entries_.size() >= 0xFFFF || directory_offset >= zip64_from_ || directory_size >= zip64_from_;
   if (zip64) {
-    const std::uint64_t record_offset = out_.size();
-    u32(out_, 0x06064b50);  // ZIP64 end of central directory record
-    u64(out_, 44);
-    u16(out_, (3 << 8) | version_zip64);
-    u16(out_, version_zip64);
-    u32(out_, 0);
-    u32(out_, 0);
-    u64(out_, entries_.size());
-    u64(out_, entries_.size());
-    u64(out_, directory_size);
-    u64(out_, directory_offset);
-    u32(out_, 0x07064b50);  // its locator
-    u32(out_, 0);
-    u64(out_, record_offset);
-    u32(out_, 1);
+    const std::uint64_t record_offset = out.size();
+    u32(out, 0x06064b50);  // ZIP64 end of central directory record
+    u64(out, 44);
+    u16(out, (3 << 8) | version_zip64);
+    u16(out, version_zip64);
+    u32(out, 0);
+    u32(out, 0);
+    u64(out, entries_.size());
+    u64(out, entries_.size());
+    u64(out, directory_size);
+    u64(out, directory_offset);
+    u32(out, 0x07064b50);  // its locator
+    u32(out, 0);
+    u64(out, record_offset);
+    u32(out, 1);
   }
   const auto count = static_cast<std::uint16_t>(zip64 ? 0xFFFF : entries_.size());
-  u32(out_, 0x06054b50);  // end of central directory
-  u16(out_, 0);
-  u16(out_, 0);
-  u16(out_, count);
-  u16(out_, count);
-  u32(out_, field32(directory_size, zip64));
-  u32(out_, field32(directory_offset, zip64));
-  u16(out_, 0);
-  return std::move(out_);
+  u32(out, 0x06054b50);  // end of central directory
+  u16(out, 0);
+  u16(out, 0);
+  u16(out, count);
+  u16(out, count);
+  u32(out, field32(directory_size, zip64));
+  u32(out, field32(directory_offset, zip64));
+  u16(out, 0);
+  return out;
 }
 
 }  // namespace parix::workflow

@@ -48,11 +48,17 @@ class zip_writer {
   // zip64_from: the size or offset from which ZIP64 fields are used; tests lower it.
   explicit zip_writer(int level, std::uint64_t zip64_from = 0xFFFFFFFF);
 
+  // Where an entry goes: after those added before, or before every `in_turn` one. Tools
+  // that guess a file's type from its first entry (file(1)) want "[Content_Types].xml"
+  // first, and it lists the sheets, known only once they are written.
+  enum class placement { in_turn, first };
+
   // An entry of text deflated whole (the small parts of a workbook).
-  void add(std::string_view name, std::string_view text);
+  void add(std::string_view name, std::string_view text, placement where = placement::in_turn);
   // An entry of pieces, each ended, only the final one with last = true, in the order
   // they are read.
-  void add(std::string_view name, std::initializer_list<const deflate_piece*> pieces);
+  void add(std::string_view name, std::initializer_list<const deflate_piece*> pieces,
+           placement where = placement::in_turn);
 
   // The archive's bytes: the central directory appended. The writer is spent.
   std::string finish();
@@ -63,12 +69,13 @@ class zip_writer {
   struct entry {
     std::string name;
     std::uint32_t crc;
-    std::uint64_t compressed, size, offset;
+    std::uint64_t compressed, size, offset;  // offset: in first_ or in rest_
+    bool first;
   };
 
   int level_;
   std::uint64_t zip64_from_;
-  std::string out_;
+  std::string first_, rest_;
   std::vector<entry> entries_;
 };
 
