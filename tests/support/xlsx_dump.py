@@ -9,14 +9,31 @@ import re
 import sys
 
 import openpyxl
+import openpyxl.reader.excel
+from openpyxl.cell.text import Text
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 
 # What XML cannot hold (control characters, U+FFFE, U+FFFF, CR) a workbook writes as
 # "_xHHHH_" (ECMA-376 Part 1, 22.9.2.19), and a "_" that would start such a code as
-# "_x005F_". Excel reads them back as the characters; openpyxl 3.0.9 leaves inline
-# strings as they are, so they are decoded here as Excel does.
+# "_x005F_". Excel reads them back as the characters. openpyxl 3.0.9 leaves inline
+# strings as they are and only deletes "x005F_" from shared strings, so its shared
+# strings are read raw here and every text decoded as Excel does.
 ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def raw_string_table(xml_source):
+    strings = []
+    for _, node in iterparse(xml_source):
+        if node.tag == "{%s}si" % SHEET_MAIN_NS:
+            strings.append(Text.from_tree(node).content)
+            node.clear()
+    return strings
+
+
+openpyxl.reader.excel.read_string_table = raw_string_table
 
 
 def excel_text(s):

@@ -181,6 +181,33 @@ TEST(xlsx_writer, xlsx2csv_reads_the_same_cells) {
   EXPECT_EQ(csv[5], (std::vector<std::string>{"1.2", "", "7"}));
 }
 
+// Python's zipfile and ElementTree reading a workbook's parts, for sheets too long for
+// openpyxl (it takes minutes over a million rows): `names`, the sheets' names, and
+// `rows(n)`, sheet n's rows as (number, [values]) with shared strings looked up.
+constexpr const char* sheet_reader = R"(
+import re, sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+names = [s.get("name") for s in ET.fromstring(z.read("xl/workbook.xml")).iter(m + "sheet")]
+sst = ["".join(si.itertext()) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(m + "si")]
+def value(c):
+  if c.get("t") == "s": return sst[int(c.findtext(m + "v"))]
+  if c.get("t") == "inlineStr": return "".join(c.find(m + "is").itertext())
+  return c.findtext(m + "v")
+def rows(n):
+  sheet = ET.fromstring(z.read("xl/worksheets/sheet%d.xml" % n))
+  return [(int(r.get("r")), [value(c) for c in r]) for r in sheet.iter(m + "row")]
+)";
+
+// Runs the Python code after sheet_reader with the workbook as its argument.
+testing::command_result read_parts(const std::string& code, const std::string& file) {
+  const auto dir = std::filesystem::path{file}.parent_path();
+  std::ofstream{dir / "read.py"} << sheet_reader << code;
+  return testing::run_command("/usr/bin/python3 " + (dir / "read.py").string() + " " + file +
+                              " 2>&1");
+}
+
 // A table longer than a sheet: Excel's 1,048,576 rows less the four of the head, then
 // "… (2)" with the head again.
 TEST(xlsx_writer, continues_a_table_longer_than_a_sheet_on_the_next) {
@@ -199,41 +226,59 @@ TEST(xlsx_writer, continues_a_table_longer_than_a_sheet_on_the_next) {
     }
   };
   t.sheets.push_back(a);
-  const auto file = write_file(dir, "big.xlsx", write_xlsx(t));
-  // openpyxl would take minutes over a million rows: Python's zipfile and ElementTree
-  // read the parts instead.
-  const auto r = testing::run_command(
-      "/usr/bin/python3 -c '\n"
-      "import re, sys, zipfile, xml.etree.ElementTree as ET\n"
-      "z = zipfile.ZipFile(sys.argv[1])\n"
-      "assert z.testzip() is None\n"
-      "ns = {\"m\": \"http://schemas.openxmlformats.org/"
-      "spreadsheetml/2006/main\"}\n"
-      "wb = ET.fromstring(z.read(\"xl/workbook.xml\"))\n"
-      "print([s.get(\"name\") for s in wb.iter(\"{%s}sheet\" % "
-      "ns[\"m\"])])\n"
-      "one = z.read(\"xl/worksheets/sheet1.xml\")\n"
-      "print(re.search(rb\"<dimension ref=.([A-Z0-9:]+)\", "
-      "one).group(1).decode())\n"
-      "print(one.rstrip().endswith(b\"</worksheet>\"))\n"
-      "two = ET.fromstring(z.read(\"xl/worksheets/sheet2.xml\"))\n"
-      "for row in two.iter(\"{%s}row\" % ns[\"m\"]):\n"
-      "  print(row.get(\"r\"), [c.findtext(\"m:v\", None, ns) or "
-      "c.findtext(\"m:is/m:t\", None, ns) for c in row])\n"
-      "' " +
-      file + " 2>&1");
+  const auto r = read_parts(R"(
+print(names)
+one = z.read("xl/worksheets/sheet1.xml")
+print(re.search(rb"<dimension ref=.([A-Z0-9:]+)", one).group(1).decode())
+print(one.rstrip().endswith(b"</worksheet>"))
+for n, cells in rows(2):
+  print(n, cells)
+)",
+                            write_file(dir, "big.xlsx", write_xlsx(t)));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output,
             "['Chi tiết', 'Chi tiết (2)']\n"
             "A1:A1048576\n"
             "True\n"
             "1 ['Tiêu đề']\n"
-            "2 [None]\n"
+            "2 ['']\n"
             "3 []\n"
             "4 ['STT']\n"
             "5 ['1048573']\n"
             "6 ['1048574']\n"
             "7 ['1048575']\n");
+}
+
+// Texts met again are shared; once the shared strings hold 32 MiB, new texts are written
+// inline, and every cell still reads back as written.
+TEST(xlsx_writer, writes_texts_inline_once_the_shared_strings_are_full) {
+  testing::temp_dir dir;
+  constexpr int rows = 120000;  // 120,000 texts of 300 bytes: more than 32 MiB with the map
+  report_tables t;
+  table a;
+  a.name = "A";
+  a.title = "T";
+  a.columns = {{"Văn bản", false}, {"Lặp lại", false}};
+  a.rows = [](const row_sink& sink) {
+    table_row r{{text(""), text("Sở Nội vụ")}};
+    for (int i = 0; i < rows; ++i) {
+      r.cells[0].text = std::to_string(1000000 + i) + std::string(293, 'x');
+      sink(r);
+    }
+  };
+  t.sheets.push_back(a);
+  const auto r = read_parts("rows_expected = " + std::to_string(rows) + R"(
+data = rows(1)[4:]
+assert len(data) == rows_expected, len(data)
+for i, (n, cells) in enumerate(data):
+  assert cells == [str(1000000 + i) + "x" * 293, "Sở Nội vụ"], (n, cells)
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+print(sheet.count('t="s"') > rows_expected, sheet.count('t="inlineStr"') > 0,
+      len(sst) < rows_expected)
+)",
+                            write_file(dir, "many.xlsx", write_xlsx(t)));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "True True True\n");
 }
 
 // The ZIP container: entries joined from pieces, one placed first, and ZIP64 fields (written only

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "workflow/reports/zip_writer.hpp"
 
@@ -20,9 +21,8 @@ constexpr std::size_t rows_per_sheet = max_rows - header_row;
 constexpr std::size_t max_cell_characters = 32767;  // Excel's limit for one cell
 constexpr std::size_t max_sheet_name = 31;          // Excel's limit for a sheet's name
 constexpr double min_width = 6, max_width = 60, wrapped_width = 45;
-// zlib's fastest level. On the 43 MB workbook of criteria below maximum (1,476,000 rows)
-// level 6, libxlsxwriter's, took about twice the time for a file 12 % smaller
-// (docs/benchmarks.md).
+// zlib's fastest level: most of the workbook is markup that any level compresses well,
+// and the time goes with the level (docs/benchmarks.md).
 constexpr int deflate_level = 1;
 // A sheet's XML is handed to zlib in pieces of about this size.
 constexpr std::size_t xml_chunk = 256 * 1024;
@@ -248,13 +248,80 @@ bool needs_preserve(std::string_view s) {
   return !s.empty() && (space(s.front()) || space(s.back()));
 }
 
+// The workbook's shared strings (ECMA-376 Part 1, 18.4): a text met again is written as
+// its number in the table. A report repeats most of its texts (a criterion's title and
+// responsible body, a unit's name on each of its rows), and a number is far less XML to
+// deflate: criteria below maximum took 4.8 s with every text inline, 3.3 s so. The
+// table's XML is deflated as texts come; the texts themselves are kept for the lookup,
+// up to max_bytes, beyond which new texts are written inline in their cells (so a
+// million distinct remarks cost no more memory than that).
+class shared_strings {
+ public:
+  shared_strings() : xml_(deflate_level) {}
+
+  // The text's number, or -1 when the table is full and the text new.
+  std::int64_t index(std::string_view text) {
+    ++count_;
+    if (auto i = index_.find(text); i != index_.end()) return i->second;
+    if (bytes_ + text.size() + per_text > max_bytes) {
+      --count_;
+      return -1;
+    }
+    bytes_ += text.size() + per_text;
+    const auto n = static_cast<std::int64_t>(index_.size());
+    index_.emplace(std::string{text}, n);
+    pending_ += needs_preserve(text) ? "<si><t xml:space=\"preserve\">" : "<si><t>";
+    xml_text(pending_, text);
+    pending_ += "</t></si>";
+    if (pending_.size() >= xml_chunk) {
+      xml_.write(pending_);
+      pending_.clear();
+    }
+    return n;
+  }
+
+  void finish(zip_writer& zip) {
+    pending_ += "</sst>";
+    xml_.write(pending_);
+    xml_.end(true);
+    std::string head{xml_declaration};
+    head += "<sst xmlns=\"";
+    head += main_ns;
+    head += "\" count=\"";
+    append_number(head, count_);
+    head += "\" uniqueCount=\"";
+    append_number(head, index_.size());
+    head += "\">";
+    deflate_piece head_piece{deflate_level};
+    head_piece.write(head);
+    head_piece.end(false);
+    zip.add("xl/sharedStrings.xml", {&head_piece, &xml_});
+  }
+
+ private:
+  // About the workbook's own size for the largest report.
+  static constexpr std::size_t max_bytes = 32 << 20;
+  static constexpr std::size_t per_text = 64;  // what the map spends on a text besides it
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::int64_t, hash, std::equal_to<>> index_;
+  deflate_piece xml_;
+  std::string pending_;
+  std::size_t bytes_ = 0, count_ = 0;
+};
+
 // One sheet being written: its rows so far, deflated as they come, and the widest value
 // of each column, which the sheet's head (written last, read first) needs.
 class sheet_writer {
  public:
-  sheet_writer(const report_tables& t, const table& table, bool selected)
+  sheet_writer(const report_tables& t, const table& table, bool selected, shared_strings& strings)
       : table_(table),
         selected_(selected),
+        strings_(strings),
         body_(deflate_level),
         widths_(table.columns.size(), min_width) {
     for (std::size_t c = 0; c < table.columns.size(); ++c)
@@ -425,9 +492,15 @@ class sheet_writer {
     xml_ += "\"><v>";
   }
 
-  // An inline string: no shared-strings table to hold in memory for a million rows.
+  // A shared string, or inline once the table is full.
   void text_cell(std::size_t c, int s, std::string_view text) {
     cell_open(c, s);
+    if (const auto n = strings_.index(text); n >= 0) {
+      xml_ += "\" t=\"s\"><v>";
+      append_number(xml_, n);
+      xml_ += "</v></c>";
+      return;
+    }
     xml_ += needs_preserve(text) ? "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
                                  : "\" t=\"inlineStr\"><is><t>";
     xml_text(xml_, text);
@@ -440,6 +513,7 @@ class sheet_writer {
 
   const table& table_;
   bool selected_;
+  shared_strings& strings_;
   deflate_piece body_;
   std::string xml_, row_text_, page_header_;
   std::vector<std::string> cell_open_;  // `<c r="B` for each column
@@ -483,6 +557,8 @@ std::string content_types_xml(std::size_t sheets) {
        "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
        "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/"
        "vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+       "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/"
+       "vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
        "<Override PartName=\"/docProps/core.xml\" "
        "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
        "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/"
@@ -562,6 +638,9 @@ std::string workbook_rels_xml(std::size_t sheets) {
   x += "<Relationship Id=\"rId" + std::to_string(sheets + 1) +
        "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
        "Target=\"styles.xml\"/>";
+  x += "<Relationship Id=\"rId" + std::to_string(sheets + 2) +
+       "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+       "sharedStrings\" Target=\"sharedStrings.xml\"/>";
   return x + "</Relationships>";
 }
 
@@ -569,6 +648,7 @@ std::string workbook_rels_xml(std::size_t sheets) {
 
 std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
   zip_writer zip{deflate_level};
+  shared_strings strings;
   std::set<std::string> used;
   std::vector<std::string> names;
   // A workbook holds at least one sheet (Excel refuses one without).
@@ -580,7 +660,7 @@ std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
   for (const auto& table : sheets) {
     auto start = [&] {
       names.push_back(unique_name(used, table.name));
-      return std::make_unique<sheet_writer>(t, table, names.size() == 1);
+      return std::make_unique<sheet_writer>(t, table, names.size() == 1, strings);
     };
     auto current = start();
     table.rows([&](const table_row& r) {
@@ -592,6 +672,7 @@ std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
     });
     current->finish(zip, sheet_part(names.size()));
   }
+  strings.finish(zip);
   // The package's two entry points first, as Excel writes them (file(1) and other type
   // sniffers look there).
   zip.add("[Content_Types].xml", content_types_xml(names.size()), zip_writer::placement::first);
