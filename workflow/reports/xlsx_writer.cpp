@@ -248,6 +248,32 @@ bool needs_preserve(std::string_view s) {
   return !s.empty() && (space(s.front()) || space(s.back()));
 }
 
+// A SpreadsheetML part's declaration and root start tag, its namespaces declared.
+std::string opening(std::string_view root) {
+  std::string x{xml_declaration};
+  x += '<';
+  x += root;
+  x += " xmlns=\"";
+  x += main_ns;
+  x += "\" xmlns:r=\"";
+  x += rel_ns;
+  x += "\">";
+  return x;
+}
+
+// A part whose head is known only once its body is written (a sheet's column widths,
+// the shared strings' count): the body's rest written and the body ended, the head
+// deflated on its own and joined in front of it.
+void add_part(zip_writer& zip, const std::string& name, std::string_view head, deflate_piece& body,
+              std::string_view body_rest) {
+  body.write(body_rest);
+  body.end(true);
+  deflate_piece head_piece{deflate_level};
+  head_piece.write(head);
+  head_piece.end(false);
+  zip.add(name, {&head_piece, &body});
+}
+
 // The workbook's shared strings (ECMA-376 Part 1, 18.4): a text met again is written as
 // its number in the table. A report repeats most of its texts (a criterion's title and
 // responsible body, a unit's name on each of its rows), and a number is far less XML to
@@ -282,8 +308,6 @@ class shared_strings {
 
   void finish(zip_writer& zip) {
     pending_ += "</sst>";
-    xml_.write(pending_);
-    xml_.end(true);
     std::string head{xml_declaration};
     head += "<sst xmlns=\"";
     head += main_ns;
@@ -292,10 +316,7 @@ class shared_strings {
     head += "\" uniqueCount=\"";
     append_number(head, index_.size());
     head += "\">";
-    deflate_piece head_piece{deflate_level};
-    head_piece.write(head);
-    head_piece.end(false);
-    zip.add("xl/sharedStrings.xml", {&head_piece, &xml_});
+    add_part(zip, "xl/sharedStrings.xml", head, xml_, pending_);
   }
 
  private:
@@ -413,15 +434,9 @@ class sheet_writer {
     xml_ +=
         "</oddHeader><oddFooter>&amp;CTrang &amp;P / &amp;N</oddFooter></headerFooter>"
         "</worksheet>";
-    body_.write(xml_);
-    body_.end(true);
 
-    std::string head{xml_declaration};
-    head += "<worksheet xmlns=\"";
-    head += main_ns;
-    head += "\" xmlns:r=\"";
-    head += rel_ns;
-    head += "\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:";
+    std::string head = opening("worksheet");
+    head += "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:";
     head += column_letters(std::max<std::size_t>(table_.columns.size(), 1) - 1);
     append_number(head, row_number_);
     head += "\"/><sheetViews><sheetView ";
@@ -448,10 +463,7 @@ class sheet_writer {
       head += "</cols>";
     }
     head += "<sheetData>";
-    deflate_piece head_piece{deflate_level};
-    head_piece.write(head);
-    head_piece.end(false);
-    zip.add(part_name, {&head_piece, &body_});
+    add_part(zip, part_name, head, body_, xml_);
   }
 
  private:
@@ -605,12 +617,8 @@ std::string app_xml() {
 }
 
 std::string workbook_xml(const std::vector<std::string>& names) {
-  std::string x{xml_declaration};
-  x += "<workbook xmlns=\"";
-  x += main_ns;
-  x += "\" xmlns:r=\"";
-  x += rel_ns;
-  x += "\"><bookViews><workbookView/></bookViews><sheets>";
+  std::string x = opening("workbook");
+  x += "<bookViews><workbookView/></bookViews><sheets>";
   for (std::size_t i = 0; i < names.size(); ++i) {
     x += "<sheet name=\"" + escaped(names[i]) + "\" sheetId=\"" + std::to_string(i + 1) +
          "\" r:id=\"rId" + std::to_string(i + 1) + "\"/>";
