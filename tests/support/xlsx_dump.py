@@ -65,7 +65,7 @@ def sheet_json(ws):
         "freeze_panes": ws.freeze_panes,
         "orientation": ws.page_setup.orientation,
         "paper_size": ws.page_setup.paperSize,
-        # Absent means 1 (ECMA-376 CT_PageSetup); libxlsxwriter leaves defaults out.
+        # Absent means 1 (ECMA-376 CT_PageSetup); writers leave defaults out.
         "fit_to_width": 1 if ws.page_setup.fitToWidth is None else ws.page_setup.fitToWidth,
         "fit_to_height": 1 if ws.page_setup.fitToHeight is None else ws.page_setup.fitToHeight,
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),

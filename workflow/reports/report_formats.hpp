@@ -24,8 +24,8 @@ struct rendered_report {
   std::string file_name;  // ASCII: "xep-hang-7.xlsx"
 };
 
-// temp_dir: where the XLSX writer may make its files. Throws std::runtime_error when
-// the XLSX cannot be written. Thread-safe.
+// temp_dir: not used since the XLSX is made in memory (kept for the callers). Throws
+// std::runtime_error when the XLSX cannot be written (out of memory). Thread-safe.
 rendered_report render_report(const ranking_report& r, report_format f,
                               const std::filesystem::path& temp_dir);
 rendered_report render_report(const components_report& r, report_format f,
