@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <deque>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -287,15 +288,11 @@ class shared_strings {
 
   // The text's number, or -1 when the table is full and the text new.
   std::int64_t index(std::string_view text) {
-    ++count_;
     if (auto i = index_.find(text); i != index_.end()) return i->second;
-    if (bytes_ + text.size() + per_text > max_bytes) {
-      --count_;
-      return -1;
-    }
+    if (bytes_ + text.size() + per_text > max_bytes) return -1;
     bytes_ += text.size() + per_text;
     const auto n = static_cast<std::int64_t>(index_.size());
-    index_.emplace(std::string{text}, n);
+    index_.emplace(texts_.emplace_back(text), n);
     pending_ += needs_preserve(text) ? "<si><t xml:space=\"preserve\">" : "<si><t>";
     xml_text(pending_, text);
     pending_ += "</t></si>";
@@ -305,6 +302,9 @@ class shared_strings {
     }
     return n;
   }
+
+  // One more cell refers to a shared string (the table's head counts them).
+  void count() noexcept { ++count_; }
 
   void finish(zip_writer& zip) {
     pending_ += "</sst>";
@@ -323,13 +323,10 @@ class shared_strings {
   // About the workbook's own size for the largest report.
   static constexpr std::size_t max_bytes = 32 << 20;
   static constexpr std::size_t per_text = 64;  // what the map spends on a text besides it
-  struct hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  std::unordered_map<std::string, std::int64_t, hash, std::equal_to<>> index_;
+  // Keys are views of texts_ (a deque: its strings never move). std::hash of a
+  // string_view is one libstdc++ keeps in the nodes, so a lookup rehashes no key.
+  std::deque<std::string> texts_;
+  std::unordered_map<std::string_view, std::int64_t> index_;
   deflate_piece xml_;
   std::string pending_;
   std::size_t bytes_ = 0, count_ = 0;
@@ -344,7 +341,8 @@ class sheet_writer {
         selected_(selected),
         strings_(strings),
         body_(deflate_level),
-        widths_(table.columns.size(), min_width) {
+        widths_(table.columns.size(), min_width),
+        last_(table.columns.size()) {
     for (std::size_t c = 0; c < table.columns.size(); ++c)
       cell_open_.push_back("<c r=\"" + column_letters(c));
     xml_.reserve(xml_chunk + 64 * 1024);
@@ -393,11 +391,20 @@ class sheet_writer {
           continue;
         case cell_kind::text: {
           if (cell.text.empty()) continue;
-          const std::size_t chars = characters(cell.text);
           const int s = base + (table_.columns[c].wrap ? wrap_offset : text_offset);
-          text_cell(c, s,
-                    chars > max_cell_characters ? first_characters(cell.text, max_cell_characters)
-                                                : std::string_view{cell.text});
+          // The text of the row above, as a report grouped by criterion repeats the
+          // criterion's code, title and body on thousands of rows: no lookup, no width.
+          auto& last = last_[c];
+          if (last.index >= 0 && cell.text == last.text) {
+            shared_cell(c, s, last.index);
+            continue;
+          }
+          const std::size_t chars = characters(cell.text);
+          last.index = text_cell(c, s,
+                                 chars > max_cell_characters
+                                     ? first_characters(cell.text, max_cell_characters)
+                                     : std::string_view{cell.text});
+          last.text.assign(cell.text);
           widen(c, chars);
           continue;
         }
@@ -505,18 +512,27 @@ class sheet_writer {
   }
 
   // A shared string, or inline once the table is full.
-  void text_cell(std::size_t c, int s, std::string_view text) {
-    cell_open(c, s);
-    if (const auto n = strings_.index(text); n >= 0) {
-      xml_ += "\" t=\"s\"><v>";
-      append_number(xml_, n);
-      xml_ += "</v></c>";
-      return;
+  // Returns the shared string's number, -1 when written inline.
+  std::int64_t text_cell(std::size_t c, int s, std::string_view text) {
+    const auto n = strings_.index(text);
+    if (n >= 0) {
+      shared_cell(c, s, n);
+      return n;
     }
+    cell_open(c, s);
     xml_ += needs_preserve(text) ? "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
                                  : "\" t=\"inlineStr\"><is><t>";
     xml_text(xml_, text);
     xml_ += "</t></is></c>";
+    return n;
+  }
+
+  void shared_cell(std::size_t c, int s, std::int64_t n) {
+    strings_.count();
+    cell_open(c, s);
+    xml_ += "\" t=\"s\"><v>";
+    append_number(xml_, n);
+    xml_ += "</v></c>";
   }
 
   void widen(std::size_t c, std::size_t chars) {
@@ -530,6 +546,11 @@ class sheet_writer {
   std::string xml_, row_text_, page_header_;
   std::vector<std::string> cell_open_;  // `<c r="B` for each column
   std::vector<double> widths_;
+  struct last_text {
+    std::string text;
+    std::int64_t index = -1;  // its shared string; -1: none
+  };
+  std::vector<last_text> last_;  // per column, the text of the latest data row
   std::size_t rows_ = 0, row_number_ = 0, next_column_ = 0;
 };
 
