@@ -18,6 +18,7 @@
 #include "auth/clock.hpp"
 #include "evidence/errc.hpp"
 #include "evidence/evidence_config.hpp"
+#include "evidence/piece_writers.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
@@ -99,6 +100,10 @@ class upload_service {
   // Uploads with a part in flight, and the running hash of each upload's bytes so that
   // resuming does not re-read what was already received.
   std::map<std::string, std::shared_ptr<receiving>, std::less<>> receiving_;
+  // Disk writes of pieces: each blocks on the device (O_DIRECT) for about a millisecond
+  // per MiB, so a few threads keep a few uploads' disks busy; more uploads queue.
+  static constexpr std::size_t writer_threads = 4;
+  piece_writers writers_{writer_threads};
 };
 
 }  // namespace parix::evidence

@@ -76,18 +76,6 @@ assessment_score score_assessment(const criteria_set& set, std::span<const leaf_
   return out;
 }
 
-std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices) {
-  std::stable_sort(indices.begin(), indices.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<ranked> out;
-  for (std::size_t i = 0; i < indices.size(); ++i) {
-    int rank = static_cast<int>(i) + 1;
-    if (i > 0 && indices[i].second == indices[i - 1].second) rank = out.back().rank;
-    out.push_back({indices[i].first, indices[i].second, rank});
-  }
-  return out;
-}
-
 council_outcome council_decision(const approval_rule& rule, int approvals, int returns,
                                  int members) {
   const std::int64_t num = rule.unanimity ? 1 : rule.num, den = rule.unanimity ? 1 : rule.den;
