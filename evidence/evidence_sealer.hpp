@@ -5,8 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 

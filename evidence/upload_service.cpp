@@ -8,7 +8,6 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
-#include <cstring>
 
 #include "evidence/formats/content_type.hpp"
 #include "evidence/formats/file_name.hpp"
@@ -309,7 +308,7 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
   const auto now = clock_.now();
   u.created_at = to_millis(now);
   u.expires_at = to_millis(now + cfg_.upload_expiry);
-  u.state = "receiving";
+  u.state = storage::upload_state::receiving;
   {
     const auto path = staging_of(u.id);
     auto f = storage::open_retrying(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -328,8 +327,8 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
 result<storage::upload_record> upload_service::status(const auth::actor& a, std::string_view id) {
   auto u = db_.read_result([&](storage::connection& c) { return storage::find_upload(c, id); });
   if (!u || u->user_id != a.user_id) return errc::upload_not_found;
-  if (u->state == "terminated" || u->state == "expired") return errc::upload_gone;
-  if (u->state == "receiving" && u->expires_at < to_millis(clock_.now())) return errc::upload_gone;
+  if (u->state == storage::upload_state::terminated || u->state == storage::upload_state::expired) return errc::upload_gone;
+  if (u->state == storage::upload_state::receiving && u->expires_at < to_millis(clock_.now())) return errc::upload_gone;
   return *u;
 }
 
@@ -348,7 +347,7 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
   }
   detail.values["offset"] = std::to_string(u->received);
   detail.values["length"] = std::to_string(u->length);
-  if (u->state != "receiving" || offset != u->received) return errc::offset_mismatch;
+  if (u->state != storage::upload_state::receiving || offset != u->received) return errc::offset_mismatch;
   std::shared_ptr<receiving> r;
   {
     std::lock_guard lock{mutex_};
@@ -391,7 +390,7 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
   const auto path = staging_of(u.id);
   auto refuse = [&](boost::system::error_code code,
                     std::string refusal) -> result<storage::upload_record> {
-    u.state = "refused";
+    u.state = storage::upload_state::refused;
     u.refusal = std::move(refusal);
     db_.write([&](storage::connection& c) {
       storage::finish_upload(c, u);
@@ -413,7 +412,7 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
   auto checked = check_content(path, u.file_name, cfg_, why);
   if (!checked) return refuse(checked.error(), why.values["reason"] + ": " + why.values["detail"]);
   blobs_.put_file(path, digest_hex);
-  u.state = "complete";
+  u.state = storage::upload_state::complete;
   u.blob_sha256 = digest_hex;
   u.kind = checked->kind;
   u.content_type = checked->content_type;
@@ -431,13 +430,13 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
 result<void> upload_service::terminate(const auth::actor& a, std::string_view id) {
   auto u = status(a, id);
   if (!u) return u.error();
-  if (u->state == "attached") return errc::upload_attached;
+  if (u->state == storage::upload_state::attached) return errc::upload_attached;
   {
     std::lock_guard lock{mutex_};
     auto it = receiving_.find(id);
     if (it != receiving_.end() && it->second->busy) return errc::upload_busy;
   }
-  u->state = "terminated";
+  u->state = storage::upload_state::terminated;
   db_.write([&](storage::connection& c) {
     storage::finish_upload(c, *u);
     storage::append_audit(c, upload_audit(a, "evidence.upload.terminate", *u),
@@ -460,7 +459,7 @@ int upload_service::expire() {
       auto it = receiving_.find(u.id);
       if (it != receiving_.end() && it->second->busy) continue;  // finish it first
     }
-    u.state = "expired";
+    u.state = storage::upload_state::expired;
     db_.write([&](storage::connection& c) {
       storage::finish_upload(c, u);
       storage::audit_event e;
@@ -489,7 +488,7 @@ int upload_service::expire() {
     const auto id = path.stem().string();
     const bool live = db_.read_result([&](storage::connection& c) {
       auto u = storage::find_upload(c, id);
-      return u && u->state == "receiving";
+      return u && u->state == storage::upload_state::receiving;
     });
     std::error_code ignored;
     if (!live) std::filesystem::remove(path, ignored);

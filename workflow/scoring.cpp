@@ -1,8 +1,6 @@
 // Scoring arithmetic.
 #include "workflow/scoring.hpp"
 
-#include <algorithm>
-
 namespace parix::workflow {
 
 std::optional<points> final_score(const criterion_node& leaf, const leaf_facts& f) {

@@ -99,7 +99,7 @@ TEST(upload_service, pieces_of_odd_sizes_arrive_whole_and_in_order) {
   const auto u = f.create(content);
   auto done = f.send(u, content, 0, content.size(), 65'536 + 13);
   ASSERT_TRUE(done) << done.error().message();
-  EXPECT_EQ(done->state, "complete");
+  EXPECT_EQ(done->state, storage::upload_state::complete);
   ASSERT_TRUE(done->blob_sha256);
   EXPECT_EQ(*done->blob_sha256, hex_sha256(content));
   EXPECT_EQ(f.blob_content(*done->blob_sha256), content);
@@ -135,7 +135,7 @@ TEST(upload_service, a_cut_part_keeps_what_arrived_and_the_next_part_resumes_the
   auto cut = f.send(u, content, 0, 300'001, 100'000, false);  // the connection broke
   ASSERT_TRUE(cut) << cut.error().message();
   EXPECT_EQ(cut->received, 300'001);
-  EXPECT_EQ(cut->state, "receiving");
+  EXPECT_EQ(cut->state, storage::upload_state::receiving);
   auto wrong = f.uploads.begin_part(f.agency, u.id, 0, std::nullopt);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error(), evidence::errc::offset_mismatch);
