@@ -327,8 +327,10 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
 result<storage::upload_record> upload_service::status(const auth::actor& a, std::string_view id) {
   auto u = db_.read_result([&](storage::connection& c) { return storage::find_upload(c, id); });
   if (!u || u->user_id != a.user_id) return errc::upload_not_found;
-  if (u->state == storage::upload_state::terminated || u->state == storage::upload_state::expired) return errc::upload_gone;
-  if (u->state == storage::upload_state::receiving && u->expires_at < to_millis(clock_.now())) return errc::upload_gone;
+  if (u->state == storage::upload_state::terminated || u->state == storage::upload_state::expired)
+    return errc::upload_gone;
+  if (u->state == storage::upload_state::receiving && u->expires_at < to_millis(clock_.now()))
+    return errc::upload_gone;
   return *u;
 }
 
@@ -347,7 +349,8 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
   }
   detail.values["offset"] = std::to_string(u->received);
   detail.values["length"] = std::to_string(u->length);
-  if (u->state != storage::upload_state::receiving || offset != u->received) return errc::offset_mismatch;
+  if (u->state != storage::upload_state::receiving || offset != u->received)
+    return errc::offset_mismatch;
   std::shared_ptr<receiving> r;
   {
     std::lock_guard lock{mutex_};

@@ -67,8 +67,8 @@ class upload_service {
   // The upload as its owner sees it (HEAD). errc::upload_not_found for another
   // user's upload (its existence is not revealed), upload_gone when terminated or expired.
   result<storage::upload_record> status(const auth::actor& a, std::string_view id);
-  // Starts receiving a part at offset. checksum: the part's expected SHA-256 (raw 32
-  // bytes) from Upload-Checksum. errc::offset_mismatch, upload_busy (another request
+  // Starts receiving a part at offset. checksum: the part's expected SHA-256 (lower-case hex,
+  // decoded from Upload-Checksum). errc::offset_mismatch, upload_busy (another request
   // is feeding it), upload_gone, upload_not_found. Thread-safe.
   result<std::unique_ptr<upload_part>> begin_part(const auth::actor& a, std::string_view id,
                                                   std::int64_t offset,

@@ -61,8 +61,8 @@ std::vector<carried_evidence_record> leaf_carried_evidence(connection& c,
 }
 
 bool decide_carried_evidence(connection& c, const carried_evidence_record& r) {
-  return c.execute(decide_offer_sql, {to_string(r.state), nullable(r.draft_id), nullable(r.decided_at),
-                                      nullable(r.decided_by), r.id}) == 1;
+  return c.execute(decide_offer_sql, {to_string(r.state), nullable(r.draft_id),
+                                      nullable(r.decided_at), nullable(r.decided_by), r.id}) == 1;
 }
 
 bool confirm_carried_text(connection& c, std::int64_t assessment_id, std::string_view code,

@@ -21,7 +21,7 @@ struct carried_evidence_record {
   std::int64_t id = 0;
   std::int64_t assessment_id = 0;
   std::string criterion_code;
-  std::int64_t source_file_id = 0;       // last year's sealed evidence_files row
+  std::int64_t source_file_id = 0;  // last year's sealed evidence_files row
   offer_state state = offer_state::offered;
   std::optional<std::int64_t> draft_id;  // the draft a confirmation made
   std::optional<millis> decided_at;

@@ -87,8 +87,8 @@ constexpr std::string_view select_all_blobs =
     "SELECT blob_sha256, size, 'file/' || id FROM evidence_files "
     "UNION ALL SELECT archive_sha256, archive_size, 'version/' || id FROM evidence_versions";
 
-constexpr std::array<std::string_view, 6> upload_state_names{
-    "receiving", "complete", "attached", "terminated", "expired", "refused"};
+constexpr std::array<std::string_view, 6> upload_state_names{"receiving",  "complete", "attached",
+                                                             "terminated", "expired",  "refused"};
 constexpr std::array<std::string_view, 3> file_state_names{"draft", "removed", "sealed"};
 
 upload_record to_upload(const row& r) {
@@ -194,8 +194,8 @@ bool advance_upload(connection& c, std::string_view id, std::int64_t from, std::
 
 void finish_upload(connection& c, const upload_record& u) {
   c.execute(finish_upload_sql,
-            {to_string(u.state), nullable(u.blob_sha256), nullable(u.kind), nullable(u.content_type),
-             nullable(u.listing_json), nullable(u.refusal), u.id});
+            {to_string(u.state), nullable(u.blob_sha256), nullable(u.kind),
+             nullable(u.content_type), nullable(u.listing_json), nullable(u.refusal), u.id});
 }
 
 std::vector<upload_record> expired_uploads(connection& c, millis now) {

@@ -42,7 +42,8 @@ sha256_stream& sha256_stream::operator=(const sha256_stream& other) {
   return *this;
 }
 
-sha256_stream::sha256_stream(sha256_stream&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+sha256_stream::sha256_stream(sha256_stream&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)) {}
 
 sha256_stream& sha256_stream::operator=(sha256_stream&& other) noexcept {
   std::swap(ctx_, other.ctx_);

@@ -151,7 +151,8 @@ stored_checkpoint_check verify_stored_checkpoints(storage::connection& c) {
   stored_checkpoint_check out;
   std::map<std::string, std::vector<unsigned char>> keys;
   for (const auto& k : storage::signing_keys(c))
-    if (auto raw = storage::from_hex(k.public_key_hex); raw && raw->size() == 32) keys[k.key_id] = *raw;
+    if (auto raw = storage::from_hex(k.public_key_hex); raw && raw->size() == 32)
+      keys[k.key_id] = *raw;
   auto checkpoints = storage::list_checkpoints(c);
   std::reverse(checkpoints.begin(), checkpoints.end());  // oldest first
   const auto entries = storage::audit_head(c).first;

@@ -386,8 +386,7 @@ class change_run {
     if (!node) return refuse(errc::unknown_criterion, item(list, i, "criterion"), code);
     if (!node->leaf()) return refuse(errc::not_a_leaf, item(list, i, "criterion"), code);
     // An approved file's maximum is what the council approved.
-    if (const auto s = parse_stage(it->second.state);
-        s == stage::approved || s == stage::published)
+    if (const auto s = parse_stage(it->second.state); s == stage::approved || s == stage::published)
       return refuse(errc::not_evaluated_locked, item(list, i, "unit"), unit);
     *file = &it->second;
     return {};

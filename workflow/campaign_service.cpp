@@ -74,7 +74,8 @@ result<std::vector<std::int64_t>> check_council(storage::connection& c,
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto user = storage::find_user_by_name(c, names[i]);
     if (!user) return refuse(errc::unknown_user, i);
-    if (auth::parse_role(user->role) != auth::role::council_member) return refuse(errc::user_not_council_member, i);
+    if (auth::parse_role(user->role) != auth::role::council_member)
+      return refuse(errc::user_not_council_member, i);
     if (!seen.insert(names[i]).second) return refuse(errc::duplicate_entry, i);
     ids.push_back(user->id);
   }

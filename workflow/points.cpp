@@ -1,7 +1,6 @@
 // Parsing, formatting and exact comparison of points and percentages.
 #include "workflow/points.hpp"
 
-
 namespace parix::workflow {
 namespace {
 

@@ -26,7 +26,8 @@ using namespace std::chrono_literals;
 // piece written out of order or twice changes the digest.
 std::string pdf_of(std::size_t size) {
   std::string out = "%PDF-1.7\n";
-  for (std::size_t i = 0; out.size() < size; ++i) out.push_back(static_cast<char>('a' + i * 7 % 26));
+  for (std::size_t i = 0; out.size() < size; ++i)
+    out.push_back(static_cast<char>('a' + i * 7 % 26));
   out.resize(size);
   return out;
 }
@@ -56,19 +57,22 @@ struct upload_fixture {
     u.role = "secretariat";
     u.password_hash = "x";
     auth::actor a;
-    a.user_id = db->write_result([&](storage::connection& c) { return storage::insert_user(c, u); });
+    a.user_id =
+        db->write_result([&](storage::connection& c) { return storage::insert_user(c, u); });
     a.username = u.username;
     return a;
   }
   storage::upload_record create(const std::string& content) {
-    auto u = uploads.create(agency, {static_cast<std::int64_t>(content.size()), "report.pdf",
-                                     hex_sha256(content), {}});
+    auto u = uploads.create(
+        agency, {static_cast<std::int64_t>(content.size()), "report.pdf", hex_sha256(content), {}});
     EXPECT_TRUE(u) << u.error().message();
     return *u;
   }
   // Writes content[from, to) as one part in pieces of `piece` bytes.
-  evidence::result<storage::upload_record> send(const storage::upload_record& u, const std::string& content,
-                      std::size_t from, std::size_t to, std::size_t piece, bool complete = true) {
+  evidence::result<storage::upload_record> send(const storage::upload_record& u,
+                                                const std::string& content, std::size_t from,
+                                                std::size_t to, std::size_t piece,
+                                                bool complete = true) {
     auto part = uploads.begin_part(agency, u.id, static_cast<std::int64_t>(from), std::nullopt);
     EXPECT_TRUE(part) << part.error().message();
     for (std::size_t at = from; at < to; at += piece) {

@@ -46,10 +46,9 @@ TEST(secrets, no_password_or_token_appears_in_any_log) {
         client.send_json(verb::put, "/api/v1/me/password",
                          {{"current_password", test_password}, {"new_password", canary + "-new"}});
     EXPECT_EQ(changed.status, 204u) << changed.body;
-    auto malformed =
-        client.request(verb::post, "/api/v1/auth/login",
-                       "{\"username\":\"admin\",\"password\":\"" + canary + "\"",
-                       {{"Content-Type", "application/json"}});  // malformed, with the canary inside
+    auto malformed = client.request(
+        verb::post, "/api/v1/auth/login", "{\"username\":\"admin\",\"password\":\"" + canary + "\"",
+        {{"Content-Type", "application/json"}});  // malformed, with the canary inside
     EXPECT_EQ(malformed.status, 400u) << malformed.body;
     auto t = srv.client();
     t.set_token(canary);  // a bogus bearer token
