@@ -5,9 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <unordered_map>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
@@ -68,7 +66,7 @@ std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::in
 clock_time deadline_of(const loaded& l) {
   auto d = from_millis(l.campaign.self_deadline);
   for (const auto& e : l.events)
-    if (e.event == "extend_deadline" && e.until) d = from_millis(*e.until);
+    if (parse_event(e.event) == event::extend_deadline && e.until) d = from_millis(*e.until);
   return d;
 }
 
@@ -76,13 +74,18 @@ std::chrono::seconds grace_of(const loaded& l) {
   return std::chrono::seconds{l.campaign.grace_seconds};
 }
 
+// open_window or extend_window: the event that sets the window's close time.
+bool opens_window(const storage::assessment_event_record& e) {
+  const auto on = parse_event(e.event);
+  return on == event::open_window || on == event::extend_window;
+}
+
 // The close time of the window now open (the last open_window or extend_window).
 std::optional<clock_time> window_closes(const loaded& l) {
   if (l.current() != stage::explanation_window) return std::nullopt;
   std::optional<clock_time> t;
   for (const auto& e : l.events)
-    if ((e.event == "open_window" || e.event == "extend_window") && e.until)
-      t = from_millis(*e.until);
+    if (opens_window(e) && e.until) t = from_millis(*e.until);
   return t;
 }
 
@@ -90,9 +93,8 @@ std::optional<clock_time> window_closes(const loaded& l) {
 std::optional<clock_time> last_window_close(const loaded& l) {
   std::optional<clock_time> t;
   for (const auto& e : l.events) {
-    if ((e.event == "open_window" || e.event == "extend_window") && e.until)
-      t = from_millis(*e.until);
-    if (e.event == "close_window") t = from_millis(e.at);
+    if (opens_window(e) && e.until) t = from_millis(*e.until);
+    if (parse_event(e.event) == event::close_window) t = from_millis(e.at);
   }
   return t;
 }

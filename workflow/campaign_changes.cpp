@@ -11,6 +11,7 @@
 #include "storage/user_records.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/state_machine.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -385,7 +386,7 @@ class change_run {
     if (!node) return refuse(errc::unknown_criterion, item(list, i, "criterion"), code);
     if (!node->leaf()) return refuse(errc::not_a_leaf, item(list, i, "criterion"), code);
     // An approved file's maximum is what the council approved.
-    if (it->second.state == "approved" || it->second.state == "published")
+    if (const auto s = parse_stage(it->second.state); s == stage::approved || s == stage::published)
       return refuse(errc::not_evaluated_locked, item(list, i, "unit"), unit);
     *file = &it->second;
     return {};
