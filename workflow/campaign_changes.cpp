@@ -409,7 +409,8 @@ class change_run {
     v.not_evaluated = decided;
     v.not_evaluated_reason = decided ? reason : std::nullopt;
     // The secretariat's decision settles an agency's pending claim, as on the leaf route.
-    if (v.ne_claim == "claimed") v.ne_claim = decided ? "confirmed" : "rejected";
+    if (v.ne_claim == storage::claim_state::claimed)
+      v.ne_claim = decided ? storage::claim_state::confirmed : storage::claim_state::rejected;
     v.updated_at = now_ms_;
     storage::save_leaf_value(c_, v);
     storage::touch_assessment(c_, file.id);

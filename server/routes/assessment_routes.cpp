@@ -46,12 +46,17 @@ workflow::leaf_edit leaf_edit_of(const boost::json::object& body) {
   e.not_evaluated_reason = optional_string(body, "not_evaluated_reason");
   e.claim_not_evaluated = optional_bool(body, "claim_not_evaluated");
   e.claim_reason = optional_string(body, "claim_reason");
-  e.claim_decision = optional_string(body, "claim_decision");
-  if (e.claim_decision && *e.claim_decision != "confirm" && *e.claim_decision != "reject")
-    throw api_error{http::status::bad_request,
-                    "invalid_field",
-                    {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
-                    {{"field", "claim_decision"}}};
+  if (auto decision = optional_string(body, "claim_decision")) {
+    if (*decision == "confirm")
+      e.claim_decision = claim_ruling::confirm;
+    else if (*decision == "reject")
+      e.claim_decision = claim_ruling::reject;
+    else
+      throw api_error{http::status::bad_request,
+                      "invalid_field",
+                      {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
+                      {{"field", "claim_decision"}}};
+  }
   e.round1_score = score_field(body, "round1_score");
   e.round1_remark = optional_string(body, "round1_remark");
   e.needs_explanation = optional_bool(body, "needs_explanation");
