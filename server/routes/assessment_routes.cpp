@@ -48,9 +48,9 @@ workflow::leaf_edit leaf_edit_of(const boost::json::object& body) {
   e.claim_reason = optional_string(body, "claim_reason");
   if (auto decision = optional_string(body, "claim_decision")) {
     if (*decision == "confirm")
-      e.claim_decision = claim_ruling::confirm;
+      e.claim_decision = workflow::claim_ruling::confirm;
     else if (*decision == "reject")
-      e.claim_decision = claim_ruling::reject;
+      e.claim_decision = workflow::claim_ruling::reject;
     else
       throw api_error{http::status::bad_request,
                       "invalid_field",
