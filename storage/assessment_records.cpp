@@ -251,12 +251,6 @@ std::string_view to_string(vote_decision d) noexcept {
 namespace parix::storage {
 namespace {
 
-constexpr std::array<std::string_view, 3> claim_state_names{"claimed", "confirmed", "rejected"};
-constexpr std::array<std::string_view, 2> vote_decision_names{"approve", "return"};
-
-value nullable(const std::optional<claim_state>& s) {
-  return s ? value{to_string(*s)} : value{nullptr};
-}
 
 // ORDER BY the unit follows the (campaign_id, unit_id) index the join walks, so it
 // groups each file's rows without a sort.
