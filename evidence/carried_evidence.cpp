@@ -25,8 +25,8 @@ result<carried_offer> evidence_service::decide_carried(const auth::actor& a,
     auto offer = storage::find_carried_evidence(c, offer_id);
     if (!offer || offer->assessment_id != assessment_id || offer->criterion_code != code)
       return errc::carried_evidence_not_found;
-    if (offer->state != "offered") {
-      detail.values["state"] = offer->state;
+    if (offer->state != storage::offer_state::offered) {
+      detail.values["state"] = std::string{storage::to_string(offer->state)};
       return errc::carried_evidence_decided;
     }
     auto source = *storage::find_evidence_file(c, offer->source_file_id);
@@ -54,15 +54,15 @@ result<carried_offer> evidence_service::decide_carried(const auth::actor& a,
       draft.attached_at = now;
       draft.attached_by = a.username;
       draft.late = permit->late;
-      draft.state = "draft";
+      draft.state = storage::evidence_file_state::draft;
       draft.version_id.reset();
       draft.id = storage::insert_evidence_file(c, draft);
-      offer->state = "confirmed";
+      offer->state = storage::offer_state::confirmed;
       offer->draft_id = draft.id;
       e.new_value = "draft evidence file " + std::to_string(draft.id);
       if (draft.late) e.reason = "late: in the grace period";
     } else {
-      offer->state = "discarded";
+      offer->state = storage::offer_state::discarded;
       e.new_value = "discarded";
     }
     offer->decided_at = now;

@@ -2,7 +2,6 @@
 #include "evidence/evidence_service.hpp"
 
 #include <map>
-#include <set>
 
 #include "evidence/evidence_audit.hpp"
 #include "evidence/formats/evidence_statement.hpp"
@@ -83,10 +82,10 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
         if (!u || u->user_id != a.user_id) return errc::upload_not_found;
         detail.values["offset"] = std::to_string(u->received);
         detail.values["length"] = std::to_string(u->length);
-        if (u->state == "attached") return errc::upload_attached;
-        if (u->state == "receiving") return errc::upload_incomplete;
-        if (u->state != "complete") {
-          detail.values["state"] = u->state;
+        if (u->state == storage::upload_state::attached) return errc::upload_attached;
+        if (u->state == storage::upload_state::receiving) return errc::upload_incomplete;
+        if (u->state != storage::upload_state::complete) {
+          detail.values["state"] = std::string{storage::to_string(u->state)};
           return errc::upload_gone;
         }
         if (r.doc_date && !workflow::parse_date(*r.doc_date)) {
@@ -118,9 +117,9 @@ result<storage::evidence_file_record> evidence_service::attach(const auth::actor
         f.attached_at = to_millis(permit->now);
         f.attached_by = a.username;
         f.late = permit->late;
-        f.state = "draft";
+        f.state = storage::evidence_file_state::draft;
         f.id = storage::insert_evidence_file(c, f);
-        u->state = "attached";
+        u->state = storage::upload_state::attached;
         storage::finish_upload(c, *u);
         auto e =
             evidence_audit(a, permit->file, code, "evidence.attach",
@@ -164,7 +163,7 @@ result<storage::evidence_file_record> evidence_service::remove(const auth::actor
         auto f = storage::find_evidence_file(c, file_id);
         if (!f || f->assessment_id != assessment_id || f->criterion_code != code)
           return errc::evidence_not_found;
-        if (f->state != "draft") return errc::evidence_sealed;
+        if (f->state != storage::evidence_file_state::draft) return errc::evidence_sealed;
         const auto now = to_millis(permit->now);
         if (!storage::remove_draft(c, file_id, now, a.username)) return errc::evidence_sealed;
         auto e = evidence_audit(
@@ -172,7 +171,7 @@ result<storage::evidence_file_record> evidence_service::remove(const auth::actor
             leaf_entity(assessment_id, code) + "/evidence/" + std::to_string(file_id));
         e.old_value = f->file_name + " (sha256 " + f->blob_sha256 + ")";
         storage::append_audit(c, e, now);
-        f->state = "removed";
+        f->state = storage::evidence_file_state::removed;
         f->removed_at = now;
         f->removed_by = a.username;
         return *f;
@@ -190,9 +189,9 @@ result<leaf_evidence> evidence_service::list(const auth::actor& a, std::int64_t 
     leaf_evidence out;
     out.code = std::string{code};
     for (auto& file : storage::leaf_evidence_files(c, assessment_id, code)) {
-      if (file.state == "draft")
+      if (file.state == storage::evidence_file_state::draft)
         out.drafts.push_back(std::move(file));
-      else if (file.state == "removed")
+      else if (file.state == storage::evidence_file_state::removed)
         out.removed.push_back(std::move(file));
     }
     const auto keys = storage::signing_keys(c);

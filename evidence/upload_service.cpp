@@ -3,15 +3,11 @@
 #include "evidence/upload_service.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cerrno>
-#include <cstring>
-#include <deque>
-#include <future>
 
 #include "evidence/formats/content_type.hpp"
 #include "evidence/formats/file_name.hpp"
@@ -33,24 +29,9 @@ std::string random_id() {
   return storage::to_hex(std::span<const unsigned char>{b, sizeof b});
 }
 
-using md_ctx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-md_ctx new_sha256() {
-  md_ctx c{EVP_MD_CTX_new(), EVP_MD_CTX_free};
-  if (!c || EVP_DigestInit_ex(c.get(), EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("cannot start SHA-256");
-  return c;
-}
-md_ctx copy_of(const EVP_MD_CTX* from) {
-  md_ctx c{EVP_MD_CTX_new(), EVP_MD_CTX_free};
-  if (!c || EVP_MD_CTX_copy_ex(c.get(), from) != 1) throw std::runtime_error("cannot copy SHA-256");
-  return c;
-}
-std::string hex_digest(const EVP_MD_CTX* ctx) {
-  auto c = copy_of(ctx);  // finishing a copy keeps the running state usable
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(c.get(), out, &len) != 1) throw std::runtime_error("SHA-256 failed");
-  return storage::to_hex(std::span<const unsigned char>{out, len});
+// The digest so far, in hex; the running hash goes on.
+std::string hex_digest(const storage::sha256_stream& hash) {
+  return storage::to_hex(hash.peek());
 }
 
 storage::audit_event upload_audit(const auth::actor& a, const std::string& action,
@@ -128,7 +109,7 @@ result<content_facts> check_content(const std::filesystem::path& file, const std
 // The running hash of one upload and whether a request is feeding it.
 struct upload_service::receiving {
   bool busy = false;
-  md_ctx hash = new_sha256();
+  storage::sha256_stream hash;
   std::int64_t hashed = 0;  // bytes covered by hash
 };
 
@@ -144,9 +125,9 @@ class upload_service::part final : public upload_part {
         start_(u_.received),
         at_(u_.received),
         written_(u_.received),
-        before_(copy_of(r_->hash.get())),
+        before_(r_->hash),
         file_(s.staging_of(u_.id), start_) {  // cuts off bytes past the acknowledged offset
-    if (checksum_) part_hash_ = new_sha256();
+    if (checksum_) part_hash_.emplace();
   }
   ~part() override {
     if (!finished_) {
@@ -161,24 +142,16 @@ class upload_service::part final : public upload_part {
   result<void> write(std::span<const char> bytes) override {
     if (at_ + static_cast<std::int64_t>(bytes.size()) > u_.length) return errc::file_too_large;
     if (write_failure_) std::rethrow_exception(write_failure_);
-    // This piece's disk write (O_DIRECT: a thread that waits for the device) starts as
-    // soon as the previous one ends, while this piece is hashed here and while the
-    // server reads the next one. Before returning, only the previous piece is waited
-    // for: the disk always has the next piece ready. Measured in docs/benchmarks.md.
-    std::shared_future<void> previous =
-        writes_.empty() ? std::shared_future<void>{} : writes_.back().done;
-    writes_.push_back({std::async(std::launch::async,
-                                  [this, bytes, previous] {
-                                    if (previous.valid())
-                                      previous.get();  // a failed piece stops the rest
-                                    file_.append(bytes);
-                                  })
-                           .share(),
-                       at_ + static_cast<std::int64_t>(bytes.size())});
-    EVP_DigestUpdate(r_->hash.get(), bytes.data(), bytes.size());
-    if (part_hash_) EVP_DigestUpdate(part_hash_.get(), bytes.data(), bytes.size());
+    // This piece is hashed here while the previous one is still being written (O_DIRECT:
+    // a writer thread waits for the device); then, once that one is on disk, this one's
+    // write is handed to the service's writer threads and the server reads the next
+    // piece meanwhile. One write at a time per part keeps the file's order without a
+    // writer thread waiting for another. Measured in docs/benchmarks.md.
+    r_->hash.update(bytes);
+    if (part_hash_) part_hash_->update(bytes);
     at_ += static_cast<std::int64_t>(bytes.size());
-    settle(1);  // the previous piece is on disk (or its failure is thrown here)
+    settle();  // the previous piece is on disk (or its failure is thrown here)
+    writing_ = piece_write{s_.writers_.submit([this, bytes] { file_.append(bytes); }), at_};
     return {};
   }
 
@@ -186,7 +159,7 @@ class upload_service::part final : public upload_part {
                                         workflow::refusal_detail* why) override {
     finished_ = true;
     try {
-      settle(0);
+      settle();
     } catch (...) {
       keep_written();
       throw;
@@ -210,7 +183,7 @@ class upload_service::part final : public upload_part {
     workflow::refusal_detail& detail = why ? *why : scratch;
     detail.values["upload"] = u_.id;
     detail.values["offset"] = std::to_string(start_);
-    if (checksum_ && (!body_complete || hex_digest(part_hash_.get()) != *checksum_)) {
+    if (checksum_ && (!body_complete || hex_digest(*part_hash_) != *checksum_)) {
       // tus checksum extension: an unverifiable or wrong part is dropped whole.
       drop();
       detail.values["algorithm"] = "sha256";
@@ -233,28 +206,25 @@ class upload_service::part final : public upload_part {
       release();
       return u_;
     }
-    const auto digest = hex_digest(r_->hash.get());
+    const auto digest = hex_digest(r_->hash);
     release();
     return s_.complete(actor_, u_, digest, detail);
   }
 
-  // Waits until at most `in_flight` pieces are still being written. A failed write is
-  // thrown once, after every later piece's thread has stopped (they use the caller's
-  // memory); the part takes no more bytes after it.
-  void settle(std::size_t in_flight) {
+  // Waits for the piece being written, if any. Its failure is thrown, and again on every
+  // later call: the part takes no more bytes after it.
+  void settle() {
     if (write_failure_) std::rethrow_exception(write_failure_);
-    while (writes_.size() > in_flight) {
-      try {
-        writes_.front().done.get();
-      } catch (...) {
-        write_failure_ = std::current_exception();
-        for (auto& later : writes_) later.done.wait();
-        writes_.clear();
-        throw;
-      }
-      written_ = writes_.front().end;
-      writes_.pop_front();
+    if (!writing_) return;
+    auto w = std::move(*writing_);
+    writing_.reset();
+    try {
+      w.done.get();
+    } catch (...) {
+      write_failure_ = std::current_exception();
+      throw;
     }
+    written_ = w.end;
   }
   // After a failed write: what reached the disk before it is kept. The hash covers the
   // failed piece too, so the next part hashes the file again from disk.
@@ -292,14 +262,14 @@ class upload_service::part final : public upload_part {
   std::int64_t start_, at_;  // at_: the end of the bytes hashed
   std::int64_t written_;     // the end of the bytes known to be on disk
   std::exception_ptr write_failure_;
-  md_ctx before_;
-  md_ctx part_hash_{nullptr, EVP_MD_CTX_free};
+  storage::sha256_stream before_;
+  std::optional<storage::sha256_stream> part_hash_;
   staging_file file_;
   struct piece_write {
-    std::shared_future<void> done;
+    std::future<void> done;
     std::int64_t end;  // the file's end once it is written
   };
-  std::deque<piece_write> writes_;  // oldest first, while they run (they use file_)
+  std::optional<piece_write> writing_;  // the piece being written, if any (it uses file_)
   bool finished_ = false;
   bool released_ = false;
 };
@@ -338,7 +308,7 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
   const auto now = clock_.now();
   u.created_at = to_millis(now);
   u.expires_at = to_millis(now + cfg_.upload_expiry);
-  u.state = "receiving";
+  u.state = storage::upload_state::receiving;
   {
     const auto path = staging_of(u.id);
     auto f = storage::open_retrying(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -350,15 +320,17 @@ result<storage::upload_record> upload_service::create(const auth::actor& a, cons
     storage::append_audit(c, upload_audit(a, "evidence.upload.create", u), u.created_at);
   });
   detail.values["upload"] = u.id;
-  if (u.length == 0) return complete(a, u, hex_digest(new_sha256().get()), detail);
+  if (u.length == 0) return complete(a, u, hex_digest(storage::sha256_stream{}), detail);
   return u;
 }
 
 result<storage::upload_record> upload_service::status(const auth::actor& a, std::string_view id) {
   auto u = db_.read_result([&](storage::connection& c) { return storage::find_upload(c, id); });
   if (!u || u->user_id != a.user_id) return errc::upload_not_found;
-  if (u->state == "terminated" || u->state == "expired") return errc::upload_gone;
-  if (u->state == "receiving" && u->expires_at < to_millis(clock_.now())) return errc::upload_gone;
+  if (u->state == storage::upload_state::terminated || u->state == storage::upload_state::expired)
+    return errc::upload_gone;
+  if (u->state == storage::upload_state::receiving && u->expires_at < to_millis(clock_.now()))
+    return errc::upload_gone;
   return *u;
 }
 
@@ -377,7 +349,8 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
   }
   detail.values["offset"] = std::to_string(u->received);
   detail.values["length"] = std::to_string(u->length);
-  if (u->state != "receiving" || offset != u->received) return errc::offset_mismatch;
+  if (u->state != storage::upload_state::receiving || offset != u->received)
+    return errc::offset_mismatch;
   std::shared_ptr<receiving> r;
   {
     std::lock_guard lock{mutex_};
@@ -390,7 +363,7 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
   try {
     if (r->hashed != offset) {
       // Resuming after a restart (or a dropped part): hash what is already on disk.
-      r->hash = new_sha256();
+      r->hash = storage::sha256_stream{};
       auto f = storage::open_retrying(staging_of(id), O_RDONLY);
       if (!f) storage::throw_file_error("cannot open upload", staging_of(id), errno);
       std::vector<char> buf(1 << 20);
@@ -400,7 +373,7 @@ result<std::unique_ptr<upload_part>> upload_service::begin_part(const auth::acto
         auto n = ::pread(f.get(), buf.data(), want, at);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) storage::throw_file_error("cannot read upload", staging_of(id), errno);
-        EVP_DigestUpdate(r->hash.get(), buf.data(), static_cast<std::size_t>(n));
+        r->hash.update(std::span{buf.data(), static_cast<std::size_t>(n)});
         at += n;
       }
       r->hashed = offset;
@@ -420,7 +393,7 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
   const auto path = staging_of(u.id);
   auto refuse = [&](boost::system::error_code code,
                     std::string refusal) -> result<storage::upload_record> {
-    u.state = "refused";
+    u.state = storage::upload_state::refused;
     u.refusal = std::move(refusal);
     db_.write([&](storage::connection& c) {
       storage::finish_upload(c, u);
@@ -442,7 +415,7 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
   auto checked = check_content(path, u.file_name, cfg_, why);
   if (!checked) return refuse(checked.error(), why.values["reason"] + ": " + why.values["detail"]);
   blobs_.put_file(path, digest_hex);
-  u.state = "complete";
+  u.state = storage::upload_state::complete;
   u.blob_sha256 = digest_hex;
   u.kind = checked->kind;
   u.content_type = checked->content_type;
@@ -460,13 +433,13 @@ result<storage::upload_record> upload_service::complete(const auth::actor& a,
 result<void> upload_service::terminate(const auth::actor& a, std::string_view id) {
   auto u = status(a, id);
   if (!u) return u.error();
-  if (u->state == "attached") return errc::upload_attached;
+  if (u->state == storage::upload_state::attached) return errc::upload_attached;
   {
     std::lock_guard lock{mutex_};
     auto it = receiving_.find(id);
     if (it != receiving_.end() && it->second->busy) return errc::upload_busy;
   }
-  u->state = "terminated";
+  u->state = storage::upload_state::terminated;
   db_.write([&](storage::connection& c) {
     storage::finish_upload(c, *u);
     storage::append_audit(c, upload_audit(a, "evidence.upload.terminate", *u),
@@ -489,7 +462,7 @@ int upload_service::expire() {
       auto it = receiving_.find(u.id);
       if (it != receiving_.end() && it->second->busy) continue;  // finish it first
     }
-    u.state = "expired";
+    u.state = storage::upload_state::expired;
     db_.write([&](storage::connection& c) {
       storage::finish_upload(c, u);
       storage::audit_event e;
@@ -518,7 +491,7 @@ int upload_service::expire() {
     const auto id = path.stem().string();
     const bool live = db_.read_result([&](storage::connection& c) {
       auto u = storage::find_upload(c, id);
-      return u && u->state == "receiving";
+      return u && u->state == storage::upload_state::receiving;
     });
     std::error_code ignored;
     if (!live) std::filesystem::remove(path, ignored);

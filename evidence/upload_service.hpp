@@ -18,6 +18,7 @@
 #include "auth/clock.hpp"
 #include "evidence/errc.hpp"
 #include "evidence/evidence_config.hpp"
+#include "evidence/piece_writers.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "storage/evidence_records.hpp"
@@ -66,8 +67,8 @@ class upload_service {
   // The upload as its owner sees it (HEAD). errc::upload_not_found for another
   // user's upload (its existence is not revealed), upload_gone when terminated or expired.
   result<storage::upload_record> status(const auth::actor& a, std::string_view id);
-  // Starts receiving a part at offset. checksum: the part's expected SHA-256 (raw 32
-  // bytes) from Upload-Checksum. errc::offset_mismatch, upload_busy (another request
+  // Starts receiving a part at offset. checksum: the part's expected SHA-256 (lower-case hex,
+  // decoded from Upload-Checksum). errc::offset_mismatch, upload_busy (another request
   // is feeding it), upload_gone, upload_not_found. Thread-safe.
   result<std::unique_ptr<upload_part>> begin_part(const auth::actor& a, std::string_view id,
                                                   std::int64_t offset,
@@ -99,6 +100,10 @@ class upload_service {
   // Uploads with a part in flight, and the running hash of each upload's bytes so that
   // resuming does not re-read what was already received.
   std::map<std::string, std::shared_ptr<receiving>, std::less<>> receiving_;
+  // Disk writes of pieces: each blocks on the device (O_DIRECT) for about a millisecond
+  // per MiB, so a few threads keep a few uploads' disks busy; more uploads queue.
+  static constexpr std::size_t writer_threads = 4;
+  piece_writers writers_{writer_threads};
 };
 
 }  // namespace parix::evidence

@@ -15,6 +15,7 @@ storage::database_config db_config(const config& c) {
   storage::database_config d;
   d.file = c.database;
   d.readers = c.database_readers;
+  d.sync_log = c.database_sync_log;
   return d;
 }
 

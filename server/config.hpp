@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ struct config {
   evidence::evidence_config evidence;
   web_config web;
   int database_readers = 4;
+  // Not read from the file: how the database's write-ahead log is synced
+  // (storage::database_config::sync_log). Tests set it to play a failing disk.
+  std::function<int(int fd)> database_sync_log = nullptr;
 };
 
 // Reads a TOML file. Relative paths in it are taken relative to the file's folder.

@@ -148,6 +148,8 @@ response guarded(const request_info& info, const std::function<response()>& work
     api_error problem{http::status::internal_server_error, "internal_error"};
     if (e.kind() == storage::failure::busy)
       problem = api_error{http::status::service_unavailable, "busy"};
+    else if (e.kind() == storage::failure::unsynced)
+      problem = api_error{http::status::service_unavailable, "storage_failed"};
     else if (e.kind() == storage::failure::full)
       problem = api_error{http::status::insufficient_storage, "storage_full"};
     return to_problem(problem, info.lang, info.version, false, info.path, info.request_id);

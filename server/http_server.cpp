@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "server/await_durable.hpp"
 #include "server/dispatch.hpp"
 #include "server/request_reader.hpp"
 #include "server/routes/json_views.hpp"
@@ -574,10 +575,26 @@ struct session_runner {
       fault(http_server::stage::handling, req.target());
       res = handle_request(app(), req, route, client, request_id, lang, user);
     } else {
+      const bool defer = route.match.found->commits == commit_wait::by_connection;
+      std::optional<storage::durability_ticket> ticket;
       res = co_await on_workers([&] {
         fault(http_server::stage::handling, req.target());
-        return handle_request(app(), req, route, client, request_id, lang, user, &body_out);
+        if (!defer)
+          return handle_request(app(), req, route, client, request_id, lang, user, &body_out);
+        storage::deferred_durability scope;
+        auto answer = handle_request(app(), req, route, client, request_id, lang, user, &body_out);
+        ticket = scope.ticket();
+        return answer;
       });
+      // A 2xx means durable: the answer waits for its writes' sync, the worker does not.
+      // (use_awaitable throws the failed sync's storage::error.)
+      if (ticket) try {
+          co_await async_durable(app().db, *ticket, asio::use_awaitable);
+        } catch (...) {
+          const request_info info{lang, req.version(), req.keep_alive(), now.path, request_id};
+          const auto failed = std::current_exception();
+          res = guarded(info, [&]() -> response { std::rethrow_exception(failed); });
+        }
     }
     body_lease.reset();                            // the request's body is no longer needed
     if (!req.keep_alive()) res.keep_alive(false);  // the client said Connection: close

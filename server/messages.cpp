@@ -551,6 +551,14 @@ constexpr entry catalogue[] = {
      "The server is busy; try again shortly."},
     {"not_ready", "Chưa sẵn sàng", "Cơ sở dữ liệu không phản hồi.", "Not ready",
      "The database does not answer."},
+    {"storage_failed", "Lỗi ghi đĩa",
+     "Ổ đĩa không xác nhận đã lưu thay đổi, nên thay đổi này có thể đã mất. Máy chủ ngừng nhận "
+     "thay đổi cho đến khi quản trị viên kiểm tra ổ đĩa và khởi động lại; sau đó hãy xem lại dữ "
+     "liệu và gửi lại nếu thiếu.",
+     "Storage failure",
+     "The disk did not confirm that the change was saved, so it may be lost. The server takes "
+     "no changes until an administrator checks the disk and restarts it; then check the data "
+     "and send the change again if it is missing."},
     {"timeout", "Hết thời gian", "Yêu cầu không hoàn tất trong {seconds} giây.", "Request timeout",
      "The request did not complete within {seconds} seconds."},
     {"storage_full", "Hết chỗ lưu trữ",

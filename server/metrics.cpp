@@ -67,7 +67,14 @@ std::string metrics::render(const storage::database_stats& db) const {
   out += "# HELP parix_db_transactions_total Write transactions committed.\n";
   out += "# TYPE parix_db_transactions_total counter\n";
   out += fmt::format("parix_db_transactions_total {}\n", db.transactions.load());
-  out += "# HELP parix_db_commit_duration_seconds Time to commit one group, fsync included.\n";
+  out +=
+      "# HELP parix_db_syncs_total fsyncs of the write-ahead log (each makes every commit "
+      "before it durable).\n";
+  out += "# TYPE parix_db_syncs_total counter\n";
+  out += fmt::format("parix_db_syncs_total {}\n", db.syncs.load());
+  out +=
+      "# HELP parix_db_commit_duration_seconds Time to run and commit one group (its fsync "
+      "follows on the syncer).\n";
   out += "# TYPE parix_db_commit_duration_seconds histogram\n";
   for (std::size_t i = 0; i < storage::commit_latency_buckets.size(); ++i)
     out += fmt::format("parix_db_commit_duration_seconds_bucket{{le=\"{}\"}} {}\n",

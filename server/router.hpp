@@ -9,7 +9,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "auth/role.hpp"
@@ -41,6 +40,14 @@ using stream_handler = std::function<std::unique_ptr<body_sink>(request_context&
 // Where a handler runs. Blocking work (SQLite, hashing) must not hold a network thread.
 enum class runs_on { workers, network };
 
+// Who waits for the fsync that makes a handler's writes durable. in_handler: each write
+// returns only once durable, holding its worker thread meanwhile. by_connection: the
+// writes return once committed, the worker is free, and the connection waits for their
+// sync before it sends the answer (a failed sync turns the answer into 503). Only for
+// handlers whose one effect after their last write is the answer
+// (storage::deferred_durability).
+enum class commit_wait { in_handler, by_connection };
+
 struct route {
   http::verb method;
   std::string pattern;
@@ -50,6 +57,7 @@ struct route {
   runs_on where = runs_on::workers;
   // Set for routes whose body is streamed to a body_sink instead of read whole.
   stream_handler stream = nullptr;
+  commit_wait commits = commit_wait::in_handler;
 };
 
 class router {

@@ -83,7 +83,7 @@ void write_self_signed_certificate(const std::filesystem::path& certificate,
   std::unique_ptr<X509, decltype(&X509_free)> cert{X509_new(), X509_free};
   X509_set_version(cert.get(), 2);
   unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
+  if (RAND_bytes(serial, sizeof serial) != 1) openssl_fail("cannot draw a certificate serial");
   serial[0] &= 0x7f;
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));

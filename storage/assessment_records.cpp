@@ -1,8 +1,19 @@
 // SQL for assessments and what hangs off them.
 #include "storage/assessment_records.hpp"
 
+#include <array>
+
+#include "storage/stored_names.hpp"
+
 namespace parix::storage {
 namespace {
+
+constexpr std::array<std::string_view, 3> claim_state_names{"claimed", "confirmed", "rejected"};
+constexpr std::array<std::string_view, 2> vote_decision_names{"approve", "return"};
+
+value nullable(const std::optional<claim_state>& s) {
+  return s ? value{to_string(*s)} : value{nullptr};
+}
 
 // The id is one above any file's, removed files' included (migration 0016): an id that
 // once named a file is never given to another.
@@ -99,7 +110,8 @@ leaf_value_record to_leaf(const row& r) {
   l.late = r.integer(13) != 0;
   l.version = r.integer(14);
   l.updated_at = r.integer(15);
-  l.ne_claim = r.optional_text(16);
+  if (auto claim = r.optional_text(16))
+    l.ne_claim = stored<claim_state>(claim_state_names, *claim, "not-evaluated claim");
   l.ne_claim_reason = r.optional_text(17);
   l.carried_over = r.integer(18) != 0;
   return l;
@@ -189,15 +201,16 @@ bool save_leaf_value(connection& c, const leaf_value_record& l) {
 }
 
 void insert_vote(connection& c, const vote_record& v) {
-  c.execute(insert_vote_sql,
-            {v.assessment_id, v.council_round, v.user_id, v.decision, nullable(v.remark), v.at});
+  c.execute(insert_vote_sql, {v.assessment_id, v.council_round, v.user_id, to_string(v.decision),
+                              nullable(v.remark), v.at});
 }
 
 std::vector<vote_record> votes(connection& c, std::int64_t assessment_id, std::int64_t round) {
   std::vector<vote_record> out;
   c.query(select_votes, {assessment_id, round}, [&](const row& r) {
-    out.push_back(
-        {r.integer(0), r.integer(1), r.integer(2), r.text(3), r.optional_text(4), r.integer(5)});
+    out.push_back({r.integer(0), r.integer(1), r.integer(2),
+                   stored<vote_decision>(vote_decision_names, r.text(3), "vote decision"),
+                   r.optional_text(4), r.integer(5)});
   });
   return out;
 }
@@ -226,10 +239,18 @@ std::optional<publication_record> find_publication(connection& c, std::int64_t a
   });
 }
 
+std::string_view to_string(claim_state s) noexcept {
+  return name_in(claim_state_names, s);
+}
+std::string_view to_string(vote_decision d) noexcept {
+  return name_in(vote_decision_names, d);
+}
+
 }  // namespace parix::storage
 
 namespace parix::storage {
 namespace {
+
 
 // ORDER BY the unit follows the (campaign_id, unit_id) index the join walks, so it
 // groups each file's rows without a sort.

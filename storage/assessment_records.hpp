@@ -37,6 +37,11 @@ struct assessment_event_record {
   bool late = false;
 };
 
+// A "not evaluated" claim on a leaf: made by the agency, then confirmed or rejected by
+// the appraiser.
+enum class claim_state { claimed, confirmed, rejected };
+std::string_view to_string(claim_state s) noexcept;  // as stored
+
 struct leaf_value_record {
   std::int64_t assessment_id = 0;
   std::string code;
@@ -56,18 +61,22 @@ struct leaf_value_record {
   millis updated_at = 0;
   // The agency's claim that the leaf does not apply: claimed, then confirmed or rejected
   // by the appraiser in round one (a confirmed claim also sets not_evaluated).
-  std::optional<std::string> ne_claim;
+  std::optional<claim_state> ne_claim;
   std::optional<std::string> ne_claim_reason;
   // The agency's explanation was copied from last year's file (a successor campaign's
   // carry-over) and no agency user has confirmed or edited it yet.
   bool carried_over = false;
 };
 
+// A council member's vote on a file: approve it, or return it to the appraisers.
+enum class vote_decision { approve, send_back };
+std::string_view to_string(vote_decision d) noexcept;  // "approve" / "return", as stored
+
 struct vote_record {
   std::int64_t assessment_id = 0;
   std::int64_t council_round = 0;
   std::int64_t user_id = 0;
-  std::string decision;
+  vote_decision decision = vote_decision::approve;
   std::optional<std::string> remark;
   millis at = 0;
 };

@@ -12,13 +12,13 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <mutex>
 #include <system_error>
 #include <utility>
 
 #include "storage/error.hpp"
 #include "storage/file_error.hpp"
+#include "storage/hex.hpp"
 #include "storage/sha256.hpp"
 #include "storage/unique_fd.hpp"
 
@@ -27,12 +27,6 @@ namespace {
 
 constexpr std::size_t hash_length = 64;
 constexpr std::size_t hint_max_length = 40;  // keeps staging names far below NAME_MAX
-
-bool is_lower_hex(std::string_view s) {
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
 
 bool is_valid_hash(std::string_view h) {
   return h.size() == hash_length && is_lower_hex(h);
@@ -56,10 +50,6 @@ bool make_dir(const std::filesystem::path& dir) {
   if (::stat(dir.c_str(), &st) != 0) throw_file_error("cannot stat", dir, errno);
   if (!S_ISDIR(st.st_mode)) throw_file_error("not a folder:", dir, ENOTDIR);
   return false;
-}
-
-int hex_value(char c) {
-  return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
 class fd_blob_reader final : public blob_reader {
@@ -151,7 +141,7 @@ class filesystem_blob_store final : public blob_store {
 
     if (exists_path(dest)) return drop_duplicate(file, dest);
 
-    ensure_folder(hex_value(sha256_hex[0]) * 16 + hex_value(sha256_hex[1]));
+    ensure_folder(from_hex(sha256_hex.substr(0, 2)).value().front());  // checked above
     // Read-only before it gets its final name, so that a blob is never writable there;
     // then one fsync makes both the content and the mode durable before the rename.
     if (::fchmod(fd.get(), 0444) != 0) throw_file_error("cannot chmod", file, errno);
@@ -241,8 +231,8 @@ class filesystem_blob_store final : public blob_store {
     if (folder_ready_[index].load(std::memory_order_acquire)) return;
     std::lock_guard lock(folder_mutex_);
     if (folder_ready_[index].load(std::memory_order_relaxed)) return;
-    static constexpr char digits[] = "0123456789abcdef";
-    const std::filesystem::path dir = root_ / std::string{digits[index / 16], digits[index % 16]};
+    const unsigned char byte = static_cast<unsigned char>(index);
+    const std::filesystem::path dir = root_ / to_hex(std::span{&byte, 1});
     make_dir(dir);
     fsync_dir(dir);
     fsync_dir(root_);

@@ -1,6 +1,10 @@
 // SQL for carried evidence offers and carried explanations.
 #include "storage/carry_over_records.hpp"
 
+#include <array>
+
+#include "storage/stored_names.hpp"
+
 namespace parix::storage {
 namespace {
 
@@ -19,12 +23,24 @@ constexpr std::string_view confirm_text_sql =
     "UPDATE leaf_values SET carried_over = 0, version = version + 1, updated_at = ? "
     "WHERE assessment_id = ? AND code = ? AND carried_over = 1";
 
+constexpr std::array<std::string_view, 3> offer_state_names{"offered", "confirmed", "discarded"};
+
 carried_evidence_record to_offer(const row& r) {
-  return {r.integer(0),          r.integer(1),          r.text(2),         r.integer(3), r.text(4),
-          r.optional_integer(5), r.optional_integer(6), r.optional_text(7)};
+  return {r.integer(0),
+          r.integer(1),
+          r.text(2),
+          r.integer(3),
+          stored<offer_state>(offer_state_names, r.text(4), "carried evidence state"),
+          r.optional_integer(5),
+          r.optional_integer(6),
+          r.optional_text(7)};
 }
 
 }  // namespace
+
+std::string_view to_string(offer_state s) noexcept {
+  return name_in(offer_state_names, s);
+}
 
 std::int64_t insert_carried_evidence(connection& c, const carried_evidence_record& r) {
   c.execute(insert_offer_sql, {r.assessment_id, r.criterion_code, r.source_file_id});
@@ -45,8 +61,8 @@ std::vector<carried_evidence_record> leaf_carried_evidence(connection& c,
 }
 
 bool decide_carried_evidence(connection& c, const carried_evidence_record& r) {
-  return c.execute(decide_offer_sql, {r.state, nullable(r.draft_id), nullable(r.decided_at),
-                                      nullable(r.decided_by), r.id}) == 1;
+  return c.execute(decide_offer_sql, {to_string(r.state), nullable(r.draft_id),
+                                      nullable(r.decided_at), nullable(r.decided_by), r.id}) == 1;
 }
 
 bool confirm_carried_text(connection& c, std::int64_t assessment_id, std::string_view code,

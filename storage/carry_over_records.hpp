@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/connection.hpp"
@@ -11,13 +12,17 @@
 
 namespace parix::storage {
 
+// An offer is decided once: confirmed (a draft made from it) or discarded.
+enum class offer_state { offered, confirmed, discarded };
+std::string_view to_string(offer_state s) noexcept;
+
 // One of last year's sealed files offered to a leaf of the new file.
 struct carried_evidence_record {
   std::int64_t id = 0;
   std::int64_t assessment_id = 0;
   std::string criterion_code;
-  std::int64_t source_file_id = 0;       // last year's sealed evidence_files row
-  std::string state = "offered";         // offered, confirmed, discarded
+  std::int64_t source_file_id = 0;  // last year's sealed evidence_files row
+  offer_state state = offer_state::offered;
   std::optional<std::int64_t> draft_id;  // the draft a confirmation made
   std::optional<millis> decided_at;
   std::optional<std::string> decided_by;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <type_traits>
 
 #include "storage/connection.hpp"
+#include "storage/durability.hpp"
 
 namespace parix::storage {
 
@@ -23,6 +25,9 @@ struct database_config {
   std::chrono::milliseconds busy_timeout{5000};
   // How many queued write transactions one commit may carry (group commit).
   int max_group = 256;
+  // Makes the write-ahead log durable: ::fdatasync unless set. Returns 0, or -1 with
+  // errno. Tests set it to see what a failing disk does to waiting writes.
+  std::function<int(int fd)> sync_log = nullptr;
 };
 
 // Commit latency buckets for /metrics, in seconds (upper bounds).
@@ -32,6 +37,7 @@ inline constexpr std::array<double, 8> commit_latency_buckets{0.0005, 0.001, 0.0
 struct database_stats {
   std::atomic<std::uint64_t> commits{0};
   std::atomic<std::uint64_t> transactions{0};
+  std::atomic<std::uint64_t> syncs{0};  // fsyncs of the write-ahead log
   std::atomic<std::uint64_t> commit_micros_sum{0};
   std::array<std::atomic<std::uint64_t>, commit_latency_buckets.size()> commit_buckets{};
 };
@@ -50,10 +56,13 @@ class database {
   virtual ~database() = default;
 
   // Runs work inside a write transaction. Returns once the transaction is committed
-  // and on disk (synchronous=FULL), so a caller may acknowledge it. Work from several
-  // threads may share one commit; if work throws, only its own changes are rolled
-  // back and the exception is rethrown here. Thread-safe. Must not be called from
-  // inside another write or read callback.
+  // and its write-ahead log synced to disk, so a caller may acknowledge it; inside a
+  // deferred_durability scope it returns once committed, and the scope's owner waits
+  // for the sync (when_durable). Work from several threads may share one commit; if
+  // work throws, only its own changes are rolled back and the exception is rethrown
+  // here. Throws storage::error (failure::unsynced) once a sync has failed: nothing
+  // is written after that. Thread-safe. Must not be called from inside another write
+  // or read callback.
   virtual void write(const std::function<void(connection&)>& work) = 0;
   // As write, for work that may refuse: when work returns roll_back its changes are
   // undone (the other jobs of the group still commit). settle, when not null, runs
@@ -62,9 +71,19 @@ class database {
   // nothing"). Thread-safe.
   virtual void write_refusable(const std::function<void(connection&)>* settle,
                                const std::function<write_outcome(connection&)>& work) = 0;
-  // Runs work inside a read transaction (a consistent snapshot). Thread-safe.
+  // Calls done once every write with this ticket or an earlier one is durable: with
+  // null, or with the storage::error (failure::unsynced) of a failed sync, in which
+  // case nothing from that ticket on is known to be on disk. Called on the calling
+  // thread when that is already decided, else on the database's syncer thread (so
+  // done must be quick: post it elsewhere), in ticket order. Thread-safe.
+  virtual void when_durable(durability_ticket ticket,
+                            std::function<void(std::exception_ptr)> done) = 0;
+  // Runs work inside a read transaction (a consistent snapshot). It may see writes that
+  // are committed but not yet durable (docs/architecture.md, "The single writer").
+  // Thread-safe.
   virtual void read(const std::function<void(connection&)>& work) = 0;
-  // True when a trivial query answers (readiness probe). Never throws.
+  // True when a trivial query answers and no sync has failed (readiness probe). Never
+  // throws.
   virtual bool ready() noexcept = 0;
   virtual const database_stats& stats() const noexcept = 0;
   // Finishes queued writes and closes every connection. Further calls throw.
@@ -83,8 +102,7 @@ class database {
   // already due (an auto-submission at a passed deadline) are recorded by whichever
   // request touches the file first, and stay recorded when that request is refused.
   template <class Settle, class Work>
-  auto write_result_after(Settle&& settle, Work&& work)
-      -> std::invoke_result_t<Work, connection&> {
+  auto write_result_after(Settle&& settle, Work&& work) -> std::invoke_result_t<Work, connection&> {
     using result = std::invoke_result_t<Work, connection&>;
     std::function<void(connection&)> settle_fn;
     if constexpr (!std::is_null_pointer_v<std::remove_cvref_t<Settle>>)
@@ -124,8 +142,8 @@ class database {
 };
 
 // Opens (creating if needed) the SQLite database, checks its settings and applies
-// migrations. Throws storage::error when the file cannot be used, when WAL,
-// synchronous=FULL or foreign keys did not take, or when the database is newer
+// migrations. Throws storage::error when the file cannot be used, when WAL, the
+// synchronous setting or foreign keys did not take, or when the database is newer
 // than this binary.
 std::unique_ptr<database> open_sqlite(const database_config& config);
 

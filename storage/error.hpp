@@ -15,6 +15,7 @@ enum class failure {
   full,        // the disk or a quota is full: nothing past that point was kept
   corrupt,     // the file is not a database, or is damaged
   schema,      // the database is newer than this binary, or a setting did not take
+  unsynced,    // the disk did not confirm a commit: nothing is written until a restart
   other,
 };
 

@@ -1,6 +1,10 @@
 // SQL for uploads, evidence files, sealed versions and signing keys.
 #include "storage/evidence_records.hpp"
 
+#include <array>
+
+#include "storage/stored_names.hpp"
+
 namespace parix::storage {
 namespace {
 
@@ -83,6 +87,10 @@ constexpr std::string_view select_all_blobs =
     "SELECT blob_sha256, size, 'file/' || id FROM evidence_files "
     "UNION ALL SELECT archive_sha256, archive_size, 'version/' || id FROM evidence_versions";
 
+constexpr std::array<std::string_view, 6> upload_state_names{"receiving",  "complete", "attached",
+                                                             "terminated", "expired",  "refused"};
+constexpr std::array<std::string_view, 3> file_state_names{"draft", "removed", "sealed"};
+
 upload_record to_upload(const row& r) {
   upload_record u;
   u.id = r.text(0);
@@ -94,7 +102,7 @@ upload_record to_upload(const row& r) {
   u.metadata_json = r.text(6);
   u.created_at = r.integer(7);
   u.expires_at = r.integer(8);
-  u.state = r.text(9);
+  u.state = stored<upload_state>(upload_state_names, r.text(9), "upload state");
   u.blob_sha256 = r.optional_text(10);
   u.kind = r.optional_text(11);
   u.content_type = r.optional_text(12);
@@ -123,7 +131,7 @@ evidence_file_record to_file(const row& r) {
   f.attached_at = r.integer(15);
   f.attached_by = r.text(16);
   f.late = r.integer(17) != 0;
-  f.state = r.text(18);
+  f.state = stored<evidence_file_state>(file_state_names, r.text(18), "evidence file state");
   f.version_id = r.optional_integer(19);
   f.removed_at = r.optional_integer(20);
   f.removed_by = r.optional_text(21);
@@ -162,10 +170,18 @@ std::vector<T> all(connection& c, std::string_view sql, std::initializer_list<va
 
 }  // namespace
 
+std::string_view to_string(upload_state s) noexcept {
+  return name_in(upload_state_names, s);
+}
+
+std::string_view to_string(evidence_file_state s) noexcept {
+  return name_in(file_state_names, s);
+}
+
 void insert_upload(connection& c, const upload_record& u) {
   c.execute(insert_upload_sql,
             {u.id, u.user_id, u.length, u.received, u.file_name, u.declared_sha256, u.metadata_json,
-             u.created_at, u.expires_at, u.state});
+             u.created_at, u.expires_at, to_string(u.state)});
 }
 
 std::optional<upload_record> find_upload(connection& c, std::string_view id) {
@@ -178,8 +194,8 @@ bool advance_upload(connection& c, std::string_view id, std::int64_t from, std::
 
 void finish_upload(connection& c, const upload_record& u) {
   c.execute(finish_upload_sql,
-            {u.state, nullable(u.blob_sha256), nullable(u.kind), nullable(u.content_type),
-             nullable(u.listing_json), nullable(u.refusal), u.id});
+            {to_string(u.state), nullable(u.blob_sha256), nullable(u.kind),
+             nullable(u.content_type), nullable(u.listing_json), nullable(u.refusal), u.id});
 }
 
 std::vector<upload_record> expired_uploads(connection& c, millis now) {
@@ -201,8 +217,9 @@ std::optional<evidence_file_record> find_evidence_file(connection& c, std::int64
 
 std::vector<evidence_file_record> leaf_evidence_files(connection& c, std::int64_t assessment_id,
                                                       std::string_view code,
-                                                      std::string_view state) {
-  return all<evidence_file_record>(c, select_leaf_files, {assessment_id, code, state, state},
+                                                      std::optional<evidence_file_state> state) {
+  const std::string_view name = state ? to_string(*state) : std::string_view{};
+  return all<evidence_file_record>(c, select_leaf_files, {assessment_id, code, name, name},
                                    to_file);
 }
 

@@ -5,12 +5,22 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 
 namespace parix::storage {
+
+// An upload's life (docs/evidence.md): receiving until every byte is in, then complete
+// (checked, in the blob store) and attached to a leaf; or ended as terminated, expired
+// or refused.
+enum class upload_state { receiving, complete, attached, terminated, expired, refused };
+// A file on a leaf: a draft until it is sealed into a version or removed.
+enum class evidence_file_state { draft, removed, sealed };
+std::string_view to_string(upload_state s) noexcept;
+std::string_view to_string(evidence_file_state s) noexcept;
 
 struct upload_record {
   std::string id;
@@ -22,7 +32,7 @@ struct upload_record {
   std::string metadata_json;
   millis created_at = 0;
   millis expires_at = 0;
-  std::string state;  // receiving, complete, attached, terminated, expired, refused
+  upload_state state = upload_state::receiving;
   std::optional<std::string> blob_sha256, kind, content_type, listing_json, refusal;
 };
 
@@ -42,7 +52,7 @@ struct evidence_file_record {
   millis attached_at = 0;
   std::string attached_by;
   bool late = false;
-  std::string state;  // draft, removed, sealed
+  evidence_file_state state = evidence_file_state::draft;
   std::optional<std::int64_t> version_id;
   std::optional<millis> removed_at;
   std::optional<std::string> removed_by;
@@ -87,10 +97,10 @@ std::vector<upload_record> expired_uploads(connection& c, millis now);
 
 std::int64_t insert_evidence_file(connection& c, const evidence_file_record& f);
 std::optional<evidence_file_record> find_evidence_file(connection& c, std::int64_t id);
-// Files of one leaf in the given state ("" for every state), oldest first.
-std::vector<evidence_file_record> leaf_evidence_files(connection& c, std::int64_t assessment_id,
-                                                      std::string_view code,
-                                                      std::string_view state = "");
+// Files of one leaf in the given state (every state when none), oldest first.
+std::vector<evidence_file_record> leaf_evidence_files(
+    connection& c, std::int64_t assessment_id, std::string_view code,
+    std::optional<evidence_file_state> state = std::nullopt);
 // Drafts of one assessment across all leaves, by leaf then id.
 std::vector<evidence_file_record> assessment_drafts(connection& c, std::int64_t assessment_id);
 bool remove_draft(connection& c, std::int64_t id, millis at, std::string_view by);

@@ -1,8 +1,14 @@
 // SQLite database: start-up checks, migrations, group commit, reader pool.
 #include "storage/sqlite_database.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
+#include <utility>
 
 #include "storage/migrations.hpp"
 
@@ -30,12 +36,23 @@ sqlite_database::sqlite_database(const database_config& config) : config_(config
   writer_ = std::make_unique<sqlite_connection>(
       open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, timeout));
   migrate();
+  // The writer's commits are not synced by SQLite: the syncer makes them durable
+  // (fdatasync of the -wal file) while the writer goes on, and a write is acknowledged
+  // only after that. SQLite still syncs the log before a checkpoint copies it into the
+  // database file, and the database file after (pragma.html#pragma_synchronous), so
+  // nothing reaches the main file before it is durable in the log.
+  writer_->exec_script("PRAGMA synchronous=NORMAL");
+  std::int64_t level = -1;
+  writer_->query("PRAGMA synchronous", {}, [&](const row& r) { level = r.integer(0); });
+  if (level != 1)
+    throw error(failure::schema, "PRAGMA synchronous=NORMAL did not take on the writer");
   for (int i = 0; i < config_.readers; ++i) {
     auto reader = std::make_unique<sqlite_connection>(open(file, SQLITE_OPEN_READWRITE, timeout));
     reader->exec_script("PRAGMA query_only=1");
     idle_readers_.push_back(std::move(reader));
   }
   writer_thread_ = std::thread([this] { writer_loop(); });
+  syncer_thread_ = std::thread([this] { syncer_loop(); });
 }
 
 sqlite_database::~sqlite_database() {
@@ -100,14 +117,39 @@ void sqlite_database::write(const std::function<void(connection&)>& work) {
 void sqlite_database::write_refusable(const std::function<void(connection&)>* settle,
                                       const std::function<write_outcome(connection&)>& work) {
   write_job job{settle, &work, nullptr, false};
+  deferred_durability* const deferred = deferred_durability::current();
   {
     std::unique_lock lock{write_mutex_};
     if (closing_) throw error(failure::other, "the database is closed");
+    if (sync_failure_) std::rethrow_exception(sync_failure_);
     write_queue_.push_back(&job);
     write_wake_.notify_one();
     write_done_.wait(lock, [&] { return job.done; });
+    if (job.failure) std::rethrow_exception(job.failure);
+    if (deferred) {
+      deferred->note(job.ticket);
+      return;
+    }
+    sync_done_.wait(lock, [&] { return synced_ >= job.ticket || sync_failure_; });
+    if (synced_ < job.ticket) std::rethrow_exception(sync_failure_);
   }
-  if (job.failure) std::rethrow_exception(job.failure);
+}
+
+void sqlite_database::when_durable(durability_ticket ticket,
+                                   std::function<void(std::exception_ptr)> done) {
+  std::exception_ptr outcome;
+  {
+    std::lock_guard lock{write_mutex_};
+    if (ticket > committed_)
+      throw std::logic_error("when_durable: ticket " + std::to_string(ticket) +
+                             " was never handed out");
+    if (synced_ < ticket && !sync_failure_) {
+      waiting_.emplace(ticket, std::move(done));
+      return;
+    }
+    if (synced_ < ticket) outcome = sync_failure_;
+  }
+  done(outcome);
 }
 
 void sqlite_database::writer_loop() {
@@ -122,23 +164,28 @@ void sqlite_database::writer_loop() {
         write_queue_.pop_front();
       }
     }
-    commit_group(group);
+    const bool committed = commit_group(group);
     {
       std::lock_guard lock{write_mutex_};
-      for (write_job* job : group) job->done = true;
+      if (committed) ++committed_;
+      for (write_job* job : group) {
+        job->ticket = committed_;
+        job->done = true;
+      }
     }
     write_done_.notify_all();
+    if (committed) sync_wake_.notify_one();
     group.clear();
   }
 }
 
-void sqlite_database::commit_group(std::vector<write_job*>& group) {
+bool sqlite_database::commit_group(std::vector<write_job*>& group) {
   const auto started = std::chrono::steady_clock::now();
   try {
     writer_->execute("BEGIN IMMEDIATE");
   } catch (...) {
     for (write_job* job : group) job->failure = std::current_exception();
-    return;
+    return false;
   }
   for (write_job* job : group) {
     try {
@@ -157,7 +204,7 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
           writer_->exec_script("ROLLBACK");
         } catch (...) {
         }
-        return;
+        return false;
       }
     }
   }
@@ -169,7 +216,7 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
       writer_->exec_script("ROLLBACK");
     } catch (...) {
     }
-    return;
+    return false;
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
@@ -180,6 +227,7 @@ void sqlite_database::commit_group(std::vector<write_job*>& group) {
   for (std::size_t i = 0; i < commit_latency_buckets.size(); ++i)
     if (micros <= commit_latency_buckets[i] * 1e6)
       stats_.commit_buckets[i].fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 // Inside the job's savepoint: settle, then the work in a savepoint of its own when there
@@ -193,6 +241,61 @@ void sqlite_database::run_job(write_job& job) {
     return;
   }
   if ((*job.work)(*writer_) == write_outcome::roll_back) writer_->execute("ROLLBACK TO job");
+}
+
+void sqlite_database::syncer_loop() {
+  for (;;) {
+    std::unique_lock lock{write_mutex_};
+    sync_wake_.wait(lock,
+                    [&] { return syncer_stopping_ || (committed_ > synced_ && !sync_failure_); });
+    if (committed_ <= synced_ || sync_failure_) return;  // stopping, nothing left to sync
+    // Every group committed so far is in the log's page cache: one fsync covers them all.
+    const durability_ticket target = committed_;
+    lock.unlock();
+    std::exception_ptr failed = sync_log();
+    lock.lock();
+    // After a failed fsync the kernel may have dropped the dirty pages and report the
+    // next fsync clean: nothing written since the last good sync is known to be on disk,
+    // so every waiting write fails and no write is taken any more.
+    if (failed)
+      sync_failure_ = failed;
+    else
+      synced_ = target;
+    auto last = failed ? waiting_.end() : waiting_.upper_bound(target);
+    std::vector<std::function<void(std::exception_ptr)>> decided;
+    for (auto it = waiting_.begin(); it != last; ++it) decided.push_back(std::move(it->second));
+    waiting_.erase(waiting_.begin(), last);
+    lock.unlock();
+    sync_done_.notify_all();
+    for (auto& done : decided) done(failed);
+  }
+}
+
+std::exception_ptr sqlite_database::sync_log() {
+  auto unsynced = [](const std::string& what, int err) {
+    return std::make_exception_ptr(
+        error(failure::unsynced, "the disk did not confirm a commit (" + what + ": " +
+                                     std::strerror(err) + "); no write is taken until a restart"));
+  };
+  const std::filesystem::path log_file = config_.file.string() + "-wal";
+  if (!log_) {
+    // The log exists once a group committed, and stays while the writer's connection is
+    // open (SQLite removes it only when the last connection closes). Its directory entry
+    // is made durable once, as SQLite does at a log's first sync.
+    log_ = open_retrying(log_file, O_RDWR);
+    if (!log_) return unsynced("open " + log_file.string(), errno);
+    try {
+      fsync_dir(log_file.parent_path());
+    } catch (const std::exception& e) {
+      return std::make_exception_ptr(error(failure::unsynced, e.what()));
+    }
+  }
+  int rc = 0;
+  do rc = config_.sync_log ? config_.sync_log(log_.get()) : ::fdatasync(log_.get());
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0) return unsynced("fdatasync " + log_file.string(), errno);
+  stats_.syncs.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
 }
 
 void sqlite_database::read(const std::function<void(connection&)>& work) {
@@ -227,6 +330,10 @@ void sqlite_database::read(const std::function<void(connection&)>& work) {
 }
 
 bool sqlite_database::ready() noexcept {
+  {
+    std::lock_guard lock{write_mutex_};
+    if (sync_failure_) return false;
+  }
   try {
     std::int64_t one = 0;
     read(
@@ -245,6 +352,13 @@ void sqlite_database::close() {
   }
   write_wake_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  // The writer is done: the syncer makes the last groups durable, then stops.
+  {
+    std::lock_guard lock{write_mutex_};
+    syncer_stopping_ = true;
+  }
+  sync_wake_.notify_all();
+  if (syncer_thread_.joinable()) syncer_thread_.join();
   {
     std::unique_lock lock{read_mutex_};
     read_available_.wait(lock, [&] { return readers_out_ == 0; });
@@ -258,6 +372,7 @@ void sqlite_database::close() {
                               nullptr);
     writer_.reset();
   }
+  log_.close();
 }
 
 }  // namespace parix::storage::sqlite

@@ -5,18 +5,22 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "storage/database.hpp"
 #include "storage/sqlite_statement.hpp"
+#include "storage/unique_fd.hpp"
 
 namespace parix::storage::sqlite {
 
 // One writer connection driven by one writer thread, which commits queued write
-// transactions in groups (one fsync for many), each inside its own SAVEPOINT so
-// that a failing or refusing one rolls back alone; and a pool of reader connections.
+// transactions in groups, each inside its own SAVEPOINT so that a failing or refusing
+// one rolls back alone; one syncer thread, which makes the write-ahead log durable
+// (one fsync for every group committed since the last) while the writer already runs
+// the next group; and a pool of reader connections.
 class sqlite_database final : public database {
  public:
   explicit sqlite_database(const database_config& config);
@@ -25,6 +29,8 @@ class sqlite_database final : public database {
   void write(const std::function<void(connection&)>& work) override;
   void write_refusable(const std::function<void(connection&)>* settle,
                        const std::function<write_outcome(connection&)>& work) override;
+  void when_durable(durability_ticket ticket,
+                    std::function<void(std::exception_ptr)> done) override;
   void read(const std::function<void(connection&)>& work) override;
   bool ready() noexcept override;
   const database_stats& stats() const noexcept override { return stats_; }
@@ -36,12 +42,17 @@ class sqlite_database final : public database {
     const std::function<write_outcome(connection&)>* work;
     std::exception_ptr failure;
     bool done = false;
+    durability_ticket ticket = 0;  // set when its group committed
   };
 
   void migrate();
   void writer_loop();
-  void commit_group(std::vector<write_job*>& group);
+  // True when the group committed (each job may still have failed alone).
+  bool commit_group(std::vector<write_job*>& group);
   void run_job(write_job& job);
+  void syncer_loop();
+  // fdatasync of the write-ahead log; null, or the failure::unsynced error.
+  std::exception_ptr sync_log();
 
   database_config config_;
   std::unique_ptr<sqlite_connection> writer_;
@@ -52,6 +63,17 @@ class sqlite_database final : public database {
   std::deque<write_job*> write_queue_;
   bool closing_ = false;
   std::thread writer_thread_;
+
+  // Under write_mutex_ too: what is committed, what is durable, who waits for what.
+  durability_ticket committed_ = 0;
+  durability_ticket synced_ = 0;
+  std::exception_ptr sync_failure_;  // set once, for good
+  std::multimap<durability_ticket, std::function<void(std::exception_ptr)>> waiting_;
+  std::condition_variable sync_wake_;
+  std::condition_variable sync_done_;
+  bool syncer_stopping_ = false;
+  std::thread syncer_thread_;
+  unique_fd log_;  // the -wal file, opened by the syncer at its first sync
 
   std::mutex read_mutex_;
   std::condition_variable read_available_;

@@ -5,9 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <unordered_map>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
@@ -68,7 +66,7 @@ std::optional<loaded> load(storage::connection& c, criteria_cache& sets, std::in
 clock_time deadline_of(const loaded& l) {
   auto d = from_millis(l.campaign.self_deadline);
   for (const auto& e : l.events)
-    if (e.event == "extend_deadline" && e.until) d = from_millis(*e.until);
+    if (parse_event(e.event) == event::extend_deadline && e.until) d = from_millis(*e.until);
   return d;
 }
 
@@ -76,13 +74,18 @@ std::chrono::seconds grace_of(const loaded& l) {
   return std::chrono::seconds{l.campaign.grace_seconds};
 }
 
+// open_window or extend_window: the event that sets the window's close time.
+bool opens_window(const storage::assessment_event_record& e) {
+  const auto on = parse_event(e.event);
+  return on == event::open_window || on == event::extend_window;
+}
+
 // The close time of the window now open (the last open_window or extend_window).
 std::optional<clock_time> window_closes(const loaded& l) {
   if (l.current() != stage::explanation_window) return std::nullopt;
   std::optional<clock_time> t;
   for (const auto& e : l.events)
-    if ((e.event == "open_window" || e.event == "extend_window") && e.until)
-      t = from_millis(*e.until);
+    if (opens_window(e) && e.until) t = from_millis(*e.until);
   return t;
 }
 
@@ -90,9 +93,8 @@ std::optional<clock_time> window_closes(const loaded& l) {
 std::optional<clock_time> last_window_close(const loaded& l) {
   std::optional<clock_time> t;
   for (const auto& e : l.events) {
-    if ((e.event == "open_window" || e.event == "extend_window") && e.until)
-      t = from_millis(*e.until);
-    if (e.event == "close_window") t = from_millis(e.at);
+    if (opens_window(e) && e.until) t = from_millis(*e.until);
+    if (parse_event(e.event) == event::close_window) t = from_millis(e.at);
   }
   return t;
 }
@@ -139,7 +141,7 @@ int missing_round1(const loaded& l) {
   for (const auto& node : l.set->nodes) {
     if (!node.leaf() || !self_scored(node)) continue;
     auto v = value_of(l, node.code);
-    n += v.ne_claim == "claimed" || (!not_evaluated_now(v) && !v.round1_score);
+    n += v.ne_claim == storage::claim_state::claimed || (!not_evaluated_now(v) && !v.round1_score);
   }
   return n;
 }
@@ -507,7 +509,7 @@ result<allowed_event> check_event(storage::connection& c, const auth::actor& a, 
   if (is_vote) {
     int approvals = r.what == event::vote_approve, returns = r.what == event::vote_return;
     for (const auto& v : storage::votes(c, l.a.id, l.a.council_round))
-      (v.decision == "approve" ? approvals : returns) += 1;
+      (v.decision == storage::vote_decision::approve ? approvals : returns) += 1;
     facts.council =
         council_decision(rule_of(l.campaign), approvals, returns,
                          static_cast<int>(storage::council_members(c, l.campaign.id).size()));
@@ -575,9 +577,10 @@ result<assessment_view> apply_event(storage::connection& c, const auth::actor& a
   const bool is_vote = r.what == event::vote_approve || r.what == event::vote_return;
   std::int64_t council_round = l.a.council_round;
   if (is_vote) {
-    storage::insert_vote(
-        c, {l.a.id, council_round, a.user_id, r.what == event::vote_approve ? "approve" : "return",
-            r.reason, to_millis(now)});
+    storage::insert_vote(c, {l.a.id, council_round, a.user_id,
+                             r.what == event::vote_approve ? storage::vote_decision::approve
+                                                           : storage::vote_decision::send_back,
+                             r.reason, to_millis(now)});
     if (to == stage::round2) council_round += 1;  // returned: a new round of votes
   }
   if (r.what == event::adjust) {
@@ -607,7 +610,7 @@ result<assessment_view> apply_event(storage::connection& c, const auth::actor& a
 }  // namespace
 
 bool not_evaluated_now(const storage::leaf_value_record& v) {
-  return v.not_evaluated || v.ne_claim == "claimed";
+  return v.not_evaluated || v.ne_claim == storage::claim_state::claimed;
 }
 
 assessment_service::assessment_service(storage::database& db, const auth::clock& clock,
@@ -662,6 +665,11 @@ result<assessment_view> assessment_service::get(const auth::actor& a, std::int64
 }
 
 namespace {
+
+// A claim's state as the audit entry names it ("" for none).
+std::string claim_name(const std::optional<storage::claim_state>& s) {
+  return s ? std::string{storage::to_string(*s)} : std::string{};
+}
 
 // One leaf edit inside the caller's transaction: the edit table, timing, the value's
 // version (when expected_version is set; a bulk edit checks the file's instead), the
@@ -720,12 +728,15 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
     }
     if (!next.not_evaluated) next.not_evaluated_reason.reset();
     // A pending claim is settled by the decision.
-    if (next.ne_claim == "claimed") next.ne_claim = next.not_evaluated ? "confirmed" : "rejected";
+    if (next.ne_claim == storage::claim_state::claimed)
+      next.ne_claim =
+          next.not_evaluated ? storage::claim_state::confirmed : storage::claim_state::rejected;
   }
   if (edit.claim_not_evaluated || edit.claim_reason) {
     if (!claimable) return errc::not_claimable;
     if (current.not_evaluated) return errc::leaf_not_evaluated;  // decided already
-    const bool claim = edit.claim_not_evaluated.value_or(current.ne_claim == "claimed");
+    const bool claim =
+        edit.claim_not_evaluated.value_or(current.ne_claim == storage::claim_state::claimed);
     if (edit.claim_reason) next.ne_claim_reason = *edit.claim_reason;
     if (claim) {
       const bool clears_score = edit.self_score && !*edit.self_score;
@@ -737,7 +748,7 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
         detail.values["field"] = "claim_reason";
         return errc::reason_required;
       }
-      next.ne_claim = "claimed";
+      next.ne_claim = storage::claim_state::claimed;
     } else {
       next.ne_claim.reset();  // withdrawn
       next.ne_claim_reason.reset();
@@ -745,8 +756,8 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
   }
   if (edit.claim_decision) {
     if (!current.ne_claim) return errc::no_claim;
-    if (*edit.claim_decision == "confirm") {
-      next.ne_claim = "confirmed";
+    if (*edit.claim_decision == claim_ruling::confirm) {
+      next.ne_claim = storage::claim_state::confirmed;
       next.not_evaluated = true;
       next.not_evaluated_reason = current.ne_claim_reason;
     } else {
@@ -754,7 +765,7 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
         detail.values["field"] = "round1_remark";
         return errc::reason_required;
       }
-      next.ne_claim = "rejected";
+      next.ne_claim = storage::claim_state::rejected;
       next.not_evaluated = false;
       next.not_evaluated_reason.reset();
     }
@@ -817,7 +828,7 @@ result<leaf_view> apply_leaf_edit(storage::connection& c, const auth::actor& a, 
   audit("not_evaluated", current.not_evaluated ? "1" : "0", next.not_evaluated ? "1" : "0");
   audit("not_evaluated_reason", current.not_evaluated_reason.value_or(""),
         next.not_evaluated_reason.value_or(""));
-  audit("not_evaluated_claim", current.ne_claim.value_or(""), next.ne_claim.value_or(""));
+  audit("not_evaluated_claim", claim_name(current.ne_claim), claim_name(next.ne_claim));
   audit("not_evaluated_claim_reason", current.ne_claim_reason.value_or(""),
         next.ne_claim_reason.value_or(""));
   audit("round1_score", opt_units(current.round1_score), opt_units(next.round1_score));

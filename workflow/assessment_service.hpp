@@ -50,6 +50,9 @@ struct assessment_view {
 };
 
 // New values for one leaf; only the fields that are set change.
+// The appraiser's decision on an agency's "not evaluated" claim.
+enum class claim_ruling { confirm, reject };
+
 struct leaf_edit {
   std::optional<std::optional<std::string>> self_score;  // "0.25", or null to clear
   std::optional<std::string> self_explanation;
@@ -57,7 +60,7 @@ struct leaf_edit {
   std::optional<std::string> not_evaluated_reason;
   std::optional<bool> claim_not_evaluated;  // the agency's claim (false withdraws it)
   std::optional<std::string> claim_reason;
-  std::optional<std::string> claim_decision;  // the appraiser's "confirm" or "reject"
+  std::optional<claim_ruling> claim_decision;
   std::optional<std::optional<std::string>> round1_score;
   std::optional<std::string> round1_remark;
   std::optional<bool> needs_explanation;

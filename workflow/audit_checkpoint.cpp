@@ -12,51 +12,14 @@
 #include <tuple>
 
 #include "storage/audit_log.hpp"
+#include "storage/base64.hpp"
 #include "storage/evidence_records.hpp"
+#include "storage/hex.hpp"
 #include "storage/sha256.hpp"
 #include "workflow/time_text.hpp"
 
 namespace parix::workflow {
 namespace {
-
-std::string base64(std::span<const unsigned char> bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::vector<unsigned char> out(text.size() / 4 * 3);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t padding = 0;
-  if (text.ends_with("=="))
-    padding = 2;
-  else if (text.ends_with("="))
-    padding = 1;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> from_hex(std::string_view hex) {
-  if (hex.size() % 2) return std::nullopt;
-  std::vector<unsigned char> out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<unsigned char>(hi * 16 + lo));
-  }
-  return out;
-}
 
 std::string key_name_of(std::string_view origin, std::string_view key_id) {
   return std::string{origin} + "/" + std::string{key_id};
@@ -86,8 +49,8 @@ std::string read_file(const std::filesystem::path& p) {
 }  // namespace
 
 std::string checkpoint_body(std::string_view origin, std::int64_t size, std::string_view head_hex) {
-  auto raw = from_hex(head_hex).value_or(std::vector<unsigned char>{});
-  return std::string{origin} + "\n" + std::to_string(size) + "\n" + base64(raw) + "\n";
+  auto raw = storage::from_hex(head_hex).value_or(std::vector<unsigned char>{});
+  return std::string{origin} + "\n" + std::to_string(size) + "\n" + storage::to_base64(raw) + "\n";
 }
 
 std::string sign_note(std::string_view body, const storage::signing_key& key) {
@@ -97,7 +60,7 @@ std::string sign_note(std::string_view body, const storage::signing_key& key) {
   auto sig = key.sign(std::span{reinterpret_cast<const unsigned char*>(body.data()), body.size()});
   std::vector<unsigned char> blob(hash.begin(), hash.end());
   blob.insert(blob.end(), sig.begin(), sig.end());
-  return std::string{body} + "\n\u2014 " + name + " " + base64(blob) + "\n";
+  return std::string{body} + "\n\u2014 " + name + " " + storage::to_base64(blob) + "\n";
 }
 
 std::optional<checkpoint> verify_note(std::string_view note, std::span<const unsigned char> pub) {
@@ -120,7 +83,7 @@ std::optional<checkpoint> verify_note(std::string_view note, std::span<const uns
   } catch (...) {
     return std::nullopt;
   }
-  auto head = unbase64(lines[2]);
+  auto head = storage::from_base64(lines[2]);
   if (!head || head->size() != 32) return std::nullopt;
   cp.head_hash = storage::to_hex(*head);
   cp.note = std::string{note};
@@ -136,7 +99,7 @@ std::optional<checkpoint> verify_note(std::string_view note, std::span<const uns
     line.remove_prefix(dash.size());
     auto space = line.rfind(' ');
     if (space == std::string_view::npos || line.substr(0, space) != expected_name) continue;
-    auto blob = unbase64(line.substr(space + 1));
+    auto blob = storage::from_base64(line.substr(space + 1));
     if (!blob || blob->size() != 68 ||
         !std::equal(expected_hash.begin(), expected_hash.end(), blob->begin()))
       continue;
@@ -188,7 +151,8 @@ stored_checkpoint_check verify_stored_checkpoints(storage::connection& c) {
   stored_checkpoint_check out;
   std::map<std::string, std::vector<unsigned char>> keys;
   for (const auto& k : storage::signing_keys(c))
-    if (auto raw = from_hex(k.public_key_hex); raw && raw->size() == 32) keys[k.key_id] = *raw;
+    if (auto raw = storage::from_hex(k.public_key_hex); raw && raw->size() == 32)
+      keys[k.key_id] = *raw;
   auto checkpoints = storage::list_checkpoints(c);
   std::reverse(checkpoints.begin(), checkpoints.end());  // oldest first
   const auto entries = storage::audit_head(c).first;

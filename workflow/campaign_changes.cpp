@@ -11,6 +11,7 @@
 #include "storage/user_records.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_service.hpp"
+#include "workflow/state_machine.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -385,7 +386,7 @@ class change_run {
     if (!node) return refuse(errc::unknown_criterion, item(list, i, "criterion"), code);
     if (!node->leaf()) return refuse(errc::not_a_leaf, item(list, i, "criterion"), code);
     // An approved file's maximum is what the council approved.
-    if (it->second.state == "approved" || it->second.state == "published")
+    if (const auto s = parse_stage(it->second.state); s == stage::approved || s == stage::published)
       return refuse(errc::not_evaluated_locked, item(list, i, "unit"), unit);
     *file = &it->second;
     return {};
@@ -408,7 +409,8 @@ class change_run {
     v.not_evaluated = decided;
     v.not_evaluated_reason = decided ? reason : std::nullopt;
     // The secretariat's decision settles an agency's pending claim, as on the leaf route.
-    if (v.ne_claim == "claimed") v.ne_claim = decided ? "confirmed" : "rejected";
+    if (v.ne_claim == storage::claim_state::claimed)
+      v.ne_claim = decided ? storage::claim_state::confirmed : storage::claim_state::rejected;
     v.updated_at = now_ms_;
     storage::save_leaf_value(c_, v);
     storage::touch_assessment(c_, file.id);

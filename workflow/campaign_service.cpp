@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "auth/role.hpp"
 #include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/criteria_records.hpp"
@@ -73,7 +74,8 @@ result<std::vector<std::int64_t>> check_council(storage::connection& c,
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto user = storage::find_user_by_name(c, names[i]);
     if (!user) return refuse(errc::unknown_user, i);
-    if (user->role != "council_member") return refuse(errc::user_not_council_member, i);
+    if (auth::parse_role(user->role) != auth::role::council_member)
+      return refuse(errc::user_not_council_member, i);
     if (!seen.insert(names[i]).second) return refuse(errc::duplicate_entry, i);
     ids.push_back(user->id);
   }
@@ -90,7 +92,8 @@ result<storage::assignment_record> check_assignment(
   };
   auto user = storage::find_user_by_name(c, a.username);
   if (!user) return refuse(errc::unknown_user, "username", a.username);
-  if (user->role != "appraiser") return refuse(errc::user_not_appraiser, "username", a.username);
+  if (auth::parse_role(user->role) != auth::role::appraiser)
+    return refuse(errc::user_not_appraiser, "username", a.username);
   if (!a.field_code && !a.unit_code) return refuse(errc::assignment_scope_required, {}, a.username);
   if (a.field_code && !fields.contains(*a.field_code))
     return refuse(errc::unknown_criterion, "field", *a.field_code);

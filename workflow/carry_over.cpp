@@ -61,7 +61,8 @@ carried_totals carry_over(storage::connection& c, const auth::actor& by, std::in
       }
       // The same content sealed twice (self-assessment, then the window) is offered once.
       std::set<std::string> offered;
-      for (const auto& f : storage::leaf_evidence_files(c, old->second.id, node.code, "sealed")) {
+      for (const auto& f : storage::leaf_evidence_files(c, old->second.id, node.code,
+                                                        storage::evidence_file_state::sealed)) {
         if (!offered.insert(f.blob_sha256).second) continue;
         storage::carried_evidence_record r;
         r.assessment_id = file.id;

@@ -48,7 +48,9 @@ desk_file desk_service::describe(const auth::actor& a, assessment_view v) {
     }
   }
   for (const auto& e : v.events)
-    if (e.event == "auto_submit" || (e.event == "submit" && e.late)) f.late = true;
+    if (const auto on = parse_event(e.event);
+        on == event::auto_submit || (on == event::submit && e.late))
+      f.late = true;
   const auto current = parse_stage(v.assessment.state);
   if (current) {
     for (const auto& t : transitions())

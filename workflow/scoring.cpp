@@ -1,8 +1,6 @@
 // Scoring arithmetic.
 #include "workflow/scoring.hpp"
 
-#include <algorithm>
-
 namespace parix::workflow {
 
 std::optional<points> final_score(const criterion_node& leaf, const leaf_facts& f) {
@@ -73,18 +71,6 @@ assessment_score score_assessment(const criteria_set& set, std::span<const leaf_
   out.adjustments = adjustments;
   out.achieved = out.achieved_before_adjustments + adjustments;
   out.classification = classify(out.index(), bands);
-  return out;
-}
-
-std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices) {
-  std::stable_sort(indices.begin(), indices.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<ranked> out;
-  for (std::size_t i = 0; i < indices.size(); ++i) {
-    int rank = static_cast<int>(i) + 1;
-    if (i > 0 && indices[i].second == indices[i - 1].second) rank = out.back().rank;
-    out.push_back({indices[i].first, indices[i].second, rank});
-  }
   return out;
 }
 

@@ -64,14 +64,6 @@ assessment_score score_assessment(const criteria_set& set,
 assessment_score score_assessment(const criteria_set& set, std::span<const leaf_facts> by_node,
                                   points adjustments, const std::vector<band>& bands);
 
-// Ranks by index, highest first; equal indices share a rank (1, 2, 2, 4).
-struct ranked {
-  std::string unit;
-  percentage index;
-  int rank = 0;
-};
-std::vector<ranked> rank_units(std::vector<std::pair<std::string, percentage>> indices);
-
 // The council's rule over the votes of one council round (A approvals, R returns, M
 // members of the campaign's council): nothing is decided while fewer than quorum
 // members have voted; then approved when A × den ≥ M × num, returned when R × den >

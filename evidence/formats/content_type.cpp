@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <memory>
 
 #include "evidence/formats/file_name.hpp"
 #include "evidence/formats/zip_directory.hpp"

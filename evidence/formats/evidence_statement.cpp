@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <limits>
 #include <utility>
 
 namespace parix::evidence {

@@ -2,7 +2,6 @@
 // offline checks of sealed evidence, with no database and no configuration.
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "evidence/formats/bagit.hpp"
 #include "evidence/formats/evidence_verify.hpp"

@@ -46,12 +46,17 @@ workflow::leaf_edit leaf_edit_of(const boost::json::object& body) {
   e.not_evaluated_reason = optional_string(body, "not_evaluated_reason");
   e.claim_not_evaluated = optional_bool(body, "claim_not_evaluated");
   e.claim_reason = optional_string(body, "claim_reason");
-  e.claim_decision = optional_string(body, "claim_decision");
-  if (e.claim_decision && *e.claim_decision != "confirm" && *e.claim_decision != "reject")
-    throw api_error{http::status::bad_request,
-                    "invalid_field",
-                    {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
-                    {{"field", "claim_decision"}}};
+  if (auto decision = optional_string(body, "claim_decision")) {
+    if (*decision == "confirm")
+      e.claim_decision = workflow::claim_ruling::confirm;
+    else if (*decision == "reject")
+      e.claim_decision = workflow::claim_ruling::reject;
+    else
+      throw api_error{http::status::bad_request,
+                      "invalid_field",
+                      {{"field", "claim_decision"}, {"expected", "\"confirm\" or \"reject\""}},
+                      {{"field", "claim_decision"}}};
+  }
   e.round1_score = score_field(body, "round1_score");
   e.round1_remark = optional_string(body, "round1_remark");
   e.needs_explanation = optional_bool(body, "needs_explanation");
@@ -310,12 +315,18 @@ response leaf_history(request_context& ctx) {
 void add_assessment_routes(router& r) {
   r.add(
       {http::verb::get, "/api/v1/assessments/{id}", permission::read_assessments, get_assessment});
-  r.add(
-      {http::verb::patch, "/api/v1/assessments/{id}/leaves", permission::edit_leaves, edit_leaves});
+  // Score edits are the hottest writes and answer with what they wrote, nothing more:
+  // their worker is free while the commit syncs, so that commits carry more of them.
+  route leaves{http::verb::patch, "/api/v1/assessments/{id}/leaves", permission::edit_leaves,
+               edit_leaves};
+  leaves.commits = commit_wait::by_connection;
+  r.add(std::move(leaves));
   r.add({http::verb::post, "/api/v1/assessments/{id}/score-import", permission::edit_leaves,
          import_leaf_csv});
-  r.add({http::verb::patch, "/api/v1/assessments/{id}/leaves/{code}", permission::edit_leaves,
-         edit_leaf});
+  route leaf{http::verb::patch, "/api/v1/assessments/{id}/leaves/{code}", permission::edit_leaves,
+             edit_leaf};
+  leaf.commits = commit_wait::by_connection;
+  r.add(std::move(leaf));
   r.add({http::verb::post, "/api/v1/assessments/{id}/events", permission::fire_events, fire_event});
   r.add({http::verb::get, "/api/v1/assessments/{id}/leaves/{code}/history",
          permission::read_assessments, leaf_history});

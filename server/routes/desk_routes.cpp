@@ -32,9 +32,7 @@ boost::json::object counts_json(const workflow::desk_counts& c) {
 boost::json::object summary_json(const workflow::desk_file& f) {
   const auto& v = f.view;
   const auto& tz = v.campaign.time_zone;
-  boost::json::value open_until = nullptr;
-  if (v.assessment.state == "self_assessment") open_until = workflow::format_time(v.deadline, tz);
-  if (v.window_closes_at) open_until = workflow::format_time(*v.window_closes_at, tz);
+  const auto open_until = open_until_json(v);
   const auto index = v.score.index();
   return {{"id", v.assessment.id},
           {"campaign",

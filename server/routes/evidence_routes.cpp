@@ -37,7 +37,7 @@ boost::json::object file_json(const storage::evidence_file_record& f) {
       {"sha256", f.blob_sha256},
       {"kind", f.kind},
       {"content_type", f.content_type},
-      {"state", f.state},
+      {"state", storage::to_string(f.state)},
       {"stage", f.stage},
       {"attached_at", iso_utc(f.attached_at)},
       {"attached_by", f.attached_by},
@@ -85,8 +85,8 @@ boost::json::object carried_json(const evidence::carried_offer& c) {
   const auto& o = c.offer;
   boost::json::object out{{"id", o.id},
                           {"criterion", o.criterion_code},
-                          {"state", o.state},
-                          {"carried_over", o.state == "offered"},
+                          {"state", storage::to_string(o.state)},
+                          {"carried_over", o.state == storage::offer_state::offered},
                           {"file", file_json(c.source)},
                           {"from_assessment", c.source.assessment_id}};
   if (o.draft_id) out["draft_id"] = *o.draft_id;

@@ -120,7 +120,7 @@ boost::json::object upload_json(const storage::upload_record& u) {
                         {"file_name", u.file_name},
                         {"length", u.length},
                         {"offset", u.received},
-                        {"state", u.state},
+                        {"state", storage::to_string(u.state)},
                         {"sha256", u.declared_sha256},
                         {"created_at", iso_utc(u.created_at)},
                         {"expires_at", iso_utc(u.expires_at)}};

@@ -27,6 +27,14 @@ boost::json::object node_score_json(const workflow::node_score& n) {
 
 }  // namespace
 
+boost::json::value open_until_json(const workflow::assessment_view& v) {
+  const auto& tz = v.campaign.time_zone;
+  if (v.window_closes_at) return boost::json::value(workflow::format_time(*v.window_closes_at, tz));
+  if (workflow::parse_stage(v.assessment.state) == workflow::stage::self_assessment)
+    return boost::json::value(workflow::format_time(v.deadline, tz));
+  return nullptr;
+}
+
 boost::json::object score_json(const workflow::assessment_score& s) {
   boost::json::array fields;
   for (const auto& f : s.fields) fields.push_back(node_score_json(f));
@@ -137,7 +145,7 @@ boost::json::object leaf_json(const workflow::leaf_view& l) {
           {"not_evaluated", v.not_evaluated},
           {"not_evaluated_reason", opt_text(v.not_evaluated_reason)},
           {"claimable", l.claimable},
-          {"claim", opt_text(v.ne_claim)},
+          {"claim", v.ne_claim ? boost::json::value(storage::to_string(*v.ne_claim)) : nullptr},
           {"claim_reason", opt_text(v.ne_claim_reason)},
           {"round1_score", opt_points(v.round1_score)},
           {"round1_remark", opt_text(v.round1_remark)},
@@ -167,9 +175,7 @@ boost::json::object assessment_json(const workflow::assessment_view& v) {
                       {"until", e.until ? boost::json::value(workflow::format_time(
                                               storage::from_millis(*e.until), tz))
                                         : nullptr}});
-  boost::json::value open_until = nullptr;
-  if (v.assessment.state == "self_assessment") open_until = workflow::format_time(v.deadline, tz);
-  if (v.window_closes_at) open_until = workflow::format_time(*v.window_closes_at, tz);
+  const auto open_until = open_until_json(v);
   return {
       {"id", v.assessment.id},
       {"campaign", {{"id", v.campaign.id}, {"year", v.campaign.year}, {"name", v.campaign.name}}},

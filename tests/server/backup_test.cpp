@@ -46,16 +46,34 @@ TEST(backup, taken_during_writes_and_uploads_it_restores_everything_acknowledged
       drive_unit(live.port(), campaign, unit, acknowledged, sessions, stop,
                  std::hash<std::string>{}(unit), stats);
     });
-  std::this_thread::sleep_for(std::chrono::seconds{3});
-
-  // Two backups while the writers keep writing; the second copies only new blobs.
+  struct stop_drivers {  // also when an assertion below ends the test early
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& drivers;
+    ~stop_drivers() {
+      stop = true;
+      for (auto& t : drivers)
+        if (t.joinable()) t.join();
+    }
+  } stopper{stop, drivers};
+  // Waits (a minute at most) until the writers have finished more than `n` uploads.
+  auto uploads_beyond = [&](std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes{1};
+    while (acknowledged.completed_uploads() <= n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    return acknowledged.completed_uploads() > n;
+  };
+  // Two backups while the writers keep writing; the second copies only new blobs, so
+  // each starts once a new upload has been acknowledged.
+  ASSERT_TRUE(uploads_beyond(0)) << "no upload finished within a minute";
   const ledger before_first = acknowledged.copy();
   const auto dest = dir / "backups";
   const std::string backup =
       parix() + " backup " + dest.string() + " --data " + live.data().string();
   auto first = run_command(backup);
   ASSERT_EQ(first.status, 0) << first.output;
-  std::this_thread::sleep_for(std::chrono::seconds{2});
+  const auto finished_by_first = acknowledged.completed_uploads();  // after it ended
+  ASSERT_TRUE(uploads_beyond(finished_by_first))
+      << "no upload finished within a minute after the first backup";
   const ledger before_second = acknowledged.copy();
   auto second = run_command(backup);
   ASSERT_EQ(second.status, 0) << second.output;

@@ -85,10 +85,13 @@ TEST(connection, graceful_shutdown_completes_a_request_in_flight) {
   auto idle = srv.client();
   ASSERT_EQ(idle.get("/healthz").status, 200u);  // an idle keep-alive connection
 
-  std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  // The server has parsed the header once it holds memory for the body.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (srv.http().bodies().in_use() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  ASSERT_GT(srv.http().bodies().in_use(), 0u) << "the server never started reading the body";
   auto stopping = std::async(std::launch::async, [&] { srv.stop(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds{300});
-  EXPECT_EQ(stopping.wait_for(std::chrono::seconds{0}), std::future_status::timeout)
+  EXPECT_EQ(stopping.wait_for(std::chrono::milliseconds{300}), std::future_status::timeout)
       << "stop waits for the request in flight";
   in_flight.send(body.substr(10));
   auto got = in_flight.read_all();

@@ -108,6 +108,7 @@ TEST(routes, every_problem_code_in_the_mapping_has_texts_in_both_languages) {
                            "precondition_required",
                            "busy",
                            "storage_full",
+                           "storage_failed",
                            "not_ready",
                            "internal_error"})
     EXPECT_TRUE(server::has_message(code)) << code;

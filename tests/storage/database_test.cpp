@@ -1,8 +1,16 @@
-// The SQLite database: settings, migrations, group commit, snapshots, backup.
+// The SQLite database: settings, migrations, group commit, durability tickets, snapshots,
+// backup.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -173,7 +181,9 @@ TEST(database, what_is_settled_first_stays_when_the_work_refuses) {
   temp_dir d;
   auto db = open_in(d);
   auto r = db->write_result_after(
-      [](storage::connection& c) { storage::insert_unit(c, {0, "DUE", "settled", 0}); },
+      [](storage::connection& c) {
+        storage::insert_unit(c, {0, "DUE", "settled", 0});
+      },
       [](storage::connection& c) -> refusable {
         storage::insert_unit(c, {0, "REFUSED", "x", 0});
         return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
@@ -187,7 +197,9 @@ TEST(database, what_is_settled_first_stays_when_the_work_refuses) {
   EXPECT_EQ(codes, "DUE ");
   // A throw still undoes the whole job, settled part included.
   EXPECT_THROW(db->write_result_after(
-                   [](storage::connection& c) { storage::insert_unit(c, {0, "ALSO", "x", 0}); },
+                   [](storage::connection& c) {
+                     storage::insert_unit(c, {0, "ALSO", "x", 0});
+                   },
                    [](storage::connection&) -> refusable { throw std::runtime_error("bug"); }),
                std::runtime_error);
   EXPECT_EQ(count_units(*db), 1);
@@ -290,6 +302,169 @@ TEST(database, close_finishes_queued_writes) {
   EXPECT_FALSE(std::filesystem::exists(d / "parix.db-wal") &&
                std::filesystem::file_size(d / "parix.db-wal") > 0)
       << "close checkpoints the WAL into the database file";
+}
+
+// A write-ahead log sync the test holds until it lets go (the syncer thread waits in it).
+struct held_sync {
+  std::mutex m;
+  std::condition_variable cv;
+  bool open = false;
+  int entered = 0;
+  int fail_errno = 0;  // when set, every sync fails with it
+  int operator()(int fd) {
+    std::unique_lock lock{m};
+    ++entered;
+    cv.notify_all();
+    cv.wait(lock, [&] { return open; });
+    if (fail_errno) {
+      errno = fail_errno;
+      return -1;
+    }
+    return ::fdatasync(fd);
+  }
+  void wait_entered() {
+    std::unique_lock lock{m};
+    cv.wait(lock, [&] { return entered > 0; });
+  }
+  void let_go() {
+    std::lock_guard lock{m};
+    open = true;
+    cv.notify_all();
+  }
+};
+
+std::unique_ptr<storage::database> open_with(const temp_dir& d, held_sync& sync) {
+  storage::database_config config{d / "parix.db", 2};
+  config.sync_log = [&sync](int fd) { return sync(fd); };
+  return storage::open_sqlite(config);
+}
+
+void insert(storage::database& db, const std::string& code) {
+  db.write([&](storage::connection& c) { storage::insert_unit(c, {0, code, "x", 0}); });
+}
+
+// Polls until pred holds; fails the test after a generous deadline (no timing asserted).
+template <class Pred>
+void eventually(Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!pred()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "condition never held";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+TEST(database, a_write_returns_only_after_its_log_is_synced) {
+  temp_dir d;
+  held_sync sync;
+  auto db = open_with(d, sync);
+  std::atomic<bool> returned{false};
+  std::thread writer([&] {
+    insert(*db, "A");
+    returned = true;
+  });
+  sync.wait_entered();  // committed, its sync under way and held
+  eventually([&] { return db->stats().commits.load() == 1; });
+  EXPECT_EQ(count_units(*db), 1) << "readers see the committed write";
+  EXPECT_FALSE(returned) << "the write must not return before its sync";
+  sync.let_go();
+  writer.join();
+  EXPECT_TRUE(returned);
+  EXPECT_GE(db->stats().syncs.load(), 1u);
+}
+
+TEST(database, deferred_writes_return_at_commit_and_tickets_complete_in_order) {
+  temp_dir d;
+  held_sync sync;
+  auto db = open_with(d, sync);
+  std::vector<storage::durability_ticket> tickets;
+  for (int i = 0; i < 5; ++i) {
+    storage::deferred_durability scope;
+    insert(*db, "U" + std::to_string(i));  // returns although the sync is held
+    ASSERT_TRUE(scope.ticket());
+    tickets.push_back(*scope.ticket());
+  }
+  for (std::size_t i = 1; i < tickets.size(); ++i) EXPECT_LT(tickets[i - 1], tickets[i]);
+  std::mutex m;
+  std::vector<storage::durability_ticket> completed;
+  std::atomic<int> failures{0};
+  // Registered newest first: completion still runs oldest first.
+  for (auto it = tickets.rbegin(); it != tickets.rend(); ++it)
+    db->when_durable(*it, [&, t = *it](std::exception_ptr e) {
+      if (e) ++failures;
+      std::lock_guard lock{m};
+      completed.push_back(t);
+    });
+  {
+    std::lock_guard lock{m};
+    EXPECT_TRUE(completed.empty()) << "nothing is durable while the sync is held";
+  }
+  sync.let_go();
+  eventually([&] {
+    std::lock_guard lock{m};
+    return completed.size() == tickets.size();
+  });
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(std::is_sorted(completed.begin(), completed.end()));
+  // A ticket already durable completes at once, on the calling thread.
+  bool at_once = false;
+  db->when_durable(tickets.front(), [&](std::exception_ptr e) { at_once = !e; });
+  EXPECT_TRUE(at_once);
+  EXPECT_EQ(count_units(*db), 5);
+}
+
+TEST(database, a_failed_sync_fails_every_waiting_write_and_refuses_the_next) {
+  temp_dir d;
+  held_sync sync;
+  sync.fail_errno = EIO;
+  auto db = open_with(d, sync);
+  // One write waits inside write(), one deferred write waits on its ticket.
+  std::atomic<int> plain_failed{0};
+  std::thread plain([&] {
+    try {
+      insert(*db, "A");
+    } catch (const storage::error& e) {
+      if (e.kind() == storage::failure::unsynced) ++plain_failed;
+    }
+  });
+  sync.wait_entered();
+  storage::durability_ticket deferred_ticket = 0;
+  {
+    storage::deferred_durability scope;
+    insert(*db, "B");
+    deferred_ticket = scope.ticket().value();
+  }
+  std::atomic<int> deferred_failed{0};
+  std::atomic<bool> deferred_done{false};
+  db->when_durable(deferred_ticket, [&](std::exception_ptr e) {
+    try {
+      if (e) std::rethrow_exception(e);
+    } catch (const storage::error& err) {
+      if (err.kind() == storage::failure::unsynced) ++deferred_failed;
+    }
+    deferred_done = true;
+  });
+  sync.let_go();
+  plain.join();
+  eventually([&] { return deferred_done.load(); });
+  EXPECT_EQ(plain_failed.load(), 1) << "the write waiting for the failed sync fails";
+  EXPECT_EQ(deferred_failed.load(), 1) << "so does the deferred one";
+  try {
+    insert(*db, "C");
+    ADD_FAILURE() << "a write after a failed sync must be refused";
+  } catch (const storage::error& e) {
+    EXPECT_EQ(e.kind(), storage::failure::unsynced);
+  }
+  EXPECT_FALSE(db->ready()) << "the readiness probe reports the failed disk";
+}
+
+TEST(database, writes_after_close_are_refused) {
+  temp_dir d;
+  auto db = open_in(d);
+  insert(*db, "A");
+  db->close();
+  EXPECT_THROW(insert(*db, "B"), storage::error);
+  auto r = run_command("sqlite3 " + (d / "parix.db").string() + " 'SELECT count(*) FROM units'");
+  EXPECT_EQ(r.output, "1\n");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,10 +116,17 @@ void tus_patch_cut(unsigned short port, const std::string& token, const std::str
                      "\r\nContent-Length: " + std::to_string(content_length) + "\r\n\r\n";
   asio::write(s, asio::buffer(head));
   asio::write(s, asio::buffer(bytes));
-  // Give the server a moment to take the bytes, then vanish without a word (no
-  // close_notify): what a dropped mobile connection looks like.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  boost::beast::get_lowest_layer(s).socket().close();
+  // Vanish without a word (no close_notify): what a dropped mobile connection looks
+  // like. The FIN follows the bytes; then wait (30 s at most) until the server, having
+  // kept what arrived, closes its side, so the caller sees the upload as it is left.
+  auto& socket = boost::beast::get_lowest_layer(s).socket();
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send);
+  const timeval limit{30, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char sink[4096];
+  while (::recv(socket.native_handle(), sink, sizeof sink, 0) > 0) {
+  }
+  socket.close();
 }
 
 std::string raw_exchange(unsigned short port, const std::string& requests) {

@@ -34,7 +34,8 @@ reply upload_file(https_client& c, const std::string& file_name, const std::stri
                   std::string* id);
 
 // Sends a PATCH that announces content_length bytes but only sends `bytes`, then
-// closes the connection (a client cut off mid-upload).
+// closes the connection (a client cut off mid-upload). Returns once the server has
+// closed its side too (it has then recorded what arrived).
 void tus_patch_cut(unsigned short port, const std::string& token, const std::string& id,
                    std::int64_t offset, const std::string& bytes, std::int64_t content_length);
 

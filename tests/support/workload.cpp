@@ -179,6 +179,12 @@ ledger ledger::copy() const {
   return ledger{*this};
 }
 
+std::size_t ledger::completed_uploads() const {
+  std::lock_guard lock{m_};
+  return static_cast<std::size_t>(std::count_if(uploads_.begin(), uploads_.end(),
+                                                [](const auto& u) { return u.second.complete; }));
+}
+
 std::size_t ledger::size() const {
   std::lock_guard lock{m_};
   std::size_t files = 0;

@@ -81,6 +81,8 @@ class ledger {
   // A copy, e.g. of what was acknowledged before a backup started.
   ledger copy() const;
   std::size_t size() const;
+  // Uploads acknowledged whole (each one a blob on the server).
+  std::size_t completed_uploads() const;
 
   ledger() = default;
   ledger(const ledger& o);

@@ -2,11 +2,14 @@
 // one unit either side, and classes decided by the exact index, not the rounded one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "workflow/field_indices.hpp"
 #include "workflow/points.hpp"
 #include "workflow/scoring.hpp"
 
@@ -71,12 +74,37 @@ TEST(percentage_order, an_undefined_index_sorts_below_every_defined_one_and_sort
     EXPECT_LT(none, defined);
     EXPECT_GT(defined, none);
   }
-  // Before, none compared equal to zero yet above low (a broken strict weak order).
-  const auto r = rank_units({{"A", none}, {"B", high}, {"C", low}, {"D", none2}, {"E", zero}});
+  // Before, none compared equal to zero yet above low (a broken strict weak order, so
+  // the stable_sort of a ranking was undefined behaviour). Sorted as rankings sort
+  // (workflow/reports/campaign_scores.cpp): best first, equal indices keep their order.
+  std::vector<std::pair<std::string, percentage>> units{
+      {"A", none}, {"B", high}, {"C", low}, {"D", none2}, {"E", zero}};
+  std::stable_sort(units.begin(), units.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<std::string> order;
-  for (const auto& x : r) order.push_back(x.unit);
+  for (const auto& x : units) order.push_back(x.first);
   EXPECT_EQ(order, (std::vector<std::string>{"B", "E", "C", "A", "D"}));
-  EXPECT_EQ(r[3].rank, r[4].rank);
+  EXPECT_EQ(units[3].second, units[4].second);
+}
+
+TEST(mean_index_order, a_mean_over_no_unit_sorts_below_every_defined_one) {
+  mean_index none, none2, low, high;
+  none2.add(percentage(p("3"), p("0")));  // every leaf not evaluated: no index to add
+  low.add(percentage(p("-1"), p("100")));
+  high.add(percentage(p("99"), p("100")));
+  EXPECT_FALSE(none2.defined());
+  EXPECT_EQ(none <=> none2, std::strong_ordering::equal);
+  for (const auto* defined : {&low, &high}) {
+    EXPECT_LT(none, *defined);
+    EXPECT_GT(*defined, none2);
+  }
+  EXPECT_LT(low, high);
+  std::vector<mean_index> means{none, high, low, none2};
+  std::stable_sort(means.begin(), means.end(), std::greater<>{});
+  EXPECT_EQ(means[0], high);
+  EXPECT_EQ(means[1], low);
+  EXPECT_FALSE(means[2].defined());
+  EXPECT_FALSE(means[3].defined());
 }
 
 TEST(percentage_rounding, an_exact_half_rounds_up_and_one_unit_below_rounds_down) {

@@ -74,18 +74,14 @@ TEST(scoring, bands_hold_at_their_exact_edges) {
   EXPECT_EQ(classify(percentage(p("83.3"), p("98")), bands), "Tốt");
 }
 
-TEST(ranking, ties_share_a_rank_and_the_next_rank_skips) {
-  auto r = rank_units({{"A", percentage(p("80"), p("100"))},
-                       {"B", percentage(p("90"), p("100"))},
-                       {"C", percentage(p("72"), p("90"))},  // 80 % too
-                       {"D", percentage(p("50"), p("100"))}});
-  ASSERT_EQ(r.size(), 4u);
-  EXPECT_EQ(r[0].unit, "B");
-  EXPECT_EQ(r[0].rank, 1);
-  EXPECT_EQ(r[1].rank, 2);
-  EXPECT_EQ(r[2].rank, 2);
-  EXPECT_EQ(r[3].unit, "D");
-  EXPECT_EQ(r[3].rank, 4);
+// Rankings (workflow/reports/campaign_scores.cpp, tested over the API in
+// tests/server/reports_api_test.cpp) give equal indices one rank: equal means exactly
+// equal ratios, whatever the maxima.
+TEST(ranking, equal_ratios_of_different_maxima_are_equal_indices) {
+  const percentage a(p("80"), p("100")), b(p("90"), p("100")), c(p("72"), p("90"));
+  EXPECT_EQ(a, c);  // 80 % too
+  EXPECT_GT(b, a);
+  EXPECT_LT(percentage(p("71.9999"), p("90")), a);
 }
 
 // The council's rule decides approval and return alike (docs/workflow.md). Each rule has

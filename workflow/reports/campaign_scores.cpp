@@ -8,6 +8,7 @@
 #include "storage/report_records.hpp"
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_cache.hpp"
+#include "workflow/state_machine.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -90,7 +91,7 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
   for (auto& u : storage::list_units(c)) units.emplace(u.id, std::move(u));
   std::unordered_map<std::int64_t, std::size_t> file_index;
   for (auto& a : storage::campaign_assessments(c, campaign_id)) {
-    if (options.published_only && a.state != "published") continue;
+    if (options.published_only && parse_stage(a.state) != stage::published) continue;
     file_index[a.id] = out.files.size();
     scored_file f;
     f.group = group_index.at(a.group_id);
@@ -158,7 +159,7 @@ result<campaign_scores> read_campaign_scores(storage::connection& c, criteria_ca
     g.published = !g.files.empty();
     for (auto i : g.files) {
       const auto& f = out.files[i];
-      g.published = g.published && f.record.state == "published";
+      g.published = g.published && parse_stage(f.record.state) == stage::published;
       // The latest, as storage::group_publications picks it.
       if (f.publication &&
           (!g.decision || std::pair{f.publication->at, f.publication->assessment_id} >

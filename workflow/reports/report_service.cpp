@@ -10,6 +10,7 @@
 #include "workflow/campaign_service.hpp"
 #include "workflow/criteria_cache.hpp"
 #include "workflow/reports/report_builders.hpp"
+#include "workflow/state_machine.hpp"
 
 namespace parix::workflow {
 namespace {
@@ -122,7 +123,9 @@ result<unit_report> report_service::unit(const auth::actor& reader, std::int64_t
     const auto published = storage::find_publication(c, file->id);
     unit_report_input in;
     in.heading = heading_of(*campaign);
-    in.group = {group.key, group.name, set->key, set->name, file->state == "published", published};
+    in.group = {
+        group.key, group.name, set->key, set->name, parse_stage(file->state) == stage::published,
+        published};
     in.unit = *storage::find_unit_by_id(c, file->unit_id);
     in.set = std::move(set);
     in.values = storage::leaf_values(c, file->id);
