@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -76,10 +77,49 @@ class fd_blob_reader final : public blob_reader {
     return done;
   }
 
+  std::size_t read_once(std::uint64_t offset, std::span<char> out) override {
+    // O_DIRECT: filling fresh page-cache pages cost more CPU than hashing the bytes on
+    // the machines we measured (a cold 1 GiB read: 1.2–2.5 s of system time buffered,
+    // 0.1 s direct), and a sealed payload is not read again soon. The kernel writes
+    // back any dirty cached page of the range before such a read, so both reads see
+    // the same bytes.
+    constexpr std::uint64_t alignment = 4096;
+    std::size_t done = 0;
+    if (offset % alignment == 0 && reinterpret_cast<std::uintptr_t>(out.data()) % alignment == 0 &&
+        offset < size_ && open_direct()) {
+      const std::uint64_t whole = std::min<std::uint64_t>(out.size(), size_ - offset);
+      const auto aligned = static_cast<std::size_t>(whole / alignment * alignment);
+      while (done < aligned) {
+        ssize_t n = ::pread(direct_.get(), out.data() + done, aligned - done,
+                            static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINVAL) {  // opened O_DIRECT but will not do it
+          direct_ = unique_fd{};
+          direct_refused_ = true;
+          break;
+        }
+        if (n < 0) throw_file_error("cannot read", path_, errno);
+        if (n == 0) return done;
+        done += static_cast<std::size_t>(n);
+        if (done % alignment != 0) break;  // the file ended early; the rest as read()
+      }
+    }
+    return done + read(offset + done, out.subspan(done));
+  }
+
  private:
+  bool open_direct() {
+    if (direct_ || direct_refused_) return !direct_refused_;
+    direct_ = open_retrying(path_, O_RDONLY | O_DIRECT);
+    direct_refused_ = !direct_;  // tmpfs and some others refuse O_DIRECT
+    return !direct_refused_;
+  }
+
   unique_fd fd_;
   std::uint64_t size_;
   std::filesystem::path path_;
+  unique_fd direct_;
+  bool direct_refused_ = false;
 };
 
 class filesystem_blob_store final : public blob_store {

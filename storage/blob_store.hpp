@@ -21,6 +21,13 @@ class blob_reader {
   // Reads up to out.size() bytes at offset; returns how many were read (0 at the end).
   // Throws storage::error (failure::io) when the read fails.
   virtual std::size_t read(std::uint64_t offset, std::span<char> out) = 0;
+  // Reads like read(), for one pass over a large blob that nobody reads again soon
+  // (sealing): where the store can, the bytes come from the device straight into out,
+  // past the page cache. Only the parts of out at a 4096-aligned address and offset can
+  // go that way; the rest, and stores that cannot, are read as by read().
+  virtual std::size_t read_once(std::uint64_t offset, std::span<char> out) {
+    return read(offset, out);
+  }
 };
 
 class blob_store {

@@ -50,8 +50,9 @@ struct archive_file {
   std::string name;    // the user's file name (NFC, no '/'), UTF-8
   std::string sha256;  // lower-case hex of the content, as stored
   std::uint64_t size = 0;
-  // Opens the content; called once per build, from the building thread. Returning
-  // nullptr means the content is missing (the build throws).
+  // Opens the content; called once per build, from the building thread (the reader's
+  // reads then run on a thread of the build's own, one at a time, with read_once).
+  // Returning nullptr means the content is missing (the build throws).
   std::function<std::unique_ptr<storage::blob_reader>()> open;
   // The official document this file is, when it is one (all may be empty).
   std::string doc_number;
