@@ -131,8 +131,12 @@ sqlite3_stmt* sqlite_connection::prepare(std::string_view sql, std::span<const v
           } else if constexpr (std::is_same_v<t, std::int64_t>) {
             return sqlite3_bind_int64(s, i + 1, v);
           } else if constexpr (std::is_same_v<t, std::string_view>) {
-            return sqlite3_bind_text64(s, i + 1, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+            // SQLite binds a null pointer as NULL, and an empty view may have one: an empty
+            // text is still a text ('' = '' holds; NULL = '' does not).
+            return sqlite3_bind_text64(s, i + 1, v.data() ? v.data() : "", v.size(),
+                                       SQLITE_TRANSIENT, SQLITE_UTF8);
           } else {
+            if (v.bytes.empty()) return sqlite3_bind_zeroblob(s, i + 1, 0);  // likewise
             return sqlite3_bind_blob64(s, i + 1, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
           }
         },

@@ -134,6 +134,25 @@ TEST(database, a_failing_write_rolls_back_alone) {
   EXPECT_EQ(codes, "AC") << "B was rolled back with the failing statement; A and C kept";
 }
 
+// A default std::string_view has no data pointer, which sqlite3_bind_text takes for NULL:
+// such a view must still bind as the empty text (the evidence listing's "any state" filter,
+// `? = ''`, found nothing when it bound as NULL), and an empty blob as an empty blob.
+TEST(database, an_empty_view_binds_as_an_empty_value_not_null) {
+  temp_dir d;
+  auto db = open_in(d);
+  const auto answers = db->read_result([](storage::connection& c) {
+    std::string out;
+    c.query("SELECT ? = '', typeof(?), typeof(?), length(?)",
+            {std::string_view{}, std::string_view{}, storage::blob_view{}, storage::blob_view{}},
+            [&](const storage::row& r) {
+              out = std::to_string(r.integer(0)) + " " + r.text(1) + " " + r.text(2) + " " +
+                    std::to_string(r.integer(3));
+            });
+    return out;
+  });
+  EXPECT_EQ(answers, "1 text blob 0");
+}
+
 // What auth::result and workflow::result look like to write_result: a value or a refusal.
 using refusable = boost::system::result<int>;
 
