@@ -343,7 +343,8 @@ class sheet_writer {
         body_(deflate_level),
         widths_(table.columns.size(), min_width),
         last_(table.columns.size()) {
-    for (std::size_t c = 0; c < table.columns.size(); ++c)
+    // Column A at least: the title rows are written there even for a table without columns.
+    for (std::size_t c = 0; c < std::max<std::size_t>(table.columns.size(), 1); ++c)
       cell_open_.push_back("<c r=\"" + column_letters(c));
     xml_.reserve(xml_chunk + 64 * 1024);
     begin_row();
