@@ -251,7 +251,6 @@ std::string_view to_string(vote_decision d) noexcept {
 namespace parix::storage {
 namespace {
 
-
 // ORDER BY the unit follows the (campaign_id, unit_id) index the join walks, so it
 // groups each file's rows without a sort.
 constexpr std::string_view campaign_leaf_scores_sql =
