@@ -22,6 +22,7 @@
 
 #include "tests/support/evidence_support.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/workload.hpp"
 #include "workflow/time_text.hpp"
 
 using namespace parix::testing;
@@ -88,7 +89,8 @@ void agency_user(unsigned short port, const std::string& name, std::int64_t asse
     samples.push_back({route, ms, r.status, r.status >= 300 ? code_of(r) : "", late});
     return r;
   };
-  auto login = timed("POST /auth/login", [&] { return c.login(name, password); });
+  // Like a client: a 503 with Retry-After is tried again (the time includes the waits).
+  auto login = timed("POST /auth/login", [&] { return sign_in(c, name, password); });
   if (login.status != 200) return;
   std::map<std::string, std::int64_t> versions;
   std::uniform_int_distribution<int> think(100, 600);

@@ -47,26 +47,6 @@ std::string unit_user(const std::string& unit, const char* suffix) {
   throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " + r.body);
 }
 
-// Signs c in. A server busy hashing other sign-ins (busy), or one whose attempts in
-// flight for the same account are still being checked when this one's wait ends
-// (login_in_progress), answers 503 with Retry-After, as it should under load: a client
-// tries again, for up to a minute. A 429 is not retried: only wrong passwords cause one,
-// and the workload types none (attempts in flight, also those a kill cut short, are no
-// longer counted as failures: issue 11).
-reply sign_in(https_client& c, const std::string& user) {
-  auto r = c.login(user, workload_password);
-  for (int waited = 0; r.status == 503 && waited < 60;) {
-    int wait = 1;
-    if (const auto h = r.header("retry-after");
-        !h.empty() && std::isdigit(static_cast<unsigned char>(h[0])))
-      wait = std::clamp(std::stoi(h), 1, 60);
-    std::this_thread::sleep_for(std::chrono::seconds{wait});
-    waited += wait;
-    r = c.login(user, workload_password);
-  }
-  return r;
-}
-
 https_client signed_in(unsigned short port, const std::string& user) {
   https_client c{port};
   auto r = sign_in(c, user);
@@ -85,6 +65,26 @@ std::string later_than(const std::string& server_time, int hours) {
 }
 
 }  // namespace
+
+// Signs c in. A server busy hashing other sign-ins (busy), or one whose attempts in
+// flight for the same account are still being checked when this one's wait ends
+// (login_in_progress), answers 503 with Retry-After, as it should under load: a client
+// tries again, for up to a minute. A 429 is not retried: only wrong passwords cause one,
+// and the workload types none (attempts in flight, also those a kill cut short, are no
+// longer counted as failures: issue 11).
+reply sign_in(https_client& c, const std::string& user, const std::string& password) {
+  auto r = c.login(user, password);
+  for (int waited = 0; r.status == 503 && waited < 60;) {
+    int wait = 1;
+    if (const auto h = r.header("retry-after");
+        !h.empty() && std::isdigit(static_cast<unsigned char>(h[0])))
+      wait = std::clamp(std::stoi(h), 1, 60);
+    std::this_thread::sleep_for(std::chrono::seconds{wait});
+    waited += wait;
+    r = c.login(user, password);
+  }
+  return r;
+}
 
 workload_campaign prepare_workload(unsigned short port, std::int64_t year) {
   auto admin = signed_in(port, "admin");

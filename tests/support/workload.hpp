@@ -21,6 +21,11 @@ namespace parix::testing {
 
 inline constexpr const char* workload_password = "ChiSoCCHC-2024";  // parix demo's default
 
+// Signs c in, trying again after Retry-After while the server answers 503 (busy hashing
+// other sign-ins, or login_in_progress), for up to a minute: what a client does under load.
+reply sign_in(https_client& c, const std::string& user,
+              const std::string& password = workload_password);
+
 // What prepare_workload made: one campaign over the demo's seven units.
 struct workload_campaign {
   std::int64_t id = 0;
