@@ -123,6 +123,13 @@ TEST_F(not_evaluated, the_appraiser_confirms_or_rejects_a_claim_in_round_one) {
   EXPECT_EQ(code_of(undecided), "round1_incomplete") << "a claim still waits for a verdict";
   auto scored = edit("thamdinh", "U1", "2.2", {{"round1_score", "1"}});
   EXPECT_EQ(code_of(scored), "leaf_not_evaluated");
+  // Only "confirm" or "reject": anything else is a 400 naming the field, and the claim waits.
+  auto unknown =
+      edit("thamdinh", "U1", "2.2", {{"claim_decision", "accept"}, {"round1_remark", "Đồng ý"}});
+  EXPECT_EQ(unknown.status, 400u) << unknown.body;
+  EXPECT_EQ(code_of(unknown), "invalid_field");
+  EXPECT_NE(unknown.body.find("claim_decision"), std::string::npos) << unknown.body;
+  EXPECT_EQ(max_of("U1"), "3") << "the claim is still pending";
   auto no_remark = edit("thamdinh", "U1", "2.2", {{"claim_decision", "reject"}});
   EXPECT_EQ(code_of(no_remark), "reason_required");
   auto rejected = edit("thamdinh", "U1", "2.2",
