@@ -68,12 +68,11 @@ int report_command(const arguments& args) {
   auto db = storage::open_sqlite({c.database, 1});
   workflow::report_service reports{*db};
   const auto actor = cli_actor();
-  const auto temp = std::filesystem::temp_directory_path();
   std::optional<workflow::rendered_report> out;
   boost::system::error_code failed;
   auto render = [&](const auto& r) {
     if (r)
-      out = workflow::render_report(*r, *format, temp);
+      out = workflow::render_report(*r, *format);
     else
       failed = r.error();
   };

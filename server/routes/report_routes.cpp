@@ -94,7 +94,7 @@ template <class Report>
 response answer(request_context& ctx, const workflow::result<Report>& r,
                 const workflow::report_filter& f, report_format format) {
   if (!r) throw report_error(r.error(), f);
-  auto out = workflow::render_report(*r, format, std::filesystem::temp_directory_path());
+  auto out = workflow::render_report(*r, format);
   response res{http::status::ok, ctx.req.version()};
   res.set(http::field::content_type, workflow::media_type(format));
   if (format != report_format::json)

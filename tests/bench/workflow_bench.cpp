@@ -104,7 +104,6 @@ void time_reports(server::application& app, std::int64_t campaign_id) {
   auditor.username = "bench";
   auditor.role = auth::role::auditor;
   auto& reports = app.app().reports;
-  const auto temp = std::filesystem::temp_directory_path();
   // PARIX_BENCH_REPORTS="below-maximum:json ranking": only these reports (and formats).
   const std::string only =
       std::getenv("PARIX_BENCH_REPORTS") ? std::getenv("PARIX_BENCH_REPORTS") : "";
@@ -121,7 +120,7 @@ void time_reports(server::application& app, std::int64_t campaign_id) {
         const auto t = std::chrono::steady_clock::now();
         auto r = make();
         if (!r) throw std::runtime_error(name + ": " + r.error().message());
-        bytes = workflow::render_report(*r, format, temp).bytes.size();
+        bytes = workflow::render_report(*r, format).bytes.size();
         fastest = std::min(fastest, seconds_since(t));
       }
       std::cout << "report " << name << " as " << workflow::to_string(format) << " ("

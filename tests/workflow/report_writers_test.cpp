@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include "tests/support/report_support.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "workflow/criteria.hpp"
 #include "workflow/reports/csv_writer.hpp"
 #include "workflow/reports/json_writer.hpp"
@@ -95,7 +94,6 @@ TEST(csv_writer, writes_rfc_4180_with_a_bom_and_neutralises_formulas) {
 }
 
 TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
-  testing::temp_dir dir;
   report_tables t;
   t.title = "Kết quả & xếp hạng";
   t.campaign = "Chỉ số CCHC 2024 (năm 2024)";
@@ -107,7 +105,7 @@ TEST(xlsx_writer, stores_numbers_as_numbers_and_sets_up_every_sheet_for_print) {
   a.title = "Kết quả & xếp hạng";
   t.sheets.push_back(a);
   t.sheets.push_back(a);  // the same name again: made unique
-  const auto book = testing::read_xlsx(write_xlsx(t, dir.path()));
+  const auto book = testing::read_xlsx(write_xlsx(t));
   EXPECT_EQ(book.at("title").as_string(), "Kết quả & xếp hạng");
   const auto& sheets = book.at("sheets").as_array();
   ASSERT_EQ(sheets.size(), 2u);

@@ -10,11 +10,11 @@ namespace parix::workflow {
 namespace {
 
 template <class Report>
-rendered_report render(const Report& r, report_format f, const std::filesystem::path& temp_dir) {
+rendered_report render(const Report& r, report_format f) {
   const auto t = tables_of(r);  // cheap: rows are only made when a writer walks them
   if (f == report_format::json) return {to_json(r), t.file_stem + ".json"};
   if (f == report_format::csv) return {write_csv(t.csv), t.file_stem + ".csv"};
-  return {write_xlsx(t, temp_dir), t.file_stem + ".xlsx"};
+  return {write_xlsx(t), t.file_stem + ".xlsx"};
 }
 
 }  // namespace
@@ -50,25 +50,20 @@ std::string_view media_type(report_format f) noexcept {
   return "application/json; charset=utf-8";
 }
 
-rendered_report render_report(const ranking_report& r, report_format f,
-                              const std::filesystem::path& temp_dir) {
-  return render(r, f, temp_dir);
+rendered_report render_report(const ranking_report& r, report_format f) {
+  return render(r, f);
 }
-rendered_report render_report(const components_report& r, report_format f,
-                              const std::filesystem::path& temp_dir) {
-  return render(r, f, temp_dir);
+rendered_report render_report(const components_report& r, report_format f) {
+  return render(r, f);
 }
-rendered_report render_report(const below_maximum_report& r, report_format f,
-                              const std::filesystem::path& temp_dir) {
-  return render(r, f, temp_dir);
+rendered_report render_report(const below_maximum_report& r, report_format f) {
+  return render(r, f);
 }
-rendered_report render_report(const unit_report& r, report_format f,
-                              const std::filesystem::path& temp_dir) {
-  return render(r, f, temp_dir);
+rendered_report render_report(const unit_report& r, report_format f) {
+  return render(r, f);
 }
-rendered_report render_report(const year_over_year_report& r, report_format f,
-                              const std::filesystem::path& temp_dir) {
-  return render(r, f, temp_dir);
+rendered_report render_report(const year_over_year_report& r, report_format f) {
+  return render(r, f);
 }
 
 }  // namespace parix::workflow

@@ -2,7 +2,6 @@
 // name. What the routes and `parix report` share, so both give the same bytes.
 #pragma once
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,17 +23,11 @@ struct rendered_report {
   std::string file_name;  // ASCII: "xep-hang-7.xlsx"
 };
 
-// temp_dir: not used since the XLSX is made in memory (kept for the callers). Throws
-// std::runtime_error when the XLSX cannot be written (out of memory). Thread-safe.
-rendered_report render_report(const ranking_report& r, report_format f,
-                              const std::filesystem::path& temp_dir);
-rendered_report render_report(const components_report& r, report_format f,
-                              const std::filesystem::path& temp_dir);
-rendered_report render_report(const below_maximum_report& r, report_format f,
-                              const std::filesystem::path& temp_dir);
-rendered_report render_report(const unit_report& r, report_format f,
-                              const std::filesystem::path& temp_dir);
-rendered_report render_report(const year_over_year_report& r, report_format f,
-                              const std::filesystem::path& temp_dir);
+// Throws std::runtime_error when the XLSX cannot be written (out of memory). Thread-safe.
+rendered_report render_report(const ranking_report& r, report_format f);
+rendered_report render_report(const components_report& r, report_format f);
+rendered_report render_report(const below_maximum_report& r, report_format f);
+rendered_report render_report(const unit_report& r, report_format f);
+rendered_report render_report(const year_over_year_report& r, report_format f);
 
 }  // namespace parix::workflow

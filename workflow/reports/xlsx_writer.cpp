@@ -672,7 +672,7 @@ std::string workbook_rels_xml(std::size_t sheets) {
 
 }  // namespace
 
-std::string write_xlsx(const report_tables& t, const std::filesystem::path&) {
+std::string write_xlsx(const report_tables& t) {
   zip_writer zip{deflate_level};
   shared_strings strings;
   std::set<std::string> used;

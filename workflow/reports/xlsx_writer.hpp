@@ -11,16 +11,14 @@
 // (docs/benchmarks.md).
 #pragma once
 
-#include <filesystem>
 #include <string>
 
 #include "workflow/reports/report_tables.hpp"
 
 namespace parix::workflow {
 
-// The workbook's bytes. The second parameter (a folder for temporary files) is no longer
-// used: the workbook is made in memory. Throws std::runtime_error when zlib fails (out of
+// The workbook's bytes, made in memory. Throws std::runtime_error when zlib fails (out of
 // memory) and std::logic_error when a number cell does not hold a decimal. Thread-safe.
-std::string write_xlsx(const report_tables& t, const std::filesystem::path& unused_temp_dir = {});
+std::string write_xlsx(const report_tables& t);
 
 }  // namespace parix::workflow
