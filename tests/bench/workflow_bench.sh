@@ -13,6 +13,8 @@
 #   PARIX_BENCH_DB=FILE: keep the 12,000-file campaign in FILE: the first run makes it, the
 #     next ones (with --reports-only implied) time the reports of it without rebuilding it.
 #   PARIX_BENCH_PORT=P: the in-process server listens on port P (default: a free port).
+#   PARIX_BENCH_PASSES=N: each writer edits each of its leaves N times (default 8); the
+#     writers sign in before the clock starts.
 #   PARIX_BENCH_REPORTS="below-maximum:json ranking": time only these reports (and formats).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +38,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Reference: one fsync'd commit per row, as the storage layer's settings demand.
-n=2000
+n=6000
 {
   echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(x INTEGER);"
   for i in $(seq $n); do echo "INSERT INTO t VALUES ($i);"; done
@@ -51,4 +53,4 @@ out=$(build-bench/tests/parix_workflow_bench $reports_only "$units" "$files")
 echo "$out"
 writes=$(sed -n 's/.*: \([0-9]*\) writes\/s.*/\1/p' <<< "$out")
 [[ -n $writes ]] || exit 0  # reports only
-awk -v w="$writes" -v r="$ref" 'BEGIN { printf "ratio parix writes / sqlite3 single-row commits: %.2f (target: >= 2000 writes/s)\n", w / r }'
+awk -v w="$writes" -v r="$ref" 'BEGIN { printf "ratio parix writes / sqlite3 single-row commits: %.2f (target: >= 1.0, issue 12)\n", w / r }'
