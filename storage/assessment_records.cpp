@@ -110,8 +110,7 @@ leaf_value_record to_leaf(const row& r) {
   l.late = r.integer(13) != 0;
   l.version = r.integer(14);
   l.updated_at = r.integer(15);
-  if (auto claim = r.optional_text(16))
-    l.ne_claim = stored<claim_state>(claim_state_names, *claim, "not-evaluated claim");
+  if (auto claim = r.optional_text(16)) l.ne_claim = stored_claim_state(*claim);
   l.ne_claim_reason = r.optional_text(17);
   l.carried_over = r.integer(18) != 0;
   return l;
@@ -241,6 +240,9 @@ std::optional<publication_record> find_publication(connection& c, std::int64_t a
 
 std::string_view to_string(claim_state s) noexcept {
   return name_in(claim_state_names, s);
+}
+claim_state stored_claim_state(std::string_view name) {
+  return stored<claim_state>(claim_state_names, name, "not-evaluated claim");
 }
 std::string_view to_string(vote_decision d) noexcept {
   return name_in(vote_decision_names, d);

@@ -41,6 +41,8 @@ struct assessment_event_record {
 // the appraiser.
 enum class claim_state { claimed, confirmed, rejected };
 std::string_view to_string(claim_state s) noexcept;  // as stored
+// The state a stored name stands for; throws storage::error (corrupt) for any other.
+claim_state stored_claim_state(std::string_view name);
 
 struct leaf_value_record {
   std::int64_t assessment_id = 0;

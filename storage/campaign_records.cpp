@@ -272,8 +272,10 @@ std::vector<std::pair<std::string, std::string>> campaign_claimable_leaves(
 std::vector<not_evaluated_row> campaign_not_evaluated(connection& c, std::int64_t campaign_id) {
   std::vector<not_evaluated_row> out;
   c.query(select_campaign_not_evaluated, {campaign_id}, [&](const row& r) {
-    out.push_back({r.text(0), r.text(1), r.integer(2) != 0, r.optional_text(3), r.optional_text(4),
-                   r.optional_text(5)});
+    std::optional<claim_state> claim;
+    if (auto name = r.optional_text(4)) claim = stored_claim_state(*name);
+    out.push_back(
+        {r.text(0), r.text(1), r.integer(2) != 0, r.optional_text(3), claim, r.optional_text(5)});
   });
   return out;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/assessment_records.hpp"  // claim_state
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 
@@ -54,7 +55,8 @@ struct not_evaluated_row {
   std::string unit_code, code;
   bool decided = false;  // leaf_values.not_evaluated
   std::optional<std::string> reason;
-  std::optional<std::string> claim, claim_reason;
+  std::optional<claim_state> claim;
+  std::optional<std::string> claim_reason;
 };
 
 std::int64_t insert_campaign(connection& c, const campaign_record& r);

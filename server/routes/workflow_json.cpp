@@ -83,12 +83,13 @@ boost::json::object campaign_json(const workflow::campaign_view& v) {
   // Decided by the secretariat, and claimed by agencies (with the appraiser's verdict).
   boost::json::array not_evaluated;
   for (const auto& n : v.not_evaluated)
-    not_evaluated.push_back({{"unit", n.unit_code},
-                             {"criterion", n.code},
-                             {"not_evaluated", n.decided},
-                             {"reason", opt_text(n.reason)},
-                             {"claim", opt_text(n.claim)},
-                             {"claim_reason", opt_text(n.claim_reason)}});
+    not_evaluated.push_back(
+        {{"unit", n.unit_code},
+         {"criterion", n.code},
+         {"not_evaluated", n.decided},
+         {"reason", opt_text(n.reason)},
+         {"claim", n.claim ? boost::json::value(storage::to_string(*n.claim)) : nullptr},
+         {"claim_reason", opt_text(n.claim_reason)}});
   boost::json::array claimable;
   for (const auto& [unit, code] : v.claimable)
     claimable.push_back({{"unit", unit}, {"criterion", code}});

@@ -38,6 +38,7 @@ class not_evaluated : public ::testing::Test {
               boost::json::array{{{"group", "A"}, {"criterion", "2.2"}}}}}));
     ASSERT_EQ(created.status, 201u) << created.body;
     file = files_of(created.json());
+    campaign = created.json().at("id").as_int64();
   }
   std::string path(const std::string& unit) {
     return "/api/v1/assessments/" + std::to_string(file[unit]);
@@ -75,7 +76,18 @@ class not_evaluated : public ::testing::Test {
   test_server srv;
   signed_in as{srv};
   std::map<std::string, std::int64_t> file;
+  std::int64_t campaign = 0;
 };
+
+// The campaign's list of not-evaluated leaves: the secretariat's decisions and the claims.
+boost::json::object campaign_entry(signed_in& as, std::int64_t campaign, std::string_view unit,
+                                   std::string_view code) {
+  auto view = as("thuky").get("/api/v1/campaigns/" + std::to_string(campaign)).json();
+  for (const auto& e : view.at("not_evaluated").as_array())
+    if (e.at("unit").as_string() == unit && e.at("criterion").as_string() == code)
+      return e.as_object();
+  return {};
+}
 
 TEST_F(not_evaluated, an_agency_only_claims_and_only_where_the_campaign_allows) {
   // The decision is the secretariat's.
@@ -97,6 +109,11 @@ TEST_F(not_evaluated, an_agency_only_claims_and_only_where_the_campaign_allows) 
                     {{"claim_not_evaluated", true}, {"claim_reason", "Không được giao nhiệm vụ"}});
   ASSERT_EQ(claim.status, 200u) << claim.body;
   EXPECT_EQ(claim.json().at("claim").as_string(), "claimed");
+  const auto listed = campaign_entry(as, campaign, "U1", "2.2");
+  ASSERT_TRUE(listed.contains("claim")) << "the campaign lists the claim";
+  EXPECT_EQ(listed.at("claim").as_string(), "claimed");
+  EXPECT_EQ(listed.at("claim_reason").as_string(), "Không được giao nhiệm vụ");
+  EXPECT_FALSE(listed.at("not_evaluated").as_bool());
   EXPECT_EQ(max_of("U1"), "3") << "a pending claim takes the leaf out of the maximum";
   auto scored = edit("u1.head", "U1", "2.2", {{"self_score", "1"}});
   EXPECT_EQ(scored.status, 409u);
@@ -136,6 +153,7 @@ TEST_F(not_evaluated, the_appraiser_confirms_or_rejects_a_claim_in_round_one) {
                        {{"claim_decision", "reject"}, {"round1_remark", "Đơn vị có nhiệm vụ này"}});
   ASSERT_EQ(rejected.status, 200u) << rejected.body;
   EXPECT_EQ(rejected.json().at("claim").as_string(), "rejected");
+  EXPECT_EQ(campaign_entry(as, campaign, "U1", "2.2").at("claim").as_string(), "rejected");
   EXPECT_EQ(max_of("U1"), "4");
   ASSERT_EQ(edit("thamdinh", "U1", "2.2", {{"round1_score", "0"}}).status, 200u)
       << "a rejected claim is scored like any leaf";
