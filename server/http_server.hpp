@@ -48,8 +48,8 @@ class http_server {
   // at each chunk header of a chunked body; routing: after routing; handling: where the
   // handler runs; writing: before the response is written), so that a test can throw
   // there and check that the server answers 500 and keeps serving; sweeping: on the
-  // sweep's thread before each sweep (target empty), so that a test can hold the sweep. Nothing in the
-  // configuration or on the network sets it. Call before start().
+  // sweep's thread before each sweep (target empty), so that a test can hold the sweep.
+  // Nothing in the configuration or on the network sets it. Call before start().
   void inject_faults_for_testing(fault_hook hook) { faults_ = std::move(hook); }
 
   struct connection;  // a live connection, for shutdown and the connection count

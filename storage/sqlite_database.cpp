@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <cstdio>  // STALL-PROBE
 #include <string>
 #include <utility>
 
@@ -222,9 +221,6 @@ bool sqlite_database::commit_group(std::vector<write_job*>& group) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-  if (micros > 200000)  // STALL-PROBE
-    std::fprintf(stderr, "STALL-PROBE %lld commit group of %zu held the writer %.3f s\n",
-                 static_cast<long long>(now_millis()), group.size(), micros / 1e6);
   stats_.commits.fetch_add(1, std::memory_order_relaxed);
   stats_.transactions.fetch_add(group.size(), std::memory_order_relaxed);
   stats_.commit_micros_sum.fetch_add(micros, std::memory_order_relaxed);
@@ -295,15 +291,9 @@ std::exception_ptr sqlite_database::sync_log() {
     }
   }
   int rc = 0;
-  const auto sync_started = std::chrono::steady_clock::now();  // STALL-PROBE
   do rc = config_.sync_log ? config_.sync_log(log_.get()) : ::fdatasync(log_.get());
   while (rc != 0 && errno == EINTR);
   if (rc != 0) return unsynced("fdatasync " + log_file.string(), errno);
-  if (const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                        sync_started).count();
-      secs > 0.2)  // STALL-PROBE
-    std::fprintf(stderr, "STALL-PROBE %lld wal fdatasync %.3f s\n",
-                 static_cast<long long>(now_millis()), secs);
   stats_.syncs.fetch_add(1, std::memory_order_relaxed);
   return nullptr;
 }

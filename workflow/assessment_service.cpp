@@ -347,16 +347,16 @@ std::set<std::string, std::less<>> claimable_codes(storage::connection& c, std::
 }
 
 // A file read for a write, with the clock's due moves already made (when the actor may
-// see it; a move whose archives are not prepared is left to the sweep, see fire_due). The settle part of storage::database::write_result_after: those moves stay
-// recorded even when the request that touched the file first is refused.
+// see it; a move whose archives are not prepared is left to the sweep, see fire_due). The settle
+// part of storage::database::write_result_after: those moves stay recorded even when the request
+// that touched the file first is refused.
 struct settled {
   std::optional<loaded> file;
   result<void> visible = errc::assessment_not_found;
 };
 void settle_file(storage::connection& c, criteria_cache& sets, const auth::actor& a,
                  std::int64_t id, std::optional<std::string_view> only_leaf, clock_time now,
-                 const transition_effects& effects, settled& out,
-                 const prepared_seal* prepared) {
+                 const transition_effects& effects, settled& out, const prepared_seal* prepared) {
   out.file = load(c, sets, id, only_leaf);
   if (!out.file) return;
   out.visible = may_see(c, a, *out.file);
@@ -1267,8 +1267,7 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
   });
 }
 
-std::optional<seal_request> assessment_service::due_sealing(const auth::actor& a,
-                                                             std::int64_t id) {
+std::optional<seal_request> assessment_service::due_sealing(const auth::actor& a, std::int64_t id) {
   if (!effects_.sealer) return std::nullopt;
   const auto now = clock_.now();
   return db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
@@ -1306,9 +1305,7 @@ void assessment_service::on_move_left_to_sweep(std::function<void()> wake) {
 std::function<void(storage::connection&)> assessment_service::settler(const auth::actor& a,
                                                                       std::int64_t id) {
   auto due = std::make_shared<const std::optional<prepared_seal>>(due_if_ready(a, id));
-  return [this, a, id, due](storage::connection& c) {
-    settle(c, a, id, *due ? &**due : nullptr);
-  };
+  return [this, a, id, due](storage::connection& c) { settle(c, a, id, *due ? &**due : nullptr); };
 }
 
 void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id,
@@ -1407,7 +1404,8 @@ int assessment_service::sweep() {
   };
   {
     std::vector<std::jthread> helpers;
-    for (std::size_t k = 1; k < std::min(files_at_once, due.size()); ++k) helpers.emplace_back(work);
+    for (std::size_t k = 1; k < std::min(files_at_once, due.size()); ++k)
+      helpers.emplace_back(work);
     work();
   }
   if (failure) std::rethrow_exception(failure);

@@ -82,8 +82,7 @@ void agency_user(unsigned short port, const std::string& name, std::int64_t asse
   https_client c{port};
   auto timed = [&](const std::string& route, auto&& call) {
     const auto t0 = std::chrono::steady_clock::now();
-    const double start_s =
-        std::chrono::duration<double>(clock_type::now() - deadline).count();
+    const double start_s = std::chrono::duration<double>(clock_type::now() - deadline).count();
     reply r = call();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -268,16 +267,19 @@ int main(int argc, char** argv) {
   // found a file due leave that to it); wait until no file is left in self-assessment.
   std::string waiting;
   for (int s = 0; s < 900; ++s) {
-    waiting = sql(db, "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND "
-                      "campaign_id = " + std::to_string(campaign_id));
+    waiting = sql(db,
+                  "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND "
+                  "campaign_id = " +
+                      std::to_string(campaign_id));
     if (waiting == "0") break;
     std::this_thread::sleep_for(std::chrono::seconds{1});
   }
   // The moves carry the deadline as their time, so the wait is what tells when they were done.
-  std::cout << "sweep: " << waiting << " files left in self-assessment "
-            << std::chrono::duration_cast<std::chrono::seconds>(clock_type::now() - deadline).count()
-            << " s after the deadline (polled each second)\n"
-            << std::flush;
+  std::cout
+      << "sweep: " << waiting << " files left in self-assessment "
+      << std::chrono::duration_cast<std::chrono::seconds>(clock_type::now() - deadline).count()
+      << " s after the deadline (polled each second)\n"
+      << std::flush;
 
   // Figures per route.
   std::map<std::string, std::vector<const sample*>> by_route;

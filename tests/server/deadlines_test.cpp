@@ -267,11 +267,11 @@ TEST_F(deadlines, a_file_the_sweep_cannot_seal_does_not_stop_the_others) {
     bytes[unit] = pdf_bytes(std::string{"ho so "} + unit);
     std::string id;
     ASSERT_EQ(upload_file(c, "ho-so.pdf", bytes[unit], &id).status, 204u);
-    ASSERT_EQ(c.post_json("/api/v1/assessments/" + std::to_string(file[unit]) +
-                              "/leaves/1/evidence",
-                          {{"upload_id", id}})
-                  .status,
-              201u);
+    ASSERT_EQ(
+        c.post_json("/api/v1/assessments/" + std::to_string(file[unit]) + "/leaves/1/evidence",
+                    {{"upload_id", id}})
+            .status,
+        201u);
   }
   for (const auto& [unit, b] : bytes) {
     if (unit == "U2") continue;  // U1's only blob goes missing
