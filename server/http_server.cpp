@@ -866,6 +866,8 @@ void http_server::stop() {
     if (t.joinable()) t.join();
   workers_.join();
   sweeper_.join();  // a sweep under way finishes its file moves first
+  // No request runs any more; the application may outlive this server.
+  app_.app().assessments.on_move_left_to_sweep({});
   spdlog::info("stopped");
   if (auto access = spdlog::get("access")) access->flush();
   spdlog::default_logger()->flush();
