@@ -4,6 +4,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -94,32 +95,56 @@ workflow::prepared_leaf evidence_sealer::build(
           built.file_count};
 }
 
-workflow::prepared_seal evidence_sealer::prepare(storage::database& db,
-                                                 const workflow::seal_request& r) const {
-  std::map<std::string, std::vector<storage::evidence_file_record>> by_leaf;
-  std::map<std::string, std::int64_t> versions;
+evidence_sealer::plan evidence_sealer::plan_for(storage::database& db,
+                                                const workflow::seal_request& r) const {
+  plan p;
   db.read([&](storage::connection& c) {
-    by_leaf = drafts_by_leaf(c, r.assessment_id);
-    for (const auto& [code, drafts] : by_leaf)
-      versions[code] = storage::next_evidence_version(c, r.assessment_id, code);
+    p.by_leaf = drafts_by_leaf(c, r.assessment_id);
+    for (const auto& [code, drafts] : p.by_leaf)
+      p.versions[code] = storage::next_evidence_version(c, r.assessment_id, code);
   });
-  if (by_leaf.empty()) return {};
   // Everything an archive is made of: the same key builds byte-identical archives. A
   // clock move's time is past, so its drafts can no longer change under it; a person's
   // event has its own time.
-  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", r.assessment_id,
-                                to_string(r.sealed_stage), storage::to_millis(r.at), r.by,
-                                r.campaign, r.unit_code, r.unit_name);
-  for (const auto& [code, drafts] : by_leaf) {
-    key += fmt::format("\x1e{}\x1f{}", code, versions[code]);
-    for (const auto id : ids_of(drafts)) key += fmt::format("\x1f{}", id);
+  p.key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", r.assessment_id,
+                      to_string(r.sealed_stage), storage::to_millis(r.at), r.by, r.campaign,
+                      r.unit_code, r.unit_name);
+  for (const auto& [code, drafts] : p.by_leaf) {
+    p.key += fmt::format("\x1e{}\x1f{}", code, p.versions[code]);
+    for (const auto id : ids_of(drafts)) p.key += fmt::format("\x1f{}", id);
   }
-  return prepare_once(key, [&] {
+  return p;
+}
+
+workflow::prepared_seal evidence_sealer::prepare(storage::database& db,
+                                                 const workflow::seal_request& r) const {
+  auto p = plan_for(db, r);
+  if (p.by_leaf.empty()) return {};
+  return prepare_once(p.key, [&] {
     workflow::prepared_seal out;
-    for (const auto& [code, drafts] : by_leaf)
-      out.emplace(code, build(r, code, drafts, versions[code]));
+    for (const auto& [code, drafts] : p.by_leaf)
+      out.emplace(code, build(r, code, drafts, p.versions[code]));
     return out;
   });
+}
+
+std::optional<workflow::prepared_seal> evidence_sealer::prepared_if_ready(
+    storage::database& db, const workflow::seal_request& r) const {
+  auto p = plan_for(db, r);
+  if (p.by_leaf.empty()) return workflow::prepared_seal{};
+  std::shared_future<workflow::prepared_seal> made;
+  {
+    std::lock_guard lock{preparations_mutex_};
+    auto it = preparations_.find(p.key);
+    if (it == preparations_.end()) return std::nullopt;
+    made = it->second;
+  }
+  if (made.wait_for(std::chrono::seconds{0}) != std::future_status::ready) return std::nullopt;
+  try {
+    return made.get();
+  } catch (...) {
+    return std::nullopt;  // the sweep tries again, and reports the failure
+  }
 }
 
 workflow::prepared_seal evidence_sealer::prepare_once(

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ class evidence_sealer final : public workflow::evidence_sealing {
   // due; each built the unit's archives again, and together they held every worker).
   workflow::prepared_seal prepare(storage::database& db,
                                   const workflow::seal_request& r) const override;
+  // What prepare(db, r) would return, when that builds nothing: the file has no drafts,
+  // or a preparation of the same move over the same drafts has finished. Never waits.
+  std::optional<workflow::prepared_seal> prepared_if_ready(
+      storage::database& db, const workflow::seal_request& r) const override;
 
   const storage::signing_key& key() const noexcept { return key_; }
   // How many archives seal() had to build itself, inside the single writer's
@@ -63,6 +68,14 @@ class evidence_sealer final : public workflow::evidence_sealing {
   workflow::prepared_leaf build(const workflow::seal_request& r, const std::string& code,
                                 const std::vector<storage::evidence_file_record>& drafts,
                                 std::int64_t version) const;
+  // What a preparation of r is made of: the drafts of each leaf, the versions they will
+  // get, and the key that names them (read in one read transaction).
+  struct plan {
+    std::map<std::string, std::vector<storage::evidence_file_record>> by_leaf;
+    std::map<std::string, std::int64_t> versions;
+    std::string key;
+  };
+  plan plan_for(storage::database& db, const workflow::seal_request& r) const;
   // The one preparation of key: runs make unless one is running or recently finished.
   workflow::prepared_seal prepare_once(const std::string& key,
                                        const std::function<workflow::prepared_seal()>& make) const;

@@ -647,6 +647,7 @@ http_server::http_server(application& app)
       }()),
       ioc_(*contexts_.front()),
       workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
+      sweeper_(1),
       acceptor_(ioc_),
       sweep_timer_(ioc_),
       bodies_(app.cfg().limits.body_memory) {
@@ -776,26 +777,51 @@ void http_server::accept_loop_start() {
 }
 
 // Deadlines and window close times are also enforced lazily on every access to a
-// file; this loop makes them happen on time even when nobody looks.
+// file; this loop makes them happen on time even when nobody looks, and makes the moves
+// that seal evidence, which a request leaves to it (wake_sweep). It runs on a thread of
+// its own: sealing a deadline's files takes minutes for gigabytes of drafts, and when the
+// requests that found them due built the archives on the workers, every route (uploads
+// included) waited for them (docs/benchmarks.md, deadline day).
 void http_server::sweep_loop_start() {
+  app_.app().assessments.on_move_left_to_sweep([this] { wake_sweep(); });
   asio::co_spawn(
       ioc_,
       [this]() -> asio::awaitable<void> {
         while (!stopping_) {
-          sweep_timer_.expires_after(std::chrono::seconds{15});
-          auto r_wait = co_await sweep_timer_.async_wait(no_throw);
-          if (std::get<0>(r_wait) || stopping_) co_return;
+          if (!sweep_wanted_.exchange(false)) {
+            sweep_timer_.expires_after(std::chrono::seconds{15});
+            co_await sweep_timer_.async_wait(no_throw);  // cut short by a wake
+            if (stopping_) co_return;
+            sweep_wanted_ = false;  // this sweep covers the wake that ended the wait
+          }
           try {
+            const auto started = std::chrono::steady_clock::now();
             const int moved = co_await asio::co_spawn(
-                workers_.get_executor(),
-                [this]() -> asio::awaitable<int> { co_return app_.tick(); }, asio::use_awaitable);
-            if (moved > 0) spdlog::info("deadline sweep: {} assessments moved by the clock", moved);
+                sweeper_.get_executor(),
+                [this]() -> asio::awaitable<int> {
+                  if (faults_) faults_(stage::sweeping, "");
+                  co_return app_.tick();
+                },
+                asio::use_awaitable);
+            // The time matters to operators: at a deadline it includes sealing the
+            // files' evidence, which can take minutes for gigabytes of drafts.
+            if (moved > 0)
+              spdlog::info("deadline sweep: {} assessments moved by the clock in {:.1f} s", moved,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                               .count());
           } catch (const std::exception& e) {
             spdlog::error("deadline sweep failed: {}", e.what());
           }
         }
       },
       asio::detached);
+}
+
+void http_server::wake_sweep() {
+  if (sweep_wanted_.exchange(true)) return;  // a wake is already on its way
+  // The loop and the timer live on ioc_'s one thread: a wait that starts after this
+  // cancel sees sweep_wanted_ first.
+  asio::post(ioc_, [this] { sweep_timer_.cancel(); });
 }
 
 void http_server::begin_shutdown() {
@@ -839,6 +865,9 @@ void http_server::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   workers_.join();
+  sweeper_.join();  // a sweep under way finishes its file moves first
+  // No request runs any more; the application may outlive this server.
+  app_.app().assessments.on_move_left_to_sweep({});
   spdlog::info("stopped");
   if (auto access = spdlog::get("access")) access->flush();
   spdlog::default_logger()->flush();

@@ -42,13 +42,14 @@ class http_server {
   const body_memory& bodies() const noexcept { return bodies_; }
 
   // The stages of a request, for inject_faults_for_testing.
-  enum class stage { parsing, routing, handling, writing };
+  enum class stage { parsing, routing, handling, writing, sweeping };
   using fault_hook = std::function<void(stage, std::string_view target)>;
   // Test-only: hook runs at each stage of every request (parsing: inside Beast's parser,
   // at each chunk header of a chunked body; routing: after routing; handling: where the
   // handler runs; writing: before the response is written), so that a test can throw
-  // there and check that the server answers 500 and keeps serving. Nothing in the
-  // configuration or on the network sets it. Call before start().
+  // there and check that the server answers 500 and keeps serving; sweeping: on the
+  // sweep's thread before each sweep (target empty), so that a test can hold the sweep.
+  // Nothing in the configuration or on the network sets it. Call before start().
   void inject_faults_for_testing(fault_hook hook) { faults_ = std::move(hook); }
 
   struct connection;  // a live connection, for shutdown and the connection count
@@ -57,6 +58,8 @@ class http_server {
   static void run_network_thread(boost::asio::io_context& context);
   void accept_loop_start();
   void sweep_loop_start();
+  // Asks the sweep to run now (a request left a due move to it). Never blocks.
+  void wake_sweep();
   void begin_shutdown();
 
   // One io_context per network thread, each run by its own thread: a connection lives on
@@ -71,11 +74,13 @@ class http_server {
   std::atomic<std::size_t> next_ = 0;
   boost::asio::io_context& ioc_;
   boost::asio::thread_pool workers_;
+  boost::asio::thread_pool sweeper_;  // the clock's moves and their sealing, off the workers
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
   boost::asio::steady_timer sweep_timer_;
+  std::atomic<bool> sweep_wanted_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<int> bodies_streaming_{0};  // requests whose body is read in pieces now
   std::atomic<bool> stopped_{false};

@@ -2,10 +2,13 @@
 #include "workflow/assessment_service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
@@ -300,11 +303,14 @@ std::optional<due_move> due_now(const loaded& l, clock_time now) {
   return std::nullopt;
 }
 
-// Fires what the clock says is due. Returns true if the file moved.
+// Fires what the clock says is due. Returns true if the file moved. A move that seals
+// evidence is made only with its archives prepared: without them (prepared null) it is
+// left to the sweep, which builds them on its own threads, not on a request's worker.
 bool fire_due(storage::connection& c, loaded& l, clock_time now, const transition_effects& key,
-              const prepared_seal* prepared = nullptr) {
+              const prepared_seal* prepared) {
   auto due = due_now(l, now);
   if (!due) return false;
+  if (!prepared && key.sealer && seals_evidence(l.current(), due->to)) return false;
   record_transition(c, l, the_clock, due->what, due->to, due->at, std::string{due->reason},
                     std::nullopt, false, l.a.council_round, key, prepared);
   return true;
@@ -341,16 +347,16 @@ std::set<std::string, std::less<>> claimable_codes(storage::connection& c, std::
 }
 
 // A file read for a write, with the clock's due moves already made (when the actor may
-// see it). The settle part of storage::database::write_result_after: those moves stay
-// recorded even when the request that touched the file first is refused.
+// see it; a move whose archives are not prepared is left to the sweep, see fire_due). The settle
+// part of storage::database::write_result_after: those moves stay recorded even when the request
+// that touched the file first is refused.
 struct settled {
   std::optional<loaded> file;
   result<void> visible = errc::assessment_not_found;
 };
 void settle_file(storage::connection& c, criteria_cache& sets, const auth::actor& a,
                  std::int64_t id, std::optional<std::string_view> only_leaf, clock_time now,
-                 const transition_effects& effects, settled& out,
-                 const prepared_seal* prepared = nullptr) {
+                 const transition_effects& effects, settled& out, const prepared_seal* prepared) {
   out.file = load(c, sets, id, only_leaf);
   if (!out.file) return;
   out.visible = may_see(c, a, *out.file);
@@ -623,10 +629,12 @@ assessment_service::~assessment_service() = default;
 result<assessment_view> assessment_service::get(const auth::actor& a, std::int64_t id) {
   const auto now = clock_.now();
   // A read takes the single writer only when the clock has a move due on the file (an
-  // auto-submission, a window's close); its sealing is prepared before, as the sweep does.
+  // auto-submission, a window's close), and only when the move's archives need no
+  // building now; otherwise the sweep makes the move and the file is shown as it is.
   struct peek {
     std::optional<result<assessment_view>> answer;
     std::optional<seal_request> seal;
+    std::optional<assessment_view> as_is;  // before the move, if that is left to the sweep
   };
   auto p = db_.read_result([&](storage::connection& c) {
     peek out;
@@ -645,12 +653,21 @@ result<assessment_view> assessment_service::get(const auth::actor& a, std::int64
       out.answer.emplace(view_of(*l, now));
     } else if (effects_.sealer && seals_evidence(l->current(), due->to)) {
       out.seal = seal_request_for(*l, the_clock, l->current(), due->at);
+      l->claimable = claimable_codes(c, l->a.id);
+      out.as_is = view_of(*l, now);
     }
     return out;
   });
   if (p.answer) return std::move(*p.answer);
   prepared_seal prepared;
-  if (p.seal) prepared = effects_.sealer->prepare(db_, *p.seal);
+  if (p.seal) {
+    auto ready = effects_.sealer->prepared_if_ready(db_, *p.seal);
+    if (!ready) {
+      left_to_sweep();
+      return std::move(*p.as_is);
+    }
+    prepared = std::move(*ready);
+  }
   settled f;
   return db_.write_result_after(
       [&](storage::connection& c) {
@@ -851,12 +868,12 @@ result<leaf_view> assessment_service::edit_leaf(const auth::actor& a, std::int64
   const auto now = clock_.now();
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
-  // The first edit after a deadline submits the file: its archives are built first.
-  const auto prepared = prepare_due(a, id);
+  // The first edit after a deadline submits the file, when its archives need no building.
+  const auto due = due_if_ready(a, id);
   settled f;
   return db_.write_result_after(
       [&](storage::connection& c) {
-        settle_file(c, *sets_, a, id, code, now, effects_, f, &prepared);
+        settle_file(c, *sets_, a, id, code, now, effects_, f, due ? &*due : nullptr);
       },
       [&](storage::connection& c) -> result<leaf_view> {
         if (!f.file) return errc::assessment_not_found;
@@ -874,9 +891,10 @@ result<bulk_edit_result> assessment_service::edit_leaves(const auth::actor& a, s
   refusal_detail scratch;
   refusal_detail& detail = why ? *why : scratch;
   std::vector<leaf_edit_problem> found;
+  const auto due = due_if_ready(a, id);
   settled f;
   const std::function<void(storage::connection&)> settle = [&](storage::connection& c) {
-    settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f);
+    settle_file(c, *sets_, a, id, std::nullopt, now, effects_, f, due ? &*due : nullptr);
   };
   result<bulk_edit_result> r = errc::empty_edit;
   auto work = [&](storage::connection& c) -> result<bulk_edit_result> {
@@ -1035,7 +1053,9 @@ result<int> assessment_service::publish_campaign(const auth::actor& a, std::int6
       [&](storage::connection& c) {
         files.clear();
         for (const auto& r : storage::campaign_assessments(c, campaign_id)) {
-          settle_file(c, *sets_, a, r.id, std::nullopt, now, effects_, files.emplace_back());
+          // Files are long past their sealing moves here; one still due is the sweep's.
+          settle_file(c, *sets_, a, r.id, std::nullopt, now, effects_, files.emplace_back(),
+                      nullptr);
         }
       },
       [&](storage::connection& c) -> result<int> {
@@ -1247,10 +1267,10 @@ result<std::vector<storage::audit_entry>> assessment_service::leaf_history(const
   });
 }
 
-prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t id) {
-  if (!effects_.sealer) return {};
+std::optional<seal_request> assessment_service::due_sealing(const auth::actor& a, std::int64_t id) {
+  if (!effects_.sealer) return std::nullopt;
   const auto now = clock_.now();
-  auto request = db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
+  return db_.read_result([&](storage::connection& c) -> std::optional<seal_request> {
     auto l = load(c, *sets_, id, std::string_view{});  // no leaves: most edits end here
     if (!l || !may_see(c, a, *l)) return std::nullopt;
     auto due = due_now(*l, now);
@@ -1258,14 +1278,34 @@ prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t
     l = load(c, *sets_, id);
     return seal_request_for(*l, the_clock, l->current(), due->at);
   });
-  if (!request) return {};
-  return effects_.sealer->prepare(db_, *request);
+}
+
+prepared_seal assessment_service::prepare_due(const auth::actor& a, std::int64_t id) {
+  const auto request = due_sealing(a, id);
+  return request ? effects_.sealer->prepare(db_, *request) : prepared_seal{};
+}
+
+std::optional<prepared_seal> assessment_service::due_if_ready(const auth::actor& a,
+                                                              std::int64_t id) {
+  const auto request = due_sealing(a, id);
+  if (!request) return std::nullopt;
+  auto ready = effects_.sealer->prepared_if_ready(db_, *request);
+  if (!ready) left_to_sweep();
+  return ready;
+}
+
+void assessment_service::left_to_sweep() {
+  if (wake_sweep_) wake_sweep_();
+}
+
+void assessment_service::on_move_left_to_sweep(std::function<void()> wake) {
+  wake_sweep_ = std::move(wake);
 }
 
 std::function<void(storage::connection&)> assessment_service::settler(const auth::actor& a,
                                                                       std::int64_t id) {
-  auto due = std::make_shared<const prepared_seal>(prepare_due(a, id));
-  return [this, a, id, due](storage::connection& c) { settle(c, a, id, due.get()); };
+  auto due = std::make_shared<const std::optional<prepared_seal>>(due_if_ready(a, id));
+  return [this, a, id, due](storage::connection& c) { settle(c, a, id, *due ? &**due : nullptr); };
 }
 
 void assessment_service::settle(storage::connection& c, const auth::actor& a, std::int64_t id,
@@ -1338,15 +1378,37 @@ int assessment_service::sweep() {
       }
     return out;
   });
-  int moved = 0;
-  for (const auto& f : due) {
-    prepared_seal prepared;
-    if (f.seal) prepared = effects_.sealer->prepare(db_, *f.seal);
-    moved += db_.write_result([&](storage::connection& c) {
-      auto l = load(c, *sets_, f.id);
-      return l && fire_due(c, *l, now, effects_, &prepared);
-    });
+  // A few files at a time: an archive's time is mostly the fsyncs of its blob and folder
+  // (a leaf of a few files costs about as much as a large one), which overlap. A file
+  // that fails does not stop the others; the first failure is thrown at the end.
+  constexpr std::size_t files_at_once = 4;
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> moved{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < due.size();) {
+      const auto& f = due[i];
+      try {
+        prepared_seal prepared;
+        if (f.seal) prepared = effects_.sealer->prepare(db_, *f.seal);
+        moved += db_.write_result([&](storage::connection& c) {
+          auto l = load(c, *sets_, f.id);
+          return l && fire_due(c, *l, now, effects_, &prepared);
+        });
+      } catch (...) {
+        std::lock_guard lock{failure_mutex};
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 1; k < std::min(files_at_once, due.size()); ++k)
+      helpers.emplace_back(work);
+    work();
   }
+  if (failure) std::rethrow_exception(failure);
   return moved;
 }
 

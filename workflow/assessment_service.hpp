@@ -219,6 +219,9 @@ class assessment_service {
 
   // Fires auto_submit for every file past its deadline (+ grace) and auto_close_window
   // for every window past its close time. Returns how many files moved. Thread-safe.
+  // Files are moved a few at a time, each in its own transaction after its archives are
+  // built; a file that fails does not stop the others (the first failure is thrown once
+  // all are done). Blocking: run it on a thread of its own, not a request's.
   int sweep();
 
   // For the evidence service, inside its own transaction c. settle: fires the file's due
@@ -228,14 +231,20 @@ class assessment_service {
   // wrong_unit, not_assigned_to_unit, not_council_member). permit_evidence_change: applies the
   // edit table's `evidence` rule with the same stage, role, unit, deadline, window and
   // flag checks as a leaf edit (call settle first). Thread-safe.
-  // prepare_due: outside any transaction, builds the archives of the move the clock has
-  // due on the file (if it seals evidence and the actor may see the file), so that
-  // settle only records them and the single writer is not held while they are built.
-  prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
-  // Both in one: prepares now and returns the settle part for write_result_after.
+  // settler: reads, outside any transaction, whether the clock has a move due on the file
+  // that seals evidence (and the actor may see the file), and returns the settle part for
+  // write_result_after. It makes the move only when its archives need no building now
+  // (no drafts, or already prepared): a request never builds them (seconds per GiB, on a
+  // worker every other request needs); it leaves the move to the sweep and wakes it. A
+  // late change is refused by the clock all the same (deadline_passed, window_closed).
   std::function<void(storage::connection&)> settler(const auth::actor& a, std::int64_t id);
+  // prepared: the archives of the due move; null leaves a move that seals to the sweep.
   void settle(storage::connection& c, const auth::actor& a, std::int64_t id,
-              const prepared_seal* prepared = nullptr);
+              const prepared_seal* prepared);
+  // wake runs (on the request's thread; it must not block) when a request left a due move
+  // to the sweep, so that the sweep can start now instead of at its next turn. Set once,
+  // before serving.
+  void on_move_left_to_sweep(std::function<void()> wake);
   result<file_facts> visible_file(storage::connection& c, const auth::actor& a, std::int64_t id);
   result<leaf_permit> permit_evidence_change(storage::connection& c, const auth::actor& a,
                                              std::int64_t id, std::string_view code,
@@ -256,10 +265,20 @@ class assessment_service {
                                          std::string_view code, refusal_detail* why = nullptr);
 
  private:
+  // The sealing move the clock has due on the file, if any and the actor may see it.
+  std::optional<seal_request> due_sealing(const auth::actor& a, std::int64_t id);
+  // Its archives, built now (a person's event waits for them: it makes the move first).
+  prepared_seal prepare_due(const auth::actor& a, std::int64_t id);
+  // Its archives if none is left to build; nothing (and the sweep woken) otherwise, or
+  // when no sealing move is due.
+  std::optional<prepared_seal> due_if_ready(const auth::actor& a, std::int64_t id);
+  void left_to_sweep();
+
   storage::database& db_;
   const auth::clock& clock_;
   transition_effects effects_;
   std::unique_ptr<class criteria_cache> sets_;  // per database: set ids are per file
+  std::function<void()> wake_sweep_;
 };
 
 }  // namespace parix::workflow

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,13 @@ class evidence_sealing {
   // Outside any transaction: builds what seal(c, r) would build now, so that the sealing
   // transaction (which holds the single writer) only records it. Thread-safe.
   virtual prepared_seal prepare(storage::database& db, const seal_request& r) const = 0;
+  // Outside any transaction, building nothing and never waiting: what prepare(db, r)
+  // returns when it has nothing left to build (no drafts, or the same archives already
+  // prepared), and nothing when archives would have to be built. A request uses this:
+  // it must not hold a worker for seconds per GiB of someone's evidence, so a move that
+  // still needs its archives is left to the sweep. Thread-safe.
+  virtual std::optional<prepared_seal> prepared_if_ready(storage::database& db,
+                                                         const seal_request& r) const = 0;
 };
 
 // Either may be null: no checkpoint (key), no sealing (sealer).

@@ -39,6 +39,7 @@ struct sample {
   unsigned status = 0;
   std::string code;             // problem code when not 2xx
   bool after_deadline = false;  // answered after the deadline
+  double start_s = 0;           // sent at this many seconds from the deadline (< 0: before)
 };
 
 struct acked_edit {
@@ -81,12 +82,13 @@ void agency_user(unsigned short port, const std::string& name, std::int64_t asse
   https_client c{port};
   auto timed = [&](const std::string& route, auto&& call) {
     const auto t0 = std::chrono::steady_clock::now();
+    const double start_s = std::chrono::duration<double>(clock_type::now() - deadline).count();
     reply r = call();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const bool late = clock_type::now() > deadline;
     std::lock_guard lock{results_mutex};
-    samples.push_back({route, ms, r.status, r.status >= 300 ? code_of(r) : "", late});
+    samples.push_back({route, ms, r.status, r.status >= 300 ? code_of(r) : "", late, start_s});
     return r;
   };
   // Like a client: a 503 with Retry-After is tried again (the time includes the waits).
@@ -261,8 +263,23 @@ int main(int argc, char** argv) {
                          static_cast<std::uint64_t>(i) * 7919 + 1);
   }
   for (auto& t : threads) t.join();
-  // The sweep submits what the clock passed within 15 s; wait for it.
-  std::this_thread::sleep_for(std::chrono::seconds{16});
+  // The sweep submits what the clock passed and seals its evidence (the requests that
+  // found a file due leave that to it); wait until no file is left in self-assessment.
+  std::string waiting;
+  for (int s = 0; s < 900; ++s) {
+    waiting = sql(db,
+                  "SELECT count(*) FROM assessments WHERE state = 'self_assessment' AND "
+                  "campaign_id = " +
+                      std::to_string(campaign_id));
+    if (waiting == "0") break;
+    std::this_thread::sleep_for(std::chrono::seconds{1});
+  }
+  // The moves carry the deadline as their time, so the wait is what tells when they were done.
+  std::cout
+      << "sweep: " << waiting << " files left in self-assessment "
+      << std::chrono::duration_cast<std::chrono::seconds>(clock_type::now() - deadline).count()
+      << " s after the deadline (polled each second)\n"
+      << std::flush;
 
   // Figures per route.
   std::map<std::string, std::vector<const sample*>> by_route;
@@ -281,6 +298,17 @@ int main(int argc, char** argv) {
     }
     std::printf("%-46s %8zu %9.1f %9.1f %9.1f %8d %8d\n", route.c_str(), list.size(),
                 percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0), refused, errors);
+  }
+  // When the slow requests were sent, from the deadline (negative: before it), so that a
+  // stall can be told apart from steady load and matched with the server's log.
+  std::printf("%-46s %12s %10s %10s\n", "route", "max sent at", "> 1 s pre", "> 1 s post");
+  for (const auto& [route, list] : by_route) {
+    const auto* slowest = *std::max_element(
+        list.begin(), list.end(), [](const sample* x, const sample* y) { return x->ms < y->ms; });
+    int before = 0, after = 0;
+    for (const auto* s : list)
+      if (s->ms > 1000) (s->start_s < 0 ? before : after)++;
+    std::printf("%-46s %+10.1f s %10d %10d\n", route.c_str(), slowest->start_s, before, after);
   }
 
   // Checks.

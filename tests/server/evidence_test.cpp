@@ -356,7 +356,10 @@ TEST_F(evidence, after_the_deadline_attaching_is_refused_and_earlier_drafts_stay
                           {{"assessment", std::to_string(file["U1"])}, {"criterion", "1.1"}});
   EXPECT_EQ(named.status, 409u) << named.body;
   EXPECT_EQ(named.json().at("code").as_string(), "deadline_passed");
-  // The file moved on by itself at the deadline, and its drafts became version 1.
+  // The file moved on by itself at the deadline, and its drafts became version 1: the
+  // sweep does that (woken by the late requests, on its own thread); tick() here waits
+  // for it.
+  srv.app().tick();
   auto ev = evidence_of(c, "U1", "1.1");
   EXPECT_TRUE(ev.at("drafts").as_array().empty());
   const auto versions = ev.at("versions").as_array();

@@ -141,7 +141,8 @@ TEST(hostile_input, http_1_1_needs_exactly_one_host) {
 // Throws at one named stage for requests whose target asks for it ("?fail=routing").
 server::http_server::fault_hook fail_at_requested_stage() {
   return [](server::http_server::stage s, std::string_view target) {
-    static constexpr const char* names[] = {"parsing", "routing", "handling", "writing"};
+    static constexpr const char* names[] = {"parsing", "routing", "handling", "writing",
+                                            "sweeping"};
     const std::string wanted = std::string{"fail="} + names[static_cast<int>(s)];
     if (target.find(wanted) != std::string_view::npos)
       throw std::runtime_error("injected failure at " + wanted);

@@ -290,7 +290,8 @@ TEST_F(write_refusals, every_refused_write_leaves_the_database_as_it_was) {
 }
 
 // The documented exception: the clock's move is recorded by the first request that
-// touches the file after the deadline, and stays when that request is refused.
+// touches the file after the deadline, and stays when that request is refused. (U1 has
+// no drafts here; a move that must seal drafts is left to the sweep: deadlines_test.)
 TEST_F(write_refusals,
        a_refused_late_edit_keeps_the_auto_submission_it_triggered_and_nothing_else) {
   const auto u1 = "/api/v1/assessments/" + std::to_string(file["U1"]);
