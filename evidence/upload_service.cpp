@@ -483,9 +483,15 @@ int upload_service::expire() {
   // an instant before the row.
   std::vector<std::filesystem::path> stale;
   const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours{1};
-  for (const auto& entry : std::filesystem::directory_iterator{cfg_.upload_dir}) {
-    if (entry.path().extension() != ".part" || entry.last_write_time() > cutoff) continue;
-    stale.push_back(entry.path());
+  // A file may go while the folder is listed (an upload that finishes is moved to the
+  // blobs): one that cannot be read is skipped, never an error of the whole turn.
+  std::error_code listing;
+  for (std::filesystem::directory_iterator it{cfg_.upload_dir, listing}, end; !listing && it != end;
+       it.increment(listing)) {
+    if (it->path().extension() != ".part") continue;
+    std::error_code gone;
+    const auto written = it->last_write_time(gone);
+    if (!gone && written <= cutoff) stale.push_back(it->path());
   }
   for (const auto& path : stale) {
     const auto id = path.stem().string();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
@@ -176,6 +177,20 @@ TEST(upload_service, a_file_whose_digest_differs_from_the_declared_one_is_refuse
   auto r = f.send(*u, content, 0, content.size(), 4096);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), evidence::errc::file_checksum_mismatch);
+}
+
+// A staging file that is gone by the time its time is read (an upload that finished
+// while the folder was listed; here a link to nothing) is skipped: expiry goes on with
+// the rest instead of throwing out of the sweep.
+TEST(upload_service, expiry_skips_a_staging_file_that_vanished_while_it_was_listed) {
+  upload_fixture f;
+  const auto content = pdf_of(4096);
+  f.create(content);
+  std::filesystem::create_symlink(f.dir / "nowhere", f.dir / "uploads" / "vanished.part");
+  f.clock.advance(48h);  // past the expiry of the upload created above
+  int expired = -1;
+  EXPECT_NO_THROW(expired = f.uploads.expire());
+  EXPECT_EQ(expired, 1) << "the live upload past its expiry is still expired";
 }
 
 }  // namespace
