@@ -22,7 +22,8 @@ bin=${PARIX:-build-bench/parix}
 
 bench_start
 bench_data "$bin"  # the 2024 criteria sets and the secretariat (thuky)
-# The units of a province: parix has no route to add units, the demo adds seven.
+# The units of a province, written straight into the database before the server starts
+# (POST /api/v1/units adds them one at a time; here only the data matters, not the route).
 {
   echo "BEGIN;"
   for i in $(seq 0 $((units - 1))); do
