@@ -99,6 +99,9 @@ void resolve_defaults(config& c) {
   if (c.limits.network_threads <= 0) c.limits.network_threads = cores;
   // More workers than this thrash two cores (measured: tests/bench/http_bench.sh).
   if (c.limits.worker_threads <= 0) c.limits.worker_threads = std::max(4, 2 * cores);
+  // These mostly wait, and each waiting one is a write the next group commit can carry
+  // (measured: tests/bench/workflow_bench.sh, docs/benchmarks.md "Durable writes").
+  if (c.limits.write_threads <= 0) c.limits.write_threads = std::max(16, 4 * cores);
   if (c.passwords.max_concurrent <= 0) c.passwords.max_concurrent = cores;
 }
 
@@ -132,6 +135,7 @@ config load_config(const fs::path& file) {
       table_reader l{*t, "limits."};
       l.get("network_threads", c.limits.network_threads);
       l.get("worker_threads", c.limits.worker_threads);
+      l.get("write_threads", c.limits.write_threads);
       l.get("json_body_limit", c.limits.json_body_limit);
       l.get("header_limit", c.limits.header_limit);
       l.get("header_timeout", c.limits.header_timeout);

@@ -34,6 +34,9 @@ struct listen_config {
 struct limits_config {
   int network_threads = 0;  // 0: one per core
   int worker_threads = 0;   // 0: two per core, at least 4 (SQLite and Argon2id block)
+  // Threads for the score edits (runs_on::write_workers), which spend most of their time
+  // waiting for the single writer to commit them; 0: four per core, at least 16.
+  int write_threads = 0;
   std::size_t json_body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds header_timeout{10};

@@ -575,26 +575,22 @@ struct session_runner {
       fault(http_server::stage::handling, req.target());
       res = handle_request(app(), req, route, client, request_id, lang, user);
     } else {
-      const bool defer = route.match.found->commits == commit_wait::by_connection;
-      std::optional<storage::durability_ticket> ticket;
-      res = co_await on_workers([&] {
-        fault(http_server::stage::handling, req.target());
-        if (!defer)
-          return handle_request(app(), req, route, client, request_id, lang, user, &body_out);
-        storage::deferred_durability scope;
-        auto answer = handle_request(app(), req, route, client, request_id, lang, user, &body_out);
-        ticket = scope.ticket();
-        return answer;
-      });
       // A 2xx means durable: the answer waits for its writes' sync, the worker does not.
-      // (use_awaitable throws the failed sync's storage::error.)
-      if (ticket) try {
-          co_await async_durable(app().db, *ticket, asio::use_awaitable);
-        } catch (...) {
-          const request_info info{lang, req.version(), req.keep_alive(), now.path, request_id};
-          const auto failed = std::current_exception();
-          res = guarded(info, [&]() -> response { std::rethrow_exception(failed); });
-        }
+      const bool defer = route.match.found->commits == commit_wait::by_connection;
+      auto& pool = route.match.found->where == runs_on::write_workers ? server.write_workers_
+                                                                      : server.workers_;
+      auto [answer, unsynced] = co_await async_run_durable(
+          pool.get_executor(), app().db, defer,
+          [&] {
+            fault(http_server::stage::handling, req.target());
+            return handle_request(app(), req, route, client, request_id, lang, user, &body_out);
+          },
+          asio::use_awaitable);
+      res = std::move(answer);
+      if (unsynced) {
+        const request_info info{lang, req.version(), req.keep_alive(), now.path, request_id};
+        res = guarded(info, [failed = unsynced]() -> response { std::rethrow_exception(failed); });
+      }
     }
     body_lease.reset();                            // the request's body is no longer needed
     if (!req.keep_alive()) res.keep_alive(false);  // the client said Connection: close
@@ -647,6 +643,7 @@ http_server::http_server(application& app)
       }()),
       ioc_(*contexts_.front()),
       workers_(static_cast<std::size_t>(app.cfg().limits.worker_threads)),
+      write_workers_(static_cast<std::size_t>(app.cfg().limits.write_threads)),
       sweeper_(1),
       acceptor_(ioc_),
       sweep_timer_(ioc_),
@@ -865,6 +862,7 @@ void http_server::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   workers_.join();
+  write_workers_.join();
   sweeper_.join();  // a sweep under way finishes its file moves first
   // No request runs any more; the application may outlive this server.
   app_.app().assessments.on_move_left_to_sweep({});

@@ -38,7 +38,11 @@ class body_sink {
 using stream_handler = std::function<std::unique_ptr<body_sink>(request_context&)>;
 
 // Where a handler runs. Blocking work (SQLite, hashing) must not hold a network thread.
-enum class runs_on { workers, network };
+// write_workers: a pool of its own (limits.write_threads) for the hottest writes, whose
+// thread waits for the single writer most of the time: each waiting thread is a write
+// the next group commit can carry, so groups grow with that pool, and the workers stay
+// free for reads, which a larger shared pool would slow (docs/benchmarks.md).
+enum class runs_on { workers, network, write_workers };
 
 // Who waits for the fsync that makes a handler's writes durable. in_handler: each write
 // returns only once durable, holding its worker thread meanwhile. by_connection: the

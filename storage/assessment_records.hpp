@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/claim_state.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 
@@ -36,13 +37,6 @@ struct assessment_event_record {
   std::optional<millis> until;
   bool late = false;
 };
-
-// A "not evaluated" claim on a leaf: made by the agency, then confirmed or rejected by
-// the appraiser.
-enum class claim_state { claimed, confirmed, rejected };
-std::string_view to_string(claim_state s) noexcept;  // as stored
-// The state a stored name stands for; throws storage::error (corrupt) for any other.
-claim_state stored_claim_state(std::string_view name);
 
 struct leaf_value_record {
   std::int64_t assessment_id = 0;

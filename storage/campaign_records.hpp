@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/assessment_records.hpp"  // claim_state
+#include "storage/claim_state.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 

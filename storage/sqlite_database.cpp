@@ -116,7 +116,9 @@ void sqlite_database::write(const std::function<void(connection&)>& work) {
 
 void sqlite_database::write_refusable(const std::function<void(connection&)>* settle,
                                       const std::function<write_outcome(connection&)>& work) {
-  write_job job{settle, &work, nullptr, false};
+  write_job job;
+  job.settle = settle;
+  job.work = &work;
   deferred_durability* const deferred = deferred_durability::current();
   {
     std::unique_lock lock{write_mutex_};
@@ -124,7 +126,7 @@ void sqlite_database::write_refusable(const std::function<void(connection&)>* se
     if (sync_failure_) std::rethrow_exception(sync_failure_);
     write_queue_.push_back(&job);
     write_wake_.notify_one();
-    write_done_.wait(lock, [&] { return job.done; });
+    job.decided.wait(lock, [&] { return job.done; });
     if (job.failure) std::rethrow_exception(job.failure);
     if (deferred) {
       deferred->note(job.ticket);
@@ -168,12 +170,14 @@ void sqlite_database::writer_loop() {
     {
       std::lock_guard lock{write_mutex_};
       if (committed) ++committed_;
+      // Notified under the lock: once it is released, a waiter may see done, return and
+      // take its job (and the condition variable in it) off its stack.
       for (write_job* job : group) {
         job->ticket = committed_;
         job->done = true;
+        job->decided.notify_one();
       }
     }
-    write_done_.notify_all();
     if (committed) sync_wake_.notify_one();
     group.clear();
   }

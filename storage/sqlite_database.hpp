@@ -38,11 +38,14 @@ class sqlite_database final : public database {
 
  private:
   struct write_job {
-    const std::function<void(connection&)>* settle;  // may be null
-    const std::function<write_outcome(connection&)>* work;
+    const std::function<void(connection&)>* settle = nullptr;  // may be null
+    const std::function<write_outcome(connection&)>* work = nullptr;
     std::exception_ptr failure;
     bool done = false;
     durability_ticket ticket = 0;  // set when its group committed
+    // The waiting thread's own wake-up: a commit wakes only the threads whose jobs it
+    // decided, not every thread waiting on a later group (each wake is a context switch).
+    std::condition_variable decided;
   };
 
   void migrate();
@@ -59,7 +62,6 @@ class sqlite_database final : public database {
 
   std::mutex write_mutex_;
   std::condition_variable write_wake_;
-  std::condition_variable write_done_;
   std::deque<write_job*> write_queue_;
   bool closing_ = false;
   std::thread writer_thread_;

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/assessment_records.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/campaign_records.hpp"
 #include "storage/criteria_records.hpp"

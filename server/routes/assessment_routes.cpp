@@ -316,16 +316,19 @@ void add_assessment_routes(router& r) {
   r.add(
       {http::verb::get, "/api/v1/assessments/{id}", permission::read_assessments, get_assessment});
   // Score edits are the hottest writes and answer with what they wrote, nothing more:
-  // their worker is free while the commit syncs, so that commits carry more of them.
+  // their thread is free while the commit syncs, and they run on the write workers, so
+  // that commits carry more of them.
   route leaves{http::verb::patch, "/api/v1/assessments/{id}/leaves", permission::edit_leaves,
                edit_leaves};
   leaves.commits = commit_wait::by_connection;
+  leaves.where = runs_on::write_workers;
   r.add(std::move(leaves));
   r.add({http::verb::post, "/api/v1/assessments/{id}/score-import", permission::edit_leaves,
          import_leaf_csv});
   route leaf{http::verb::patch, "/api/v1/assessments/{id}/leaves/{code}", permission::edit_leaves,
              edit_leaf};
   leaf.commits = commit_wait::by_connection;
+  leaf.where = runs_on::write_workers;
   r.add(std::move(leaf));
   r.add({http::verb::post, "/api/v1/assessments/{id}/events", permission::fire_events, fire_event});
   r.add({http::verb::get, "/api/v1/assessments/{id}/leaves/{code}/history",

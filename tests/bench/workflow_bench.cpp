@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
     c.log.level = "warn";
     c.limits.network_threads = 0;
     c.limits.worker_threads = 0;
+    // PARIX_BENCH_WRITE_THREADS: limits.write_threads (default 0: four per core, at least 16).
+    if (const char* n = std::getenv("PARIX_BENCH_WRITE_THREADS"))
+      c.limits.write_threads = std::atoi(n);
     if (kept) c.database = kept;
     if (port) c.listen.port = static_cast<unsigned short>(std::atoi(port));
     server::resolve_defaults(c);

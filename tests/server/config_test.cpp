@@ -62,5 +62,14 @@ TEST(config, a_wrong_type_or_value_is_refused_by_name) {
   EXPECT_NE(error_of(d, "[listen\n").find("cannot read configuration"), std::string::npos);
 }
 
+// The score edits' pool is sized for waiting on the writer, not for the cores.
+TEST(config, write_threads_default_to_at_least_sixteen_and_can_be_set) {
+  temp_dir d;
+  EXPECT_GE(load_text(d, "").limits.write_threads, 16);
+  EXPECT_EQ(load_text(d, "[limits]\nwrite_threads = 3\n").limits.write_threads, 3);
+  EXPECT_NE(error_of(d, "[limits]\nwrite_threads = \"many\"\n").find("limits.write_threads"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace parix::testing

@@ -6,6 +6,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 
 #include <boost/json.hpp>
 
@@ -68,6 +72,58 @@ TEST_F(durable_answers, a_failed_sync_is_a_503_and_no_later_write_is_taken) {
   EXPECT_EQ(again.status, 503u) << again.body;
   EXPECT_EQ(again.json().at("code").as_string(), "storage_failed") << again.body;
   EXPECT_EQ(srv.client().get("/readyz").status, 503u) << "the probe reports the failed disk";
+}
+
+// Score edits run on the write workers (limits.write_threads), so that a group commit can
+// carry as many of them as wait for it: with every worker held by other requests, an
+// edit is still taken and answered.
+TEST(write_workers, a_score_edit_is_answered_while_every_worker_is_held) {
+  std::mutex m;
+  std::condition_variable changed;
+  bool held = false, release = false;
+  test_server srv{[](server::config& c) {
+                    c.limits.worker_threads = 1;
+                    c.limits.write_threads = 2;
+                  },
+                  [&](server::http_server::stage s, std::string_view target) {
+                    if (s != server::http_server::stage::handling || target != "/api/v1/me") return;
+                    std::unique_lock lock{m};
+                    held = true;
+                    changed.notify_all();
+                    changed.wait(lock, [&] { return release; });
+                  }};
+  srv.add_unit("U1", "Một");
+  srv.add_user("thuky", "secretariat");
+  srv.add_user("u1.head", "agency_head", "U1");
+  signed_in as{srv};
+  import_set(as("thuky"), small_set);
+  auto created =
+      as("thuky").post_json("/api/v1/campaigns", campaign_body("Pool", srv.clock().now(), {"U1"}));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto file = files_of(created.json()).at("U1");
+  auto& editor = as("u1.head");
+
+  auto holder = std::async(std::launch::async, [&] { return as("thuky").get("/api/v1/me"); });
+  {
+    std::unique_lock lock{m};
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds{30}, [&] { return held; }))
+        << "GET /api/v1/me never reached its handler";
+  }
+  auto edit = std::async(std::launch::async, [&] {
+    return editor.send_json(verb::patch,
+                            "/api/v1/assessments/" + std::to_string(file) + "/leaves/1.1",
+                            {{"self_score", "1"}}, {{"If-Match", "\"v0\""}});
+  });
+  const bool answered = edit.wait_for(std::chrono::seconds{30}) == std::future_status::ready;
+  {
+    std::lock_guard lock{m};
+    release = true;
+  }
+  changed.notify_all();
+  EXPECT_TRUE(answered) << "the edit waited for the held worker";
+  const auto r = edit.get();
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(holder.get().status, 200u);
 }
 
 }  // namespace
