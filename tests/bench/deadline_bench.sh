@@ -7,7 +7,8 @@
 # with deadline_passed, every file was submitted by the clock with all its drafts sealed,
 # and that the data folder passes integrity_check, audit verify and evidence fsck.
 #   usage: tests/bench/deadline_bench.sh [users, default 300] [units, default 60] [lead seconds, default 120]
-# PARIX=path runs another build of the server.
+# PARIX=path runs another build of the server. PARIX_BENCH_WRITE_THREADS=N sets
+# limits.write_threads.
 set -euo pipefail
 # shellcheck source=tests/bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -36,6 +37,11 @@ cat >> "$data/parix.toml" <<TOML
 [limits]
 max_connections = 4096
 TOML
+# PARIX_BENCH_WRITE_THREADS=N: limits.write_threads (the score edits' pool; unset: the
+# default; left out then, so that builds older than the setting still start).
+if [ -n "${PARIX_BENCH_WRITE_THREADS:-}" ]; then
+  echo "write_threads = $PARIX_BENCH_WRITE_THREADS" >> "$data/parix.toml"
+fi
 port=${PARIX_BENCH_PORT:-$(( 9300 + RANDOM % 100 ))}  # PARIX_BENCH_PORT: a fixed port
 bench_serve "$bin" "$port"
 
