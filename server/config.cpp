@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "server/client_address.hpp"
 
@@ -87,6 +89,9 @@ config default_config(const fs::path& data_dir) {
   resolve_defaults(c);
   return c;
 }
+
+// The most threads one limits.*_threads setting may ask for.
+constexpr int max_threads = 1024;
 
 void resolve_defaults(config& c) {
   if (c.database.empty()) c.database = c.data_dir / "parix.db";
@@ -225,6 +230,14 @@ config load_config(const fs::path& file) {
         "address_slow_after < address_lock_after");
   if (c.evidence.zip_max_entries == 0 || c.evidence.zip_max_ratio == 0)
     throw std::runtime_error("evidence.zip_max_entries and evidence.zip_max_ratio must be > 0");
+  // Each is a thread started at once: a mistyped count would exhaust the process's
+  // threads at start-up with an unclear error.
+  for (const auto& [name, n] : {std::pair{"network_threads", c.limits.network_threads},
+                                {"worker_threads", c.limits.worker_threads},
+                                {"write_threads", c.limits.write_threads}})
+    if (n > max_threads)
+      throw std::runtime_error("limits." + std::string{name} + " must be at most " +
+                               std::to_string(max_threads) + " (0: the default)");
   c.data_dir = under(base, c.data_dir);
   c.database = under(base, c.database);
   c.signing_key = under(base, c.signing_key);

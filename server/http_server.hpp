@@ -74,7 +74,7 @@ class http_server {
   std::atomic<std::size_t> next_ = 0;
   boost::asio::io_context& ioc_;
   boost::asio::thread_pool workers_;
-  boost::asio::thread_pool write_workers_;  // routes that run_on::write_workers
+  boost::asio::thread_pool write_workers_;  // routes that runs_on::write_workers
   boost::asio::thread_pool sweeper_;        // the clock's moves and their sealing, off the workers
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -69,6 +69,11 @@ TEST(config, write_threads_default_to_at_least_sixteen_and_can_be_set) {
   EXPECT_EQ(load_text(d, "[limits]\nwrite_threads = 3\n").limits.write_threads, 3);
   EXPECT_NE(error_of(d, "[limits]\nwrite_threads = \"many\"\n").find("limits.write_threads"),
             std::string::npos);
+  EXPECT_NE(error_of(d, "[limits]\nwrite_threads = 100000\n").find("limits.write_threads"),
+            std::string::npos);
+  EXPECT_NE(error_of(d, "[limits]\nworker_threads = 5000\n").find("limits.worker_threads"),
+            std::string::npos);
+  EXPECT_EQ(load_text(d, "[limits]\nwrite_threads = 1024\n").limits.write_threads, 1024);
 }
 
 }  // namespace

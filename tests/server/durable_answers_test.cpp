@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 
@@ -103,23 +104,35 @@ TEST(write_workers, a_score_edit_is_answered_while_every_worker_is_held) {
   const auto file = files_of(created.json()).at("U1");
   auto& editor = as("u1.head");
 
-  auto holder = std::async(std::launch::async, [&] { return as("thuky").get("/api/v1/me"); });
+  auto unblock = [&] {
+    {
+      std::lock_guard lock{m};
+      release = true;
+    }
+    changed.notify_all();
+  };
+  std::future<reply> holder, edit;
+  // Declared after the futures, so destroyed before them: the held request is let go on
+  // every way out of this test (a failed ASSERT included), and the futures' destructors,
+  // which wait for their requests, do not wait for ever.
+  struct on_exit {
+    std::function<void()> run;
+    ~on_exit() { run(); }
+  } let_go{unblock};
+
+  holder = std::async(std::launch::async, [&] { return as("thuky").get("/api/v1/me"); });
   {
     std::unique_lock lock{m};
     ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds{30}, [&] { return held; }))
         << "GET /api/v1/me never reached its handler";
   }
-  auto edit = std::async(std::launch::async, [&] {
+  edit = std::async(std::launch::async, [&] {
     return editor.send_json(verb::patch,
                             "/api/v1/assessments/" + std::to_string(file) + "/leaves/1.1",
                             {{"self_score", "1"}}, {{"If-Match", "\"v0\""}});
   });
   const bool answered = edit.wait_for(std::chrono::seconds{30}) == std::future_status::ready;
-  {
-    std::lock_guard lock{m};
-    release = true;
-  }
-  changed.notify_all();
+  unblock();
   EXPECT_TRUE(answered) << "the edit waited for the held worker";
   const auto r = edit.get();
   EXPECT_EQ(r.status, 200u) << r.body;
